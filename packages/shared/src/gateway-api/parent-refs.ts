@@ -1,0 +1,34 @@
+import type { HTTPRoute, ParentReference } from './types.ts';
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** A route's reference to a Gateway, with the API's defaults applied. */
+export interface GatewayRef {
+  /** `namespace/name` of the Gateway. */
+  gateway: string;
+  sectionName: string | undefined;
+  port: number | undefined;
+}
+
+/**
+ * The Gateways a route names, with Gateway API defaulting: `group` defaults to
+ * gateway.networking.k8s.io, `kind` to Gateway, `namespace` to the route's own namespace.
+ * References to other kinds (a Service for GAMMA mesh routing) are not Gateways and are skipped.
+ */
+export function gatewayRefsOf(route: HTTPRoute): GatewayRef[] {
+  const own = route.metadata.namespace ?? 'default';
+  const refs: GatewayRef[] = [];
+  for (const ref of route.spec?.parentRefs ?? []) {
+    if (!isGatewayRef(ref)) continue;
+    refs.push({
+      gateway: `${ref.namespace ?? own}/${ref.name}`,
+      sectionName: ref.sectionName,
+      port: ref.port,
+    });
+  }
+  return refs;
+}
+
+function isGatewayRef(ref: ParentReference): boolean {
+  return (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (ref.kind ?? 'Gateway') === 'Gateway';
+}

@@ -1,0 +1,77 @@
+/**
+ * The parts of Gateway API v1 objects Horizon reads (gateway.networking.k8s.io/v1, standard
+ * channel). Fields are optional where the API lets them be absent; readers apply the API's
+ * defaults themselves (see `parentRefs.ts`).
+ */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  resourceVersion?: string;
+  uid?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** Any object the API or a manifest folder can hold. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+  status?: unknown;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
+}
+
+export interface GatewayAddress {
+  type?: string; // IPAddress (default) | Hostname | implementation-specific
+  value: string;
+}
+
+export interface RouteNamespaces {
+  from?: 'All' | 'Same' | 'Selector';
+  selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+}
+
+export interface Listener {
+  name: string;
+  hostname?: string;
+  port: number;
+  protocol: string;
+  allowedRoutes?: { namespaces?: RouteNamespaces; kinds?: { group?: string; kind: string }[] };
+}
+
+export interface Gateway extends KubeObject {
+  spec: { gatewayClassName: string; listeners: Listener[]; addresses?: GatewayAddress[] };
+  status?: { addresses?: GatewayAddress[]; conditions?: Condition[] };
+}
+
+export interface ParentReference {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+}
+
+export interface RouteParentStatus {
+  parentRef: ParentReference;
+  controllerName: string;
+  conditions?: Condition[];
+}
+
+export interface HTTPRoute extends KubeObject {
+  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: unknown[] };
+  status?: { parents?: RouteParentStatus[] };
+}
+
+/** Namespaced name, `namespace/name`: how Horizon refers to an object in config and output. */
+export const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;

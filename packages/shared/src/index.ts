@@ -1,0 +1,29 @@
+export { type Backoff, type BackoffOptions, createBackoff } from './backoff.ts';
+export * from './config/common.ts';
+export { type EnvVariable, envVariables } from './config/env.ts';
+export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.ts';
+export { configReference } from './config/reference.ts';
+export { describeError, HorizonError, hasCode, type SharedErrorCode } from './errors.ts';
+export { type GatewayRef, gatewayRefsOf } from './gateway-api/parent-refs.ts';
+export * from './gateway-api/types.ts';
+export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from './log.ts';
+export { createMetricsRegistry, type Registry } from './ops/metrics.ts';
+export { createReadiness, type Readiness, type ReadinessCheck } from './ops/readiness.ts';
+export {
+  createOpsServer,
+  type OpsResponse,
+  type OpsRoute,
+  type OpsServer,
+  type OpsServerOptions,
+} from './ops/server.ts';
+export { createShutdown, type Shutdown, type ShutdownOptions, type ShutdownStep } from './shutdown.ts';
+export { createFileSource, type FileSourceOptions } from './source/file.ts';
+export { createGatewayApiSource, type SourceDeps } from './source/index.ts';
+export { type LabelMatcher, parseLabelSelector } from './source/selector.ts';
+export { substituteVariables } from './source/substitute.ts';
+export {
+  GATEWAY_KINDS,
+  type GatewayApiSnapshot,
+  type GatewayApiSource,
+  type ResourceKind,
+} from './source/types.ts';

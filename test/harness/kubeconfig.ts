@@ -1,0 +1,32 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Writes a kubeconfig for a fake API server on loopback. The client refuses plain http unless the
+ * cluster sets insecure-skip-tls-verify, which is what a real kubeconfig for such a server says.
+ */
+export function writeKubeconfig(server: { url: string; token: string }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'horizon-kube-'));
+  const path = join(dir, 'kubeconfig.yaml');
+  writeFileSync(
+    path,
+    `apiVersion: v1
+kind: Config
+clusters:
+  - name: fake
+    cluster:
+      server: ${server.url}
+      insecure-skip-tls-verify: true
+users:
+  - name: tester
+    user:
+      token: ${server.token}
+contexts:
+  - name: fake
+    context: { cluster: fake, user: tester }
+current-context: fake
+`,
+  );
+  return path;
+}

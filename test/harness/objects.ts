@@ -1,0 +1,33 @@
+import type { Gateway, HTTPRoute } from '@horizon/shared';
+
+/** A Gateway as the design writes them (spec.addresses set), optionally with status addresses. */
+export function gateway(namespace: string, name: string, address: string, hostname?: string): Gateway {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { namespace, name },
+    spec: {
+      gatewayClassName: `envoy-${name}`,
+      addresses: [{ type: 'IPAddress', value: address }],
+      listeners: [{ name: 'https', port: 443, protocol: 'HTTPS', ...(hostname ? { hostname } : {}) }],
+    },
+    status: { addresses: [{ type: 'IPAddress', value: address }] },
+  };
+}
+
+/** An HTTPRoute attached to `parent` (namespace/name) for `hostnames`. */
+export function httpRoute(
+  namespace: string,
+  name: string,
+  hostnames: string[],
+  parent = 'network/internal',
+  labels?: Record<string, string>,
+): HTTPRoute {
+  const [parentNs = 'network', parentName = 'internal'] = parent.split('/');
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { namespace, name, ...(labels ? { labels } : {}) },
+    spec: { parentRefs: [{ name: parentName, namespace: parentNs }], hostnames },
+  };
+}

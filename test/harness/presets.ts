@@ -1,0 +1,121 @@
+import { dnsAnswers, tcpOpen } from './probes.ts';
+import { type ProgramSpec, type RunningProgram, startProgram } from './programs.ts';
+
+/**
+ * dnsmasq with a config of our own: no /etc/resolv.conf, no /etc/hosts, bound to one loopback
+ * address. `lines` are dnsmasq.conf lines, e.g. `server=/home.example.com/127.0.0.1#5300` (the UDM's
+ * conditional forwarding) or `address=/x.test/127.0.0.9`. Never a non-loopback upstream.
+ */
+export function startDnsmasq(
+  lines: readonly string[],
+  options: { host?: string } = {},
+): Promise<RunningProgram> {
+  for (const line of lines) {
+    const upstream = /^server=(?:\/[^/]*\/)?([^#/]+)/.exec(line)?.[1];
+    if (upstream && !upstream.startsWith('127.') && upstream !== '::1') {
+      throw new Error(`dnsmasq upstream ${upstream} is not loopback`);
+    }
+  }
+  const spec: ProgramSpec = {
+    name: 'dnsmasq',
+    command: 'dnsmasq',
+    debianPackage: 'dnsmasq-base',
+    files: ({ host, port }) => ({
+      'dnsmasq.conf': [
+        `port=${port}`,
+        `listen-address=${host}`,
+        'bind-interfaces',
+        'no-resolv',
+        'no-hosts',
+        'no-poll',
+        'user=root',
+        ...lines,
+        '',
+      ].join('\n'),
+    }),
+    args: ({ dir }) => [
+      '--keep-in-foreground',
+      `--conf-file=${dir}/dnsmasq.conf`,
+      '--pid-file=',
+      '--log-facility=-',
+    ],
+    ready: ({ host, port }) => dnsAnswers(host, port),
+  };
+  return startProgram(spec, options);
+}
+
+/** nginx serving `http` (the inside of an `http { }` block; `$PORT` is the port it must listen on). */
+export function startNginx(http: string, options: { host?: string } = {}): Promise<RunningProgram> {
+  return startProgram(
+    {
+      name: 'nginx',
+      command: 'nginx',
+      debianPackage: 'nginx-light',
+      files: ({ dir, host, port }) => ({
+        'nginx.conf': `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log ${dir}/access.log;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  ${http.replaceAll('$HOST', host).replaceAll('$PORT', String(port))}
+}
+`,
+      }),
+      args: ({ dir }) => ['-p', dir, '-c', `${dir}/nginx.conf`, '-g', 'daemon off;'],
+      ready: ({ host, port }) => tcpOpen(host, port),
+    },
+    options,
+  );
+}
+
+/** Caddy running `sites` (Caddyfile site blocks; `$HOST`/`$PORT` replaced), admin API off. */
+export function startCaddy(sites: string, options: { host?: string } = {}): Promise<RunningProgram> {
+  return startProgram(
+    {
+      name: 'caddy',
+      command: 'caddy',
+      debianPackage: 'caddy',
+      files: ({ host, port }) => ({
+        Caddyfile: `{
+  admin off
+  auto_https off
+  persist_config off
+}
+${sites.replaceAll('$HOST', host).replaceAll('$PORT', String(port))}
+`,
+      }),
+      args: ({ dir }) => ['run', '--config', `${dir}/Caddyfile`, '--adapter', 'caddyfile'],
+      env: ({ dir }) => ({ XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir }),
+      ready: ({ host, port }) => tcpOpen(host, port),
+    },
+    options,
+  );
+}
+
+/** redis-server on loopback with persistence off. */
+export function startRedis(options: { host?: string } = {}): Promise<RunningProgram> {
+  return startProgram(
+    {
+      name: 'redis',
+      command: 'redis-server',
+      debianPackage: 'redis-server',
+      args: ({ dir, host, port }) => [
+        '--port',
+        String(port),
+        '--bind',
+        host,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      ready: ({ host, port }) => tcpOpen(host, port),
+    },
+    options,
+  );
+}

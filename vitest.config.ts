@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/setup/loopback.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores: two workers. Tests start real servers on free ports, so files can run in parallel.
+    maxWorkers: 2,
+    restoreMocks: true,
+  },
+});
