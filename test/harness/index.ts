@@ -4,7 +4,7 @@ export {
   startFakeApiServer,
 } from './fake-apiserver/server.ts';
 export { writeKubeconfig } from './kubeconfig.ts';
-export { installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';
+export { GUARDED, installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';
 export { gateway, httpRoute } from './objects.ts';
 export { freePort } from './ports.ts';
 export { startCaddy, startDnsmasq, startNginx, startRedis } from './presets.ts';

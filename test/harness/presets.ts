@@ -82,7 +82,6 @@ export function startCaddy(sites: string, options: { host?: string } = {}): Prom
         Caddyfile: `{
   admin off
   auto_https off
-  persist_config off
 }
 ${sites.replaceAll('$HOST', host).replaceAll('$PORT', String(port))}
 `,

@@ -94,14 +94,20 @@ export async function startProgram(
   };
   live.add(program);
   try {
-    await waitFor(
-      `${spec.name} to answer on ${host}:${port}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${spec.name} exited with ${child.exitCode}: ${output}`);
-        return spec.ready({ host, port });
-      },
-      { timeoutMs: spec.timeoutMs ?? 10_000, intervalMs: 25 },
-    );
+    // Either it answers, or it exits (a config error): fail at once then, not at the timeout.
+    await Promise.race([
+      waitFor(
+        `${spec.name} to answer on ${host}:${port}`,
+        () => child.exitCode === null && spec.ready({ host, port }),
+        {
+          timeoutMs: spec.timeoutMs ?? 10_000,
+          intervalMs: 25,
+        },
+      ),
+      exited.then(() => {
+        throw new Error(`${spec.name} exited with ${child.exitCode ?? child.signalCode}`);
+      }),
+    ]);
   } catch (err) {
     await program.stop();
     throw new Error(`${spec.name} did not start: ${(err as Error).message}\n${output}`, { cause: err });

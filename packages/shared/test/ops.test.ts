@@ -1,0 +1,158 @@
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
+import { Counter } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import {
+  createLogger,
+  createMetricsRegistry,
+  createOpsServer,
+  createReadiness,
+  createShutdown,
+} from '../src/index.ts';
+
+const silent = createLogger({ level: 'silent', format: 'json' }, { service: 'test' });
+
+describe('ops server', () => {
+  it('serves /healthz, /readyz (503 until every check passes, 503 again when draining), /metrics and extra routes', async () => {
+    const readiness = createReadiness();
+    let synced = false;
+    readiness.add('watcher-synced', () => synced);
+    readiness.add('throws', () => {
+      throw new Error('a broken check fails, it does not 500');
+    });
+    const registry = createMetricsRegistry('test');
+    new Counter({ name: 'horizon_test_things_total', help: 'things', registers: [registry] }).inc(3);
+    const ops = createOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      readiness,
+      registry,
+      logger: silent,
+      routes: { '/records': () => ({ json: { names: 2 } }) },
+    });
+    const { port } = await ops.listen();
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(503);
+      const verbose = await (await fetch(`${base}/readyz?verbose`)).json();
+      expect(verbose).toEqual({
+        ready: false,
+        draining: false,
+        checks: { 'watcher-synced': false, throws: false },
+      });
+
+      const ready = createReadiness();
+      ready.add('watcher-synced', () => synced);
+      synced = true;
+      expect(ready.ready()).toBe(true);
+      ready.drain();
+      expect(ready.ready()).toBe(false);
+      expect(() => ready.add('watcher-synced', () => true)).toThrow(/twice/);
+
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      const text = await metrics.text();
+      expect(text).toContain('horizon_test_things_total{service="test"} 3');
+      expect(text).toContain('process_cpu_user_seconds_total');
+      expect(text).toContain('nodejs_eventloop_lag_seconds');
+      expect(await (await fetch(`${base}/records`)).json()).toEqual({ names: 2 });
+      expect((await fetch(`${base}/nope`)).status).toBe(404);
+      expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
+      expect(await (await fetch(`${base}/healthz`, { method: 'HEAD' })).text()).toBe('');
+    } finally {
+      await ops.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  const setup = (steps: { name: string; close: () => Promise<void> }[], lameDuckMs = 50) => {
+    const signals = new EventEmitter();
+    const readiness = createReadiness();
+    const exits: number[] = [];
+    const order: string[] = [];
+    const shutdown = createShutdown({
+      readiness,
+      lameDuckMs,
+      logger: silent,
+      steps: steps.map((s) => ({ name: s.name, close: async () => (order.push(s.name), s.close()) })),
+      signals,
+      exit: (code) => exits.push(code),
+      stepTimeoutMs: 100,
+    });
+    return { signals, readiness, exits, order, shutdown };
+  };
+
+  it('on SIGTERM: not ready at once, serves through the lame duck, closes steps in order, exits 0', async () => {
+    const t = setup([
+      { name: 'listeners', close: async () => undefined },
+      { name: 'watcher', close: async () => undefined },
+    ]);
+    t.signals.emit('SIGTERM', 'SIGTERM');
+    expect(t.readiness.ready()).toBe(false);
+    expect(t.order).toEqual([]); // still in the lame-duck period
+    await t.shutdown.begin('test');
+    expect(t.order).toEqual(['listeners', 'watcher']);
+    expect(t.exits).toEqual([0]);
+    t.shutdown.dispose();
+  });
+
+  it('exits 1 when a step fails or hangs past its bound, after closing the others', async () => {
+    const t = setup(
+      [
+        { name: 'hangs', close: () => new Promise<void>(() => undefined) },
+        { name: 'fails', close: async () => Promise.reject(new Error('boom')) },
+        { name: 'fine', close: async () => undefined },
+      ],
+      0,
+    );
+    await t.shutdown.begin('test');
+    expect(t.order).toEqual(['hangs', 'fails', 'fine']);
+    expect(t.exits).toEqual([1]);
+    t.shutdown.dispose();
+  });
+
+  it('exits at once with 1 on a second signal', async () => {
+    const t = setup([{ name: 'slow', close: () => new Promise((r) => setTimeout(r, 50)) }], 1000);
+    t.signals.emit('SIGTERM', 'SIGTERM');
+    t.signals.emit('SIGINT', 'SIGINT');
+    expect(t.exits).toEqual([1]);
+    t.shutdown.dispose();
+  });
+});
+
+describe('logger', () => {
+  it('writes JSON lines with the service and component, and censors secrets wherever they appear', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const root = createLogger({ level: 'info', format: 'json' }, { service: 'authproxy', destination });
+    root.child({ component: 'check' }).info(
+      {
+        req: {
+          headers: {
+            authorization: 'Bearer abc.def',
+            cookie: '__Host-s=secret',
+            'set-cookie': 'x=y',
+            accept: 'text/html',
+          },
+        },
+        tokens: { refresh_token: 'r1', idToken: 'i1' },
+        clientSecret: 'cs',
+      },
+      'checked',
+    );
+    root.debug('not at info');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] ?? '{}');
+    expect(line).toMatchObject({ level: 'info', service: 'authproxy', component: 'check', msg: 'checked' });
+    expect(line.req.headers.accept).toBe('text/html');
+    for (const secret of ['abc.def', '__Host-s=secret', 'x=y', 'r1', 'i1', 'cs'])
+      expect(lines[0]).not.toContain(secret);
+  });
+});
