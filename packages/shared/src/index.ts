@@ -1,4 +1,5 @@
 export { type Backoff, type BackoffOptions, createBackoff } from './backoff.ts';
+export { type CommandLine, parseCommandLine } from './config/cli.ts';
 export * from './config/common.ts';
 export { type EnvVariable, envVariables } from './config/env.ts';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.ts';

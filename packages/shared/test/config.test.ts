@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { configReference, envVariables, hasCode, loadConfig, sharedSections } from '../src/index.ts';
+import {
+  configReference,
+  envVariables,
+  hasCode,
+  loadConfig,
+  parseCommandLine,
+  sharedSections,
+} from '../src/index.ts';
 
 const Schema = Type.Object(
   {
@@ -110,5 +117,21 @@ describe('the shared README', () => {
     const { ops: _ops, ...documented } = sharedSections(0);
     const table = /<!-- config:shared -->\n([\s\S]*?)\n<!-- \/config:shared -->/.exec(readme)?.[1];
     expect(table).toBe(configReference(Type.Object(documented)));
+  });
+});
+
+describe('parseCommandLine', () => {
+  it('reads --config and declared flags, and refuses unknown ones', () => {
+    expect(parseCommandLine(['--config', '/etc/h.yaml'])).toEqual({ configFile: '/etc/h.yaml', flags: {} });
+    expect(
+      parseCommandLine(['--config=/x.yaml', '--upstream', '127.0.0.1:53'], {
+        upstream: { type: 'string', description: '' },
+      }),
+    ).toEqual({
+      configFile: '/x.yaml',
+      flags: { upstream: '127.0.0.1:53' },
+    });
+    expect(parseCommandLine([])).toEqual({ configFile: undefined, flags: {} });
+    expect(() => parseCommandLine(['--confg', 'x'])).toThrow(/confg.*known: --config FILE/s);
   });
 });
