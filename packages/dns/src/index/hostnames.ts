@@ -1,0 +1,46 @@
+/**
+ * Hostname rules of the Gateway API (HTTPRoute `hostnames` vs Listener `hostname`, GEP-ish text of
+ * the spec's HTTPRouteSpec.Hostnames): a wildcard `*.example.com` matches any name below
+ * example.com at any depth, never example.com itself.
+ */
+
+const isWildcard = (h: string) => h.startsWith('*.');
+
+/** True when `name` (exact) is covered by `wildcard` (`*.suffix`). */
+export function wildcardCovers(wildcard: string, name: string): boolean {
+  const suffix = wildcard.slice(1); // ".example.com"
+  return name.length > suffix.length && name.endsWith(suffix);
+}
+
+/** The hostname both a route and a listener accept, or null (the more specific of the two wins). */
+export function intersect(route: string, listener: string): string | null {
+  if (!isWildcard(route) && !isWildcard(listener)) return route === listener ? route : null;
+  if (!isWildcard(route)) return wildcardCovers(listener, route) ? route : null;
+  if (!isWildcard(listener)) return wildcardCovers(route, listener) ? listener : null;
+  if (route === listener || wildcardCovers(listener, route.slice(2))) return route;
+  return wildcardCovers(route, listener.slice(2)) ? listener : null;
+}
+
+/**
+ * The names a route serves on one listener: its hostnames intersected with the listener's
+ * hostname; a route with no hostnames takes the listener's; with neither, none (nothing to name).
+ */
+export function hostnamesFor(
+  routeHostnames: readonly string[],
+  listenerHostname: string | undefined,
+): string[] {
+  const normal = routeHostnames.map((h) => h.toLowerCase().replace(/\.$/, ''));
+  const listener = listenerHostname?.toLowerCase().replace(/\.$/, '');
+  if (!listener) return normal;
+  if (normal.length === 0) return [listener];
+  const out: string[] = [];
+  for (const h of normal) {
+    const both = intersect(h, listener);
+    if (both !== null) out.push(both);
+  }
+  return out;
+}
+
+/** True when `name` is `zone` or below it. */
+export const inZone = (name: string, zone: string): boolean =>
+  zone === '' || name === zone || name.endsWith(`.${zone}`);

@@ -1,0 +1,74 @@
+/**
+ * Domain names: dotted text <-> wire. Horizon keeps names lower-case and without the final dot;
+ * the root is ''. A label holding a '.' or a '\' byte is escaped, so it can never be mistaken for
+ * two labels when looked up.
+ */
+
+/** Wire form of a dotted name (no compression). Throws RangeError on an invalid name. */
+export function encodeName(name: string): Buffer {
+  const labels = name === '' ? [] : name.split('.');
+  const parts: Buffer[] = [];
+  let length = 1;
+  for (const label of labels) {
+    const bytes = Buffer.from(label, 'latin1');
+    if (bytes.length === 0 || bytes.length > 63) throw new RangeError(`invalid label in "${name}"`);
+    parts.push(Buffer.from([bytes.length]), bytes);
+    length += bytes.length + 1;
+  }
+  if (length > 255) throw new RangeError(`name too long: "${name}"`);
+  parts.push(Buffer.from([0]));
+  return Buffer.concat(parts);
+}
+
+/** A name read from a message, and the offset just after it where it sits. */
+export interface ReadName {
+  name: string;
+  end: number;
+}
+
+/**
+ * Reads a possibly compressed name at `offset`, lower-cased. Returns null when the name is
+ * malformed: a pointer loop or forward jump, a label past the end, more than 255 bytes.
+ */
+export function readName(buf: Buffer, offset: number): ReadName | null {
+  let pos = offset;
+  let end = -1;
+  let total = 0;
+  let name = '';
+  for (let jumps = 0; jumps < 64; ) {
+    if (pos >= buf.length) return null;
+    const len = buf[pos] ?? 0;
+    if (len === 0) {
+      return { name, end: end === -1 ? pos + 1 : end };
+    }
+    if ((len & 0xc0) === 0xc0) {
+      if (pos + 1 >= buf.length) return null;
+      const target = ((len & 0x3f) << 8) | (buf[pos + 1] ?? 0);
+      if (end === -1) end = pos + 2;
+      // Pointers must go backwards (RFC 1035 §4.1.4 in practice): this also forbids loops.
+      if (target >= pos) return null;
+      pos = target;
+      jumps += 1;
+      continue;
+    }
+    if ((len & 0xc0) !== 0) return null; // 0x40/0x80 label types are obsolete
+    if (pos + 1 + len > buf.length) return null;
+    total += len + 1;
+    if (total > 255) return null;
+    name += (name === '' ? '' : '.') + labelText(buf, pos + 1, len);
+    pos += len + 1;
+  }
+  return null;
+}
+
+/** One label as lower-case text; '.' and '\' inside it are escaped. ASCII case only (RFC 4343). */
+export function labelText(buf: Buffer, start: number, len: number): string {
+  let out = '';
+  for (let i = start; i < start + len; i += 1) {
+    let c = buf[i] ?? 0;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c === 0x2e || c === 0x5c) out += '\\';
+    out += String.fromCharCode(c);
+  }
+  return out;
+}
