@@ -1,16 +1,19 @@
-// The README's first command (`./pnpmw demo`). It runs what Horizon has so far, on loopback, with
-// embedded defaults: the Gateway API file source over deploy/examples/, reloaded on change, and
-// the ops server (/healthz, /readyz, /metrics) on 127.0.0.1:9153. It prints every hostname the
-// routes declare with the Gateway and address they are attached to. --once prints and exits.
+// The README's first command (`./pnpmw demo`): Horizon on loopback with embedded defaults.
+//   - prints every hostname of deploy/examples/ with the Gateway and address it is attached to;
+//   - starts Horizon DNS as its container does (main.ts --config FILE) on 127.0.0.1:5300, over
+//     deploy/examples/ through the file source, ops on 127.0.0.1:9153;
+//   - prints the dig commands to try. Ctrl-C stops it.
+// Forwarding is off unless --upstream HOST[:PORT] is given (then it is a full resolver); without
+// it, names outside the zone get REFUSED and zone names with no route NXDOMAIN.
+// --once prints the table and exits without starting anything.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   createFileSource,
   createLogger,
-  createMetricsRegistry,
-  createOpsServer,
-  createReadiness,
-  createShutdown,
   type Gateway,
   type GatewayApiSnapshot,
   gatewayRefsOf,
@@ -20,27 +23,15 @@ const { values: flags } = parseArgs({
   options: {
     once: { type: 'boolean', default: false },
     manifests: { type: 'string' },
+    upstream: { type: 'string' },
+    'dns-port': { type: 'string', default: '5300' },
     'ops-port': { type: 'string', default: '9153' },
   },
 });
-const dir = flags.manifests ?? join(import.meta.dirname, '..', 'deploy', 'examples');
-const vars = { SECRET_DOMAIN: 'home.example.com', ...process.env };
-const logger = createLogger(
-  { level: flags.once ? 'warn' : 'info', format: 'auto' },
-  { service: 'demo', isTty: process.stdout.isTTY },
-);
-const registry = createMetricsRegistry('demo');
-const readiness = createReadiness();
-const source = createFileSource({
-  dir,
-  vars,
-  namespace: '',
-  labelSelector: '',
-  debounceMs: 100,
-  logger,
-  metrics: { registry, prefix: 'horizon_demo' },
-});
-readiness.add('manifests-loaded', source.synced);
+const root = join(import.meta.dirname, '..');
+const dir = flags.manifests ?? join(root, 'deploy', 'examples');
+const domain = process.env.SECRET_DOMAIN ?? 'home.example.com';
+const vars = { ...process.env, SECRET_DOMAIN: domain };
 
 /** One line per hostname and Gateway it is attached to. */
 function table(snap: GatewayApiSnapshot): string[][] {
@@ -54,61 +45,80 @@ function table(snap: GatewayApiSnapshot): string[][] {
       const address = gw
         ? (gw.status?.addresses ?? gw.spec.addresses ?? []).map((a) => a.value).join(',') || '(none)'
         : '(no such gateway)';
-      for (const host of route.spec.hostnames ?? []) {
+      for (const host of route.spec.hostnames ?? [])
         rows.push([host, ref.gateway, address, `${route.metadata.namespace}/${route.metadata.name}`]);
-      }
     }
   }
   return rows.sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
 }
 
-function print(snap: GatewayApiSnapshot): void {
-  const rows = [['HOSTNAME', 'GATEWAY', 'ADDRESS', 'ROUTE'], ...table(snap)];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  process.stdout.write(
-    `\nHorizon: ${rows.length - 1} hostnames from ${dir} (generation ${snap.generation}, SECRET_DOMAIN=${vars.SECRET_DOMAIN})\n`,
-  );
-  for (const r of rows)
-    process.stdout.write(
-      `  ${r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
-}
-
+const logger = createLogger(
+  { level: 'warn', format: 'auto' },
+  { service: 'demo', isTty: process.stdout.isTTY },
+);
+const source = createFileSource({
+  dir,
+  vars,
+  namespace: '',
+  labelSelector: '',
+  debounceMs: 100,
+  pollMs: 0,
+  logger,
+});
 await source.start();
 if (!source.synced()) {
   process.stderr.write(`demo: could not load manifests from ${dir}; see the log above\n`);
   process.exit(1);
 }
-print(source.snapshot());
-if (flags.once) {
-  await source.stop();
-} else {
-  const ops = createOpsServer({
-    host: '127.0.0.1',
-    port: Number(flags['ops-port']),
-    readiness,
-    registry,
-    logger,
-  });
-  const at = await ops.listen();
-  source.onChange(print);
+const rows = [['HOSTNAME', 'GATEWAY', 'ADDRESS', 'ROUTE'], ...table(source.snapshot())];
+await source.stop();
+const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+process.stdout.write(`\nHorizon: ${rows.length - 1} hostnames from ${dir} (SECRET_DOMAIN=${domain})\n`);
+for (const r of rows)
   process.stdout.write(
-    `\nEdit a file in ${dir} and the table follows within a second.\n` +
-      `Ops: curl http://127.0.0.1:${at.port}/readyz?verbose  |  curl http://127.0.0.1:${at.port}/metrics\n` +
-      'Stop with Ctrl-C.\n',
+    `  ${r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()}\n`,
   );
-  createShutdown({
-    readiness,
-    lameDuckMs: 0,
-    logger,
-    signals: process,
-    exit: (code) => process.exit(code),
-    steps: [
-      { name: 'source', close: () => source.stop() },
-      { name: 'ops', close: () => ops.close() },
-    ],
-  });
-}
+if (flags.once) process.exit(0);
+
+// Horizon DNS, configured as a file, started as its container starts it.
+const dnsPort = Number(flags['dns-port']);
+const opsPort = Number(flags['ops-port']);
+const upstreams = flags.upstream ? [flags.upstream] : [];
+const config = {
+  log: { level: 'info', format: 'auto' },
+  ops: { host: '127.0.0.1', port: opsPort },
+  shutdown: { lameDuckSeconds: 0 },
+  source: { manifests: dir },
+  listen: { addresses: ['127.0.0.1'], port: dnsPort },
+  zones: [domain],
+  nameserver: { addresses: ['127.0.0.1'] },
+  zoneMiss: upstreams.length > 0 ? { mode: 'forward', upstreams } : { mode: 'nxdomain' },
+  forward: { upstreams },
+};
+const configFile = join(mkdtempSync(join(tmpdir(), 'horizon-demo-')), 'dns.yaml');
+writeFileSync(configFile, JSON.stringify(config, null, 2)); // YAML is a superset of JSON
+const dns = spawn(
+  process.execPath,
+  [join(root, 'packages', 'dns', 'src', 'main.ts'), '--config', configFile],
+  {
+    env: { ...process.env, SECRET_DOMAIN: domain },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
+const at = `-p ${dnsPort} @127.0.0.1`;
+process.stdout.write(
+  `\nHorizon DNS on 127.0.0.1:${dnsPort} (UDP and TCP), ops on http://127.0.0.1:${opsPort}. Try:\n` +
+    `  dig ${at} id.${domain}          # the internal gateway: 10.90.3.202\n` +
+    `  dig ${at} unifi.${domain} AAAA  # NODATA: never passed upstream\n` +
+    `  dig ${at} pdf.${domain}         # external only: ${upstreams.length ? 'resolved by the upstream' : 'NXDOMAIN (no --upstream)'}\n` +
+    `  dig ${at} +tcp ${domain} SOA\n` +
+    `  curl http://127.0.0.1:${opsPort}/records\n` +
+    `Edit a file in ${dir} and the answers follow within a second. Ctrl-C stops.\n\n`,
+);
+const stop = () => dns.kill('SIGTERM');
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+dns.on('exit', (code) => process.exit(code ?? 0));

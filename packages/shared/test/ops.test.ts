@@ -76,7 +76,13 @@ describe('graceful shutdown', () => {
       readiness,
       lameDuckMs,
       logger: silent,
-      steps: steps.map((s) => ({ name: s.name, close: async () => (order.push(s.name), s.close()) })),
+      steps: steps.map((s) => ({
+        name: s.name,
+        close: async () => {
+          order.push(s.name);
+          return s.close();
+        },
+      })),
       signals,
       exit: (code) => exits.push(code),
       stepTimeoutMs: 100,

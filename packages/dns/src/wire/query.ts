@@ -31,6 +31,8 @@ export interface Query {
   raw: Buffer;
   client: { address: string; port: number };
   transport: Transport;
+  /** Set by the authoritative handler for a zone name with no route: forward it to the zone-miss upstreams. */
+  zoneMiss?: true;
 }
 
 /** Why a packet is not a query we answer normally. */

@@ -30,14 +30,14 @@ export function ipv6Bytes(address: string): Buffer {
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
   if (v4) {
     const [a = 0, b = 0, c = 0, d = 0] = v4.split('.').map(Number);
-    text = text.slice(0, -v4.length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    text = `${text.slice(0, -v4.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');
   const left = head === '' ? [] : head.split(':');
   const right = tail === undefined || tail === '' ? [] : tail.split(':');
   const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   const out = Buffer.alloc(16);
-  groups.slice(0, 8).forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16) || 0, i * 2));
+  for (let i = 0; i < 8; i += 1) out.writeUInt16BE(Number.parseInt(groups[i] ?? '0', 16) || 0, i * 2);
   return out;
 }
 
@@ -52,9 +52,8 @@ export function soaRdata(soa: {
   minimum: number;
 }): Buffer {
   const numbers = Buffer.allocUnsafe(20);
-  [soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum].forEach((n, i) =>
-    numbers.writeUInt32BE(n >>> 0, i * 4),
-  );
+  const values = [soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum];
+  for (let i = 0; i < values.length; i += 1) numbers.writeUInt32BE((values[i] ?? 0) >>> 0, i * 4);
   return Buffer.concat([encodeName(soa.mname), encodeName(soa.rname), numbers]);
 }
 

@@ -1,6 +1,6 @@
 import { CLASSIC_UDP_SIZE, EDNS_UDP_SIZE, FLAG, RCODE } from './constants.ts';
 import { readName } from './name.ts';
-import type { Edns, Query, Transport } from './query.ts';
+import type { Edns, Transport } from './query.ts';
 import { skipName } from './query.ts';
 
 /**

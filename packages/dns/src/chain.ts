@@ -1,0 +1,25 @@
+import type { Handler, Next, Reply } from './handlers/types.ts';
+import type { Query } from './wire/query.ts';
+
+/**
+ * The request path, in the one order it has (CoreDNS plugin.cfg):
+ *
+ *   acl -> authoritative -> cache -> forward -> (refused)
+ *
+ * acl refuses clients outside the allowed ranges; authoritative answers our zones from the index,
+ * so index changes show at once and are never cached here; the cache only holds forwarded answers;
+ * forward sends the rest upstream. A new feature is one handler file and one line here.
+ */
+export interface ChainParts {
+  acl: Handler;
+  authoritative: Handler;
+  cache: Handler;
+  forward: Handler;
+  /** What the end of the chain answers (REFUSED: nothing took the name). */
+  last: Next;
+}
+
+export function createChain(parts: ChainParts): (q: Query) => Reply | Promise<Reply> {
+  const order: Handler[] = [parts.acl, parts.authoritative, parts.cache, parts.forward];
+  return order.reduceRight<Next>((next, handler) => (q) => handler(q, next), parts.last);
+}

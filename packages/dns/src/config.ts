@@ -1,0 +1,274 @@
+import { isIP } from 'node:net';
+import { HorizonError, sharedSections } from '@horizon/shared';
+import Type, { type Static } from 'typebox';
+
+const Cidrs = (def: string[], description: string) =>
+  Type.Array(Type.String(), { default: def, description });
+const Upstreams = (description: string) =>
+  Type.Array(Type.String(), {
+    default: [],
+    description: `${description} \`host\` or \`host:port\` (IPv6 as \`[addr]:port\`).`,
+  });
+
+/** Private ranges, loopback and the Tailscale CGNAT range: LAN, tailnet and pods. */
+export const PRIVATE_RANGES = [
+  '127.0.0.0/8',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '::1/128',
+  'fc00::/7',
+];
+
+export const DnsConfigSchema = Type.Object(
+  {
+    ...sharedSections(9153),
+    listen: Type.Object(
+      {
+        addresses: Type.Array(Type.String(), {
+          default: ['0.0.0.0', '::'],
+          description: 'Addresses to serve UDP and TCP on.',
+        }),
+        port: Type.Integer({
+          minimum: 0,
+          maximum: 65535,
+          default: 53,
+          description: 'DNS port (UDP and TCP).',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    zones: Type.Array(Type.String(), {
+      default: [],
+      description:
+        'Zones answered authoritatively, e.g. `home.example.com` (`${SECRET_DOMAIN}`). At least one.',
+    }),
+    nameserver: Type.Object(
+      {
+        name: Type.String({
+          default: '',
+          description: 'Name in the apex NS and SOA records. Empty: `ns.<first zone>`.',
+        }),
+        addresses: Type.Array(Type.String(), {
+          default: [],
+          description: 'Addresses answered for that name (the Service IP, e.g. 10.90.3.200).',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    gateways: Type.Array(
+      Type.Object(
+        {
+          ref: Type.String({ description: '`namespace/name` of a Gateway whose routes are served.' }),
+          addresses: Type.Array(Type.String(), {
+            default: [],
+            description: 'Override of the Gateway status addresses.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        default: [{ ref: 'network/internal', addresses: [] }],
+        description: 'Gateways whose HTTPRoutes are answered, highest priority first.',
+      },
+    ),
+    routeStatus: Type.Union([Type.Literal('auto'), Type.Literal('require'), Type.Literal('ignore')], {
+      default: 'auto',
+      description:
+        'Require `Accepted=True` in route status: `auto` requires it from the API and ignores it for manifests.',
+    }),
+    ttl: Type.Integer({
+      minimum: 0,
+      maximum: 86400,
+      default: 30,
+      description: 'TTL of answers from the index.',
+    }),
+    negativeTtl: Type.Integer({
+      minimum: 0,
+      maximum: 3600,
+      default: 30,
+      description: 'SOA MINIMUM: how long NXDOMAIN/NODATA may be cached.',
+    }),
+    reverseZones: Type.Array(Type.String(), {
+      default: [],
+      description:
+        'Reverse zones answered with PTR records for the Gateway addresses, e.g. `3.90.10.in-addr.arpa`.',
+    }),
+    views: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          cidrs: Type.Array(Type.String()),
+          addresses: Type.Record(Type.String(), Type.Array(Type.String()), { default: {} }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        default: [],
+        description:
+          'Per client range, other Gateway addresses (`{name, cidrs, addresses: {ns/gw: [ip]}}`). First match wins.',
+      },
+    ),
+    zoneMiss: Type.Object(
+      {
+        mode: Type.Union([Type.Literal('forward'), Type.Literal('nxdomain')], {
+          default: 'forward',
+          description:
+            'A zone name with no route: `forward` it to the zone-miss upstreams (public DNS), or answer `nxdomain`.',
+        }),
+        upstreams: Upstreams(
+          'Resolvers for zone names with no route (a public resolver). Never the router that forwards the zone to us.',
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    zoneForwarders: Type.Array(Type.String(), {
+      default: [],
+      description:
+        'Addresses of resolvers that forward our zones to Horizon (the UDM, e.g. 10.90.254.1). Zone misses are never sent to them: that would loop.',
+    }),
+    acl: Type.Object(
+      {
+        allow: Cidrs(
+          PRIVATE_RANGES,
+          'Client ranges answered at all; everyone else gets REFUSED (never an open resolver).',
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    forward: Type.Object(
+      {
+        upstreams: Upstreams('Resolvers for names outside the zones. Empty: such names get REFUSED.'),
+        policy: Type.Union(
+          [Type.Literal('sequential'), Type.Literal('random'), Type.Literal('round_robin')],
+          {
+            default: 'sequential',
+            description: 'Which healthy upstream is tried first.',
+          },
+        ),
+        timeoutMs: Type.Integer({
+          minimum: 50,
+          maximum: 30000,
+          default: 2000,
+          description: 'Per-attempt timeout.',
+        }),
+        maxInFlight: Type.Integer({
+          minimum: 1,
+          maximum: 100000,
+          default: 2000,
+          description: 'Forwards in flight at most; past it, SERVFAIL at once.',
+        }),
+        failuresBeforeDown: Type.Integer({
+          minimum: 1,
+          maximum: 100,
+          default: 3,
+          description: 'Consecutive failures that mark an upstream down until a probe succeeds.',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    cache: Type.Object(
+      {
+        size: Type.Integer({
+          minimum: 0,
+          maximum: 10000000,
+          default: 10000,
+          description: 'Forwarded answers kept at most (LRU). 0 disables the cache.',
+        }),
+        minTtl: Type.Integer({
+          minimum: 0,
+          maximum: 86400,
+          default: 0,
+          description: 'Lowest TTL an answer is cached for.',
+        }),
+        maxTtl: Type.Integer({
+          minimum: 0,
+          maximum: 604800,
+          default: 86400,
+          description: 'Highest TTL an answer is cached for.',
+        }),
+        servfailTtl: Type.Integer({
+          minimum: 0,
+          maximum: 5,
+          default: 5,
+          description: 'Seconds a SERVFAIL is cached (5 at most).',
+        }),
+        staleSeconds: Type.Integer({
+          minimum: 0,
+          maximum: 604800,
+          default: 86400,
+          description:
+            'Serve an expired answer (TTL 30) for this long when every upstream fails (RFC 8767). 0: never.',
+        }),
+        prefetchHits: Type.Integer({
+          minimum: 0,
+          maximum: 1000000,
+          default: 5,
+          description: 'Refresh an entry hit this often once 10% of its TTL is left. 0: never.',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    tcp: Type.Object(
+      {
+        idleTimeoutMs: Type.Integer({
+          minimum: 100,
+          maximum: 600000,
+          default: 10000,
+          description: 'Close a TCP connection idle this long.',
+        }),
+        maxConnections: Type.Integer({
+          minimum: 1,
+          maximum: 100000,
+          default: 512,
+          description: 'Open TCP connections at most.',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type DnsConfig = Static<typeof DnsConfigSchema>;
+
+/** `host`, `host:port` or `[v6]:port` to an upstream address. */
+export function parseHostPort(text: string, defaultPort = 53): { host: string; port: number } {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  const [host, port] = v6
+    ? [v6[1] ?? '', v6[2]]
+    : isIP(text) === 6
+      ? [text, undefined]
+      : (text.split(':') as [string, string?]);
+  const n = port === undefined ? defaultPort : Number(port);
+  if (isIP(host) === 0 || !Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new HorizonError(
+      'E_CONFIG_INVALID',
+      `invalid upstream "${text}": need an IP address and an optional port`,
+    );
+  }
+  return { host, port: n };
+}
+
+/** Checks what the schema cannot: zones present, upstreams parse, and no zone-miss loop. */
+export function checkDnsConfig(c: DnsConfig): void {
+  const fail = (message: string) => {
+    throw new HorizonError('E_CONFIG_INVALID', `invalid config: ${message}`);
+  };
+  if (c.zones.length === 0) fail('zones: at least one zone is needed (e.g. HORIZON_ZONES=home.example.com)');
+  const forwarders = new Set(c.zoneForwarders.map((a) => parseHostPort(a).host));
+  for (const u of [...c.zoneMiss.upstreams, ...c.forward.upstreams]) parseHostPort(u);
+  for (const u of c.zoneMiss.upstreams) {
+    if (forwarders.has(parseHostPort(u).host)) {
+      fail(
+        `zoneMiss.upstreams: ${u} is a zone forwarder. It sends the zone to Horizon, so zone misses sent to it would loop; use a public resolver.`,
+      );
+    }
+  }
+  if (c.zoneMiss.mode === 'forward' && c.zoneMiss.upstreams.length === 0) {
+    fail(
+      'zoneMiss.upstreams: mode "forward" needs at least one resolver (or set zoneMiss.mode to "nxdomain")',
+    );
+  }
+}

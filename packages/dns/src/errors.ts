@@ -1,0 +1,15 @@
+/** Error codes of the DNS service (the shared ones are in @horizon/shared). */
+export type DnsErrorCode =
+  | 'E_UPSTREAM_TIMEOUT' // an upstream did not answer in time
+  | 'E_UPSTREAM_SEND' // a query could not be sent (no route, connection refused)
+  | 'E_UPSTREAM_MISMATCH' // a TCP reply did not answer the query
+  | 'E_UPSTREAM_RCODE' // an upstream answered SERVFAIL or REFUSED
+  | 'E_UPSTREAM_CLOSED' // the forwarder is shutting down
+  | 'E_ALL_UPSTREAMS_FAILED'; // every upstream failed for one query
+
+import { HorizonError } from '@horizon/shared';
+
+export type DnsError = HorizonError<DnsErrorCode>;
+
+export const dnsError = (code: DnsErrorCode, message: string, cause?: unknown): DnsError =>
+  new HorizonError(code, message, cause === undefined ? undefined : { cause });

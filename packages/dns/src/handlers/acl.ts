@@ -1,0 +1,33 @@
+import { BlockList, isIPv4 } from 'node:net';
+import { RCODE } from '../wire/constants.ts';
+import { errorMessage } from '../wire/response.ts';
+import type { Handler } from './types.ts';
+
+/** Parses CIDRs (`10.0.0.0/8`, `fd00::/8`, or a bare address) into a matcher. */
+export function cidrMatcher(cidrs: readonly string[]): (address: string) => boolean {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [net = '', bits] = cidr.split('/');
+    const family = isIPv4(net) ? 'ipv4' : 'ipv6';
+    const prefix = bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits);
+    try {
+      list.addSubnet(net, prefix, family);
+    } catch (err) {
+      throw new RangeError(`invalid CIDR "${cidr}"`, { cause: err });
+    }
+  }
+  return (address) => list.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Only clients in `allow` get answers; everyone else gets REFUSED, for every name. Horizon serves
+ * the LAN, the tailnet and the pods; it is never an open resolver.
+ */
+export function createAcl(options: { allow: readonly string[]; onRefused?: () => void }): Handler {
+  const allowed = cidrMatcher(options.allow);
+  return (q, next) => {
+    if (allowed(q.client.address)) return next(q);
+    options.onRefused?.();
+    return errorMessage(q, RCODE.REFUSED);
+  };
+}

@@ -1,0 +1,160 @@
+import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
+import { createChain } from './chain.ts';
+import { type DnsConfig, parseHostPort } from './config.ts';
+import { createAcl } from './handlers/acl.ts';
+import { createAuthoritative } from './handlers/authoritative.ts';
+import { createCache } from './handlers/cache.ts';
+import { createForward } from './handlers/forward.ts';
+import type { Handler } from './handlers/types.ts';
+import { buildIndex, type IndexData } from './index/build.ts';
+import { createDnsMetrics } from './metrics.ts';
+import { createDnsServer } from './server.ts';
+import { createExchanger, type Exchanger } from './upstream/exchange.ts';
+import { createUpstreamPool, type UpstreamPool } from './upstream/pool.ts';
+import { RCODE } from './wire/constants.ts';
+import { errorMessage } from './wire/response.ts';
+
+/** What the DNS service needs besides its config. */
+export interface DnsDeps {
+  logger: Logger;
+  registry: Registry;
+  source: GatewayApiSource;
+  /** Upstream I/O; tests may pass their own. */
+  exchanger?: Exchanger;
+}
+
+/**
+ * Assembles the DNS service: the index kept from the source, the handler chain, the listeners.
+ * main.ts only creates the logger and the source, calls this, listens and handles signals.
+ */
+export function createDnsService(config: DnsConfig, deps: DnsDeps) {
+  const log = deps.logger.child({ component: 'dns' });
+  const metrics = createDnsMetrics(deps.registry);
+  const exchanger = deps.exchanger ?? createExchanger({ onSpoofed: () => metrics.forward.spoofed.inc() });
+  const zones = config.zones.map((z) => z.toLowerCase().replace(/\.$/, ''));
+  const nameserver = config.nameserver.name || `ns.${zones[0]}`;
+  const fromManifests = config.source.manifests !== '';
+  let index: IndexData | undefined;
+
+  const rebuild = () => {
+    if (!deps.source.synced()) return;
+    const snapshot = deps.source.snapshot();
+    if (index && index.generation === snapshot.generation) return;
+    const started = performance.now();
+    index = buildIndex(snapshot, {
+      zones: zones.map((name) => ({ name, nameserver, nameserverAddresses: config.nameserver.addresses })),
+      reverseZones: config.reverseZones,
+      gateways: config.gateways,
+      views: config.views,
+      ttl: config.ttl,
+      negativeTtl: config.negativeTtl,
+      ignoreStatus: config.routeStatus === 'ignore' || (config.routeStatus === 'auto' && fromManifests),
+      useSpecAddresses: fromManifests,
+    });
+    metrics.index.names.set(index.exact.size + index.wildcards.size);
+    metrics.index.generation.set(index.generation);
+    metrics.index.builtAt.set(index.builtAt / 1000);
+    log.info(
+      {
+        names: index.exact.size + index.wildcards.size,
+        generation: index.generation,
+        build_seconds: (performance.now() - started) / 1000,
+        outside_zones: index.outside.length,
+      },
+      'index rebuilt',
+    );
+  };
+  deps.source.onChange(rebuild);
+
+  const pool = (servers: readonly string[]): UpstreamPool | undefined => {
+    if (servers.length === 0) return undefined;
+    const p = createUpstreamPool({
+      servers: servers.map((s) => parseHostPort(s)),
+      policy: config.forward.policy,
+      timeoutMs: config.forward.timeoutMs,
+      failuresBeforeDown: config.forward.failuresBeforeDown,
+      exchanger,
+      onAttempt: (u, outcome, seconds) => {
+        metrics.forward.requests.labels(u.label).inc();
+        metrics.forward.duration.labels(u.label).observe(seconds);
+        if (outcome !== 'ok') metrics.forward.failures.labels(u.label, outcome).inc();
+        metrics.forward.healthy.labels(u.label).set(u.down ? 0 : 1);
+      },
+    });
+    for (const u of p.upstreams) metrics.forward.healthy.labels(u.label).set(1);
+    return p;
+  };
+  let refusedHint = false;
+  const passThrough: Handler = (q, next) => next(q);
+  const handle = createChain({
+    acl: createAcl({ allow: config.acl.allow, onRefused: () => metrics.acl.inc() }),
+    authoritative: createAuthoritative({
+      zones: [...zones, ...config.reverseZones],
+      index: () => index,
+      views: config.views,
+      zoneMiss: config.zoneMiss.mode,
+    }),
+    cache:
+      config.cache.size > 0
+        ? createCache({
+            ...config.cache,
+            onResult: (r) => metrics.cache[r === 'hit' ? 'hits' : r === 'miss' ? 'misses' : r].inc(),
+          })
+        : passThrough,
+    forward: createForward({
+      general: pool(config.forward.upstreams),
+      zoneMiss: config.zoneMiss.mode === 'forward' ? pool(config.zoneMiss.upstreams) : undefined,
+      maxInFlight: config.forward.maxInFlight,
+      logger: log,
+      onOverload: () => metrics.forward.overload.inc(),
+      onLoop: () => metrics.forward.loops.inc(),
+    }),
+    last: (q) => {
+      if (!refusedHint) {
+        refusedHint = true;
+        log.warn(
+          { name: q.name },
+          'a name outside the zones was refused: no forward upstreams are configured (forward.upstreams)',
+        );
+      }
+      return errorMessage(q, RCODE.REFUSED);
+    },
+  });
+  const server = createDnsServer({
+    addresses: config.listen.addresses,
+    port: config.listen.port,
+    handle,
+    tcp: config.tcp,
+    logger: deps.logger,
+    observe: metrics.observe,
+  });
+
+  /** `/records` on the ops port: every name served, with its addresses, route and gateway. */
+  const records: OpsRoute = () => {
+    if (!index) return { status: 503, json: { synced: false } };
+    const names = [...index.exact.values(), ...index.wildcards.values()]
+      .map((e) => e.served)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      json: {
+        synced: true,
+        generation: index.generation,
+        ageSeconds: (Date.now() - index.builtAt) / 1000,
+        staleness: deps.source.stalenessSeconds(),
+        outsideZones: index.outside,
+        names,
+      },
+    };
+  };
+
+  return {
+    server,
+    rebuild,
+    ready: () => index !== undefined,
+    routes: { '/records': records },
+    async close() {
+      await server.close();
+      exchanger.close();
+    },
+  };
+}

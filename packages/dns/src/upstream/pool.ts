@@ -1,0 +1,121 @@
+import { HorizonError } from '@horizon/shared';
+import { dnsError } from '../errors.ts';
+import { RCODE } from '../wire/constants.ts';
+import { isTruncated, rcodeOf } from '../wire/message.ts';
+import type { Exchanger } from './exchange.ts';
+
+/** One upstream resolver and what we know of its health. */
+export interface Upstream {
+  host: string;
+  port: number;
+  label: string;
+  consecutiveFailures: number;
+  /** While down, it is tried only after every healthy one, or when its probe time comes. */
+  down: boolean;
+  nextProbeAt: number;
+}
+
+export interface PoolOptions {
+  servers: readonly { host: string; port: number }[];
+  policy: 'sequential' | 'random' | 'round_robin';
+  timeoutMs: number;
+  failuresBeforeDown: number;
+  exchanger: Exchanger;
+  now?: () => number;
+  random?: () => number;
+  onAttempt?: (upstream: Upstream, outcome: 'ok' | 'timeout' | 'rcode' | 'error', seconds: number) => void;
+}
+
+export interface UpstreamPool {
+  readonly upstreams: readonly Upstream[];
+  /** Resolves with the first good reply (NOERROR or NXDOMAIN), trying upstreams in policy order. */
+  exchange(query: Buffer): Promise<Buffer>;
+}
+
+const PROBE_AFTER_MS = 2_000;
+
+/**
+ * Fail-over across upstreams: a timeout, an error, SERVFAIL or REFUSED moves on to the next one; a
+ * truncated UDP reply is retried over TCP on the same upstream. After `failuresBeforeDown`
+ * consecutive failures an upstream is down: it goes last, and every 2 s one live query probes it
+ * first; a success brings it back (a circuit breaker, with real traffic as the probe).
+ */
+export function createUpstreamPool(o: PoolOptions): UpstreamPool {
+  const now = o.now ?? (() => performance.now());
+  const random = o.random ?? Math.random;
+  const upstreams: Upstream[] = o.servers.map((s) => ({
+    ...s,
+    label: s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`,
+    consecutiveFailures: 0,
+    down: false,
+    nextProbeAt: 0,
+  }));
+  let turn = 0;
+
+  const order = (): Upstream[] => {
+    let list = [...upstreams];
+    if (o.policy === 'random') list.sort(() => random() - 0.5);
+    if (o.policy === 'round_robin') {
+      const start = turn++ % list.length;
+      list = [...list.slice(start), ...list.slice(0, start)];
+    }
+    const t = now();
+    const probe = list.find((u) => u.down && t >= u.nextProbeAt);
+    if (probe) probe.nextProbeAt = t + PROBE_AFTER_MS;
+    const healthy = list.filter((u) => !u.down);
+    const down = list.filter((u) => u.down && u !== probe);
+    return probe ? [probe, ...healthy, ...down] : [...healthy, ...down];
+  };
+
+  const record = (u: Upstream, ok: boolean) => {
+    if (ok) {
+      u.consecutiveFailures = 0;
+      u.down = false;
+      return;
+    }
+    u.consecutiveFailures += 1;
+    if (!u.down && u.consecutiveFailures >= o.failuresBeforeDown) {
+      u.down = true;
+      u.nextProbeAt = now() + PROBE_AFTER_MS;
+    }
+  };
+
+  const attempt = async (u: Upstream, query: Buffer): Promise<Buffer> => {
+    const started = now();
+    try {
+      let reply = await o.exchanger.udp(u.host, u.port, query, o.timeoutMs);
+      if (isTruncated(reply)) reply = await o.exchanger.tcp(u.host, u.port, query, o.timeoutMs);
+      const rcode = rcodeOf(reply);
+      if (rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED) {
+        o.onAttempt?.(u, 'rcode', (now() - started) / 1000);
+        throw dnsError('E_UPSTREAM_RCODE', `${u.label} answered rcode ${rcode}`);
+      }
+      o.onAttempt?.(u, 'ok', (now() - started) / 1000);
+      return reply;
+    } catch (err) {
+      if (!(err instanceof HorizonError && err.code === 'E_UPSTREAM_RCODE')) {
+        const timeout = err instanceof HorizonError && err.code === 'E_UPSTREAM_TIMEOUT';
+        o.onAttempt?.(u, timeout ? 'timeout' : 'error', (now() - started) / 1000);
+      }
+      throw err;
+    }
+  };
+
+  return {
+    upstreams,
+    async exchange(query) {
+      let last: unknown;
+      for (const u of order()) {
+        try {
+          const reply = await attempt(u, query);
+          record(u, true);
+          return reply;
+        } catch (err) {
+          record(u, false);
+          last = err;
+        }
+      }
+      throw dnsError('E_ALL_UPSTREAMS_FAILED', 'every upstream failed', last);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { EDNS_UDP_SIZE, FLAG, TYPE } from './constants.ts';
+import type { Query } from './query.ts';
+import { skipName } from './query.ts';
+import { recordEnd } from './response.ts';
+
+/**
+ * The query we send upstream for a client's query: a fresh ID, the client's RD and CD bits, its
+ * question as written, and our own OPT (1232 bytes, the client's DO bit) when the client used EDNS.
+ * The client's other additional records (cookies, ECS) are not forwarded.
+ */
+export function upstreamQuery(q: Query, id: number): Buffer {
+  const qlen = q.questionEnd - 12;
+  const out = Buffer.alloc(12 + qlen + (q.edns ? 11 : 0));
+  out.writeUInt16BE(id, 0);
+  out.writeUInt16BE(q.flags & (FLAG.RD | FLAG.CD), 2);
+  out.writeUInt16BE(1, 4);
+  out.writeUInt16BE(q.edns ? 1 : 0, 10);
+  q.raw.copy(out, 12, 12, q.questionEnd);
+  if (q.edns) {
+    const p = 12 + qlen;
+    out.writeUInt16BE(TYPE.OPT, p + 1);
+    out.writeUInt16BE(EDNS_UDP_SIZE, p + 3);
+    out[p + 7] = q.edns.do ? 0x80 : 0;
+  }
+  return out;
+}
+
+/** True when `reply` answers `sent`: same ID, QR set, and the same question (ASCII case aside). */
+export function answers(reply: Buffer, sent: Buffer): boolean {
+  if (reply.length < 12 || reply.readUInt16BE(0) !== sent.readUInt16BE(0)) return false;
+  if (!(reply.readUInt16BE(2) & FLAG.QR) || reply.readUInt16BE(4) !== 1) return false;
+  const end = skipName(sent, 12) + 4;
+  if (reply.length < end) return false;
+  for (let i = 12; i < end; i += 1) {
+    let a = reply[i] ?? 0;
+    let b = sent[i] ?? 0;
+    if (a >= 0x41 && a <= 0x5a) a += 0x20;
+    if (b >= 0x41 && b <= 0x5a) b += 0x20;
+    if (a !== b) return false;
+  }
+  return true;
+}
+
+export const rcodeOf = (message: Buffer): number => (message[3] ?? 0) & 0xf;
+export const isTruncated = (message: Buffer): boolean => ((message[2] ?? 0) & 0x02) !== 0;
+
+/**
+ * The upstream's reply made ours: the client's ID and question bytes (0x20 case), and without the
+ * upstream's OPT record (EDNS is hop-by-hop; the server adds its own). Returns null if malformed.
+ */
+export function relay(reply: Buffer, q: Query): Buffer | null {
+  const counts = [reply.readUInt16BE(6), reply.readUInt16BE(8), reply.readUInt16BE(10)];
+  let pos = skipName(reply, 12) + 4;
+  if (pos < 16 || pos !== q.questionEnd) return null;
+  const kept: Buffer[] = [reply.subarray(0, pos)];
+  let arcount = counts[2] ?? 0;
+  let keptFrom = pos;
+  const total = (counts[0] ?? 0) + (counts[1] ?? 0) + (counts[2] ?? 0);
+  for (let i = 0; i < total; i += 1) {
+    const end = recordEnd(reply, pos);
+    if (end < 0) return null;
+    const nameEnd = skipName(reply, pos);
+    if (reply.readUInt16BE(nameEnd) === TYPE.OPT) {
+      kept.push(reply.subarray(keptFrom, pos));
+      keptFrom = end;
+      arcount -= 1;
+    }
+    pos = end;
+  }
+  kept.push(reply.subarray(keptFrom, pos));
+  const out = Buffer.concat(kept);
+  out.writeUInt16BE(q.id, 0);
+  out.writeUInt16BE(arcount, 10);
+  q.raw.copy(out, 12, 12, q.questionEnd);
+  return out;
+}

@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  createFileSource,
+  createLogger,
+  createMetricsRegistry,
+  type GatewayApiSource,
+  type Logger,
+  loadConfig,
+  type Registry,
+} from '@horizon/shared';
+import { checkDnsConfig, type DnsConfig, DnsConfigSchema } from '../src/config.ts';
+import { createDnsService } from '../src/service.ts';
+
+const exec = promisify(execFile);
+export const logger: Logger = createLogger({ level: 'silent', format: 'json' }, { service: 'test' });
+
+/** A folder of manifests: the design's gateways plus the given routes (`name: hostnames`). */
+export function manifests(routes: Record<string, string[]>, gatewayAddresses = ['10.90.3.202']): string {
+  const dir = mkdtempSync(join(tmpdir(), 'horizon-dns-'));
+  writeFileSync(
+    join(dir, 'gateway.yaml'),
+    `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: internal, namespace: network }
+spec:
+  gatewayClassName: envoy-internal
+  addresses: [${gatewayAddresses.map((a) => `{ type: IPAddress, value: "${a}" }`).join(', ')}]
+  listeners: [{ name: https, port: 443, protocol: HTTPS, hostname: "*.home.example.com", allowedRoutes: { namespaces: { from: All } } }]
+`,
+  );
+  for (const [name, hosts] of Object.entries(routes)) writeRoute(dir, name, hosts);
+  return dir;
+}
+
+export function writeRoute(dir: string, name: string, hostnames: string[]): void {
+  writeFileSync(
+    join(dir, `${name}.yaml`),
+    `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: ${name}, namespace: home }
+spec:
+  parentRefs: [{ name: internal, namespace: network }]
+  hostnames: [${hostnames.map((h) => `"${h}"`).join(', ')}]
+`,
+  );
+}
+
+/** Config for tests: loopback only, port 0, explicit (loopback) upstreams or none. */
+export function testConfig(overrides: Record<string, unknown> = {}): DnsConfig {
+  const { config } = loadConfig(DnsConfigSchema, {
+    overrides: {
+      'listen.addresses': ['127.0.0.1', '::1'],
+      'listen.port': 0,
+      zones: ['home.example.com'],
+      'zoneMiss.mode': 'nxdomain',
+      'acl.allow': ['127.0.0.0/8', '::1/128'],
+      'forward.timeoutMs': 300,
+      ...overrides,
+    },
+  });
+  checkDnsConfig(config);
+  return config;
+}
+
+/** Runs the DNS service in-process over `source`; stop() closes everything it opened. */
+export async function startDns(config: DnsConfig, source?: GatewayApiSource) {
+  const registry: Registry = createMetricsRegistry('dns');
+  const src =
+    source ??
+    createFileSource({
+      dir: config.source.manifests,
+      vars: {},
+      namespace: '',
+      labelSelector: '',
+      debounceMs: 20,
+      pollMs: 0,
+      logger,
+    });
+  const dns = createDnsService(config, { logger, registry, source: src });
+  const bound = await dns.server.listen();
+  await src.start();
+  dns.rebuild();
+  const port = bound[0]?.port ?? 0;
+  return {
+    port,
+    registry,
+    dns,
+    source: src,
+    async stop() {
+      await dns.close();
+      await src.stop();
+    },
+  };
+}
+
+/** Runs dig (or kdig) against 127.0.0.1:`port`; returns its output. */
+export async function dig(
+  port: number,
+  args: string[],
+  server = '127.0.0.1',
+  program: 'dig' | 'kdig' = 'dig',
+): Promise<string> {
+  const retry = program === 'dig' ? ['+time=2', '+tries=1'] : ['+timeout=2', '+retry=0'];
+  const { stdout } = await exec(program, [`@${server}`, '-p', String(port), ...retry, ...args]);
+  return stdout;
+}
+
+export const status = (out: string) => /status: (\w+)/.exec(out)?.[1];
+export const answersOf = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith(';'))
+    .map((l) => l.split(/\s+/));
+
+export async function metricValue(registry: Registry, name: string): Promise<number> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
+  return ((m?.values ?? []) as { value: number }[]).reduce((a, v) => a + v.value, 0);
+}
