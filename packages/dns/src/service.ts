@@ -5,6 +5,7 @@ import { createAcl } from './handlers/acl.ts';
 import { createAuthoritative } from './handlers/authoritative.ts';
 import { createCache } from './handlers/cache.ts';
 import { createForward } from './handlers/forward.ts';
+import { createLoopGuard } from './handlers/loop.ts';
 import type { Handler } from './handlers/types.ts';
 import { buildIndex, type IndexData } from './index/build.ts';
 import { createDnsMetrics } from './metrics.ts';
@@ -84,6 +85,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
     for (const u of p.upstreams) metrics.forward.healthy.labels(u.label).set(1);
     return p;
   };
+  const loopGuard = createLoopGuard({ logger: log, onLoop: () => metrics.forward.loops.inc() });
   let refusedHint = false;
   const passThrough: Handler = (q, next) => next(q);
   const handle = createChain({
@@ -94,6 +96,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       views: config.views,
       zoneMiss: config.zoneMiss.mode,
     }),
+    loop: loopGuard.handler,
     cache:
       config.cache.size > 0
         ? createCache({
@@ -105,9 +108,8 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       general: pool(config.forward.upstreams),
       zoneMiss: config.zoneMiss.mode === 'forward' ? pool(config.zoneMiss.upstreams) : undefined,
       maxInFlight: config.forward.maxInFlight,
-      logger: log,
+      loopGuard,
       onOverload: () => metrics.forward.overload.inc(),
-      onLoop: () => metrics.forward.loops.inc(),
     }),
     last: (q) => {
       if (!refusedHint) {

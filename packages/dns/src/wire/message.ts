@@ -45,7 +45,8 @@ export const rcodeOf = (message: Buffer): number => (message[3] ?? 0) & 0xf;
 export const isTruncated = (message: Buffer): boolean => ((message[2] ?? 0) & 0x02) !== 0;
 
 /**
- * The upstream's reply made ours: the client's ID and question bytes (0x20 case), and without the
+ * The upstream's reply made ours: the client's ID and question bytes (0x20 case), AA cleared (a
+ * relayed or cached answer is not authoritative; recursive resolvers never set it), and without the
  * upstream's OPT record (EDNS is hop-by-hop; the server adds its own). Returns null if malformed.
  */
 export function relay(reply: Buffer, q: Query): Buffer | null {
@@ -70,6 +71,7 @@ export function relay(reply: Buffer, q: Query): Buffer | null {
   kept.push(reply.subarray(keptFrom, pos));
   const out = Buffer.concat(kept);
   out.writeUInt16BE(q.id, 0);
+  out.writeUInt16BE(out.readUInt16BE(2) & ~FLAG.AA, 2);
   out.writeUInt16BE(arcount, 10);
   q.raw.copy(out, 12, 12, q.questionEnd);
   return out;

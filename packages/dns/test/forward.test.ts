@@ -1,0 +1,183 @@
+import { createSocket } from 'node:dgram';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, type RunningProgram, startDnsmasq } from '@horizon/test/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answersOf, dig, manifests, metricValue, startDns, status, testConfig } from './helpers.ts';
+
+// "Public DNS" on loopback: a dnsmasq that knows pdf.home.example.com (the Cloudflare answer for
+// an external-only app) and a few outside names, and counts the queries it gets in its log.
+let publicDns: RunningProgram;
+beforeAll(async () => {
+  publicDns = await startDnsmasq(
+    [
+      'address=/pdf.home.example.com/127.0.0.201',
+      'address=/example.org/127.0.0.50',
+      'address=/id.home.example.com/127.0.0.201',
+      'log-queries',
+      'local-ttl=60',
+    ],
+    { host: '127.0.0.53' },
+  );
+});
+afterAll(() => publicDns.stop());
+const queriesSeen = (name: string) =>
+  publicDns
+    .output()
+    .split('\n')
+    .filter((l) => l.includes(`query[A] ${name} `)).length;
+
+describe('forwarding and cache', () => {
+  it('forwards names outside the zone, caches them with the TTL counting down, and shares one upstream query', async () => {
+    const dns = await startDns(
+      testConfig({
+        'source.manifests': manifests({}),
+        'forward.upstreams': ['127.0.0.53:' + publicDns.port],
+      }),
+    );
+    try {
+      const first = await dig(dns.port, ['example.org']);
+      expect(status(first)).toBe('NOERROR');
+      expect(answersOf(first)[0]?.[4]).toBe('127.0.0.50');
+      await sleep(1100);
+      const second = answersOf(await dig(dns.port, ['EXAMPLE.org']));
+      expect(second[0]?.[0]).toBe('EXAMPLE.org.');
+      expect(Number(second[0]?.[1])).toBeLessThan(60);
+      await Promise.all(Array.from({ length: 20 }, () => dig(dns.port, ['+short', 'a.example.org'])));
+      expect(queriesSeen('a.example.org')).toBe(1);
+      expect(queriesSeen('example.org')).toBe(1);
+      expect(await metricValue(dns.registry, 'horizon_dns_cache_hits_total')).toBeGreaterThanOrEqual(1);
+    } finally {
+      await dns.stop();
+    }
+  });
+
+  it('fails over from a dead upstream, keeps the DO and CD bits, and serves stale when every upstream is gone', async () => {
+    const dead = await freePort('127.0.0.1'); // nothing listens there
+    const flaky = await startDnsmasq(['address=/stale.example.org/127.0.0.77', 'local-ttl=1'], {
+      host: '127.0.0.54',
+    });
+    const dns = await startDns(
+      testConfig({
+        'source.manifests': manifests({}),
+        'forward.upstreams': [`127.0.0.1:${dead}`, `127.0.0.54:${flaky.port}`],
+      }),
+    );
+    try {
+      expect((await dig(dns.port, ['+short', 'stale.example.org'])).trim()).toBe('127.0.0.77');
+      expect(await dig(dns.port, ['+dnssec', '+cd', 'stale.example.org'])).toMatch(
+        /flags: qr rd ra cd;[\s\S]*flags: do;/,
+      );
+      await flaky.stop();
+      await sleep(1200); // the 1 s TTL has run out
+      const stale = answersOf(await dig(dns.port, ['stale.example.org']));
+      expect(stale[0]?.slice(1)).toEqual(['30', 'IN', 'A', '127.0.0.77']);
+      expect(await metricValue(dns.registry, 'horizon_dns_cache_served_stale_total')).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(status(await dig(dns.port, ['never-cached.example.org']))).toBe('SERVFAIL');
+    } finally {
+      await dns.stop();
+      await flaky.stop();
+    }
+  });
+
+  it('answers SERVFAIL at once past the in-flight bound instead of queueing', async () => {
+    const hole = createSocket('udp4'); // an upstream that never answers
+    await new Promise<void>((r) => hole.bind(0, '127.0.0.1', () => r()));
+    const dns = await startDns(
+      testConfig({
+        'source.manifests': manifests({}),
+        'forward.upstreams': [`127.0.0.1:${hole.address().port}`],
+        'forward.maxInFlight': 1,
+        'forward.timeoutMs': 1500,
+      }),
+    );
+    try {
+      const slow = dig(dns.port, ['slow.example.org']);
+      await sleep(100);
+      const started = performance.now();
+      expect(status(await dig(dns.port, ['other.example.org']))).toBe('SERVFAIL');
+      expect(performance.now() - started).toBeLessThan(1000); // not after the 1.5 s upstream timeout
+      expect(status(await slow)).toBe('SERVFAIL');
+      expect(await metricValue(dns.registry, 'horizon_dns_forward_overload_total')).toBe(1);
+    } finally {
+      await dns.stop();
+      hole.close();
+    }
+  });
+});
+
+describe('the design on loopback: dnsmasq as the UDM', () => {
+  it('LAN clients get zone names from Horizon, other names from the upstream, and zone misses from public DNS, never the UDM', async () => {
+    const horizonPort = await freePort('127.0.0.1');
+    const dns = await startDns(
+      testConfig({
+        'listen.port': horizonPort,
+        'listen.addresses': ['127.0.0.1'],
+        'source.manifests': manifests({ id: ['id.home.example.com'], unifi: ['unifi.home.example.com'] }),
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': [`127.0.0.53:${publicDns.port}`],
+        zoneForwarders: ['127.0.0.2'],
+      }),
+    );
+    const udm = await startDnsmasq(
+      [
+        `server=/home.example.com/127.0.0.1#${horizonPort}`,
+        `server=127.0.0.53#${publicDns.port}`,
+        'no-negcache',
+      ],
+      { host: '127.0.0.2' },
+    );
+    try {
+      const lan = (name: string, type = 'A') =>
+        dig(udm.port, ['+short', '-b', '127.0.1.10', name, type], '127.0.0.2');
+      expect((await lan('id.home.example.com')).trim()).toBe('10.90.3.202'); // not the public 127.0.0.201
+      expect((await lan('unifi.home.example.com', 'AAAA')).trim()).toBe(''); // NODATA, no leak
+      expect((await lan('example.org')).trim()).toBe('127.0.0.50');
+      expect((await lan('pdf.home.example.com')).trim()).toBe('127.0.0.201'); // pattern 1: the public path
+      expect(queriesSeen('id.home.example.com')).toBe(0);
+    } finally {
+      await udm.stop();
+      await dns.stop();
+    }
+  });
+
+  it('detects a forwarding loop at run time, answers SERVFAIL, counts it and keeps running', async () => {
+    const horizonPort = await freePort('127.0.0.1');
+    const udmPort = await freePort('127.0.0.3');
+    // Misconfigured on purpose: the zone-miss upstream is the UDM, which sends the zone back here.
+    const dns = await startDns(
+      testConfig({
+        'listen.port': horizonPort,
+        'listen.addresses': ['127.0.0.1'],
+        'source.manifests': manifests({ id: ['id.home.example.com'] }),
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': [`127.0.0.3:${udmPort}`],
+        'forward.timeoutMs': 1000,
+      }),
+    );
+    const udm = await startDnsmasq([`server=/home.example.com/127.0.0.1#${horizonPort}`], {
+      host: '127.0.0.3',
+    });
+    expect(udm.port).not.toBe(udmPort); // the harness picked its own free port; point Horizon there
+    await dns.stop();
+    const looped = await startDns(
+      testConfig({
+        'listen.port': horizonPort,
+        'listen.addresses': ['127.0.0.1'],
+        'source.manifests': manifests({ id: ['id.home.example.com'] }),
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': [`127.0.0.3:${udm.port}`],
+        'forward.timeoutMs': 1000,
+      }),
+    );
+    try {
+      expect(status(await dig(looped.port, ['missing.home.example.com']))).toBe('SERVFAIL');
+      expect(await metricValue(looped.registry, 'horizon_dns_forward_loops_total')).toBeGreaterThanOrEqual(1);
+      expect((await dig(looped.port, ['+short', 'id.home.example.com'])).trim()).toBe('10.90.3.202'); // still serving
+    } finally {
+      await udm.stop();
+      await looped.stop();
+    }
+  });
+});
