@@ -9,7 +9,16 @@ export function gateway(namespace: string, name: string, address: string, hostna
     spec: {
       gatewayClassName: `envoy-${name}`,
       addresses: [{ type: 'IPAddress', value: address }],
-      listeners: [{ name: 'https', port: 443, protocol: 'HTTPS', ...(hostname ? { hostname } : {}) }],
+      // As the design's Gateways: routes from every namespace (apps live in home, security...).
+      listeners: [
+        {
+          name: 'https',
+          port: 443,
+          protocol: 'HTTPS',
+          allowedRoutes: { namespaces: { from: 'All' } },
+          ...(hostname ? { hostname } : {}),
+        },
+      ],
     },
     status: { addresses: [{ type: 'IPAddress', value: address }] },
   };

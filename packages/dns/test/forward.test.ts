@@ -31,7 +31,7 @@ describe('forwarding and cache', () => {
     const dns = await startDns(
       testConfig({
         'source.manifests': manifests({}),
-        'forward.upstreams': ['127.0.0.53:' + publicDns.port],
+        'forward.upstreams': [`127.0.0.53:${publicDns.port}`],
       }),
     );
     try {

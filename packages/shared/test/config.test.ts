@@ -1,16 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import {
-  configReference,
-  envVariables,
-  hasCode,
-  loadConfig,
-  parseCommandLine,
-  sharedSections,
-} from '../src/index.ts';
+import { envVariables, hasCode, loadConfig, parseCommandLine, sharedSections } from '../src/index.ts';
 
 const Schema = Type.Object(
   {
@@ -108,15 +101,6 @@ describe('loadConfig', () => {
     expect(names).toContain('HORIZON_SOURCE_WATCH_TIMEOUT_SECONDS');
     expect(names).toContain('HORIZON_SHUTDOWN_LAME_DUCK_SECONDS');
     expect(new Set(names).size).toBe(names.length);
-  });
-});
-
-describe('the shared README', () => {
-  it('documents every shared config key as the schema defines it', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-    const { ops: _ops, ...documented } = sharedSections(0);
-    const table = /<!-- config:shared -->\n([\s\S]*?)\n<!-- \/config:shared -->/.exec(readme)?.[1];
-    expect(table).toBe(configReference(Type.Object(documented)));
   });
 });
 
