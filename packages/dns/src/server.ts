@@ -45,10 +45,10 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
     raw: Buffer,
     client: Query['client'],
     transport: Transport,
+    family: 4 | 6,
     send: (out: Buffer) => void,
   ): void => {
     const started = performance.now();
-    const family = isIPv6(client.address) ? 6 : 4;
     const parsed = parseQuery(raw, client, transport);
     if ('kind' in parsed) {
       const out =
@@ -97,6 +97,7 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
     });
     socket.on('error', () => socket.destroy());
     const client = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    const family = socket.remoteFamily === 'IPv6' ? 6 : 4;
     socket.on('data', (chunk) => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       while (buffered.length >= 2) {
@@ -105,7 +106,7 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
         const raw = Buffer.from(buffered.subarray(2, 2 + length));
         buffered = buffered.subarray(2 + length);
         inFlight += 1;
-        process(raw, client, 'tcp', (out) => {
+        process(raw, client, 'tcp', family, (out) => {
           inFlight -= 1;
           if (socket.destroyed) return;
           const prefix = Buffer.allocUnsafe(2);
@@ -131,8 +132,9 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
           });
         });
         port = socket.address().port; // with port 0, every listener shares the first one's port
+        const family = v6 ? 6 : 4;
         socket.on('message', (msg, rinfo) =>
-          process(msg, { address: rinfo.address, port: rinfo.port }, 'udp', (out) =>
+          process(msg, { address: rinfo.address, port: rinfo.port }, 'udp', family, (out) =>
             socket.send(out, rinfo.port, rinfo.address),
           ),
         );

@@ -146,6 +146,30 @@ describe('authoritative answers with dig and kdig', () => {
   });
 });
 
+describe('request metrics', () => {
+  it('counts requests by proto, family and type, responses by rcode, and durations, as CoreDNS names them', async () => {
+    await dig(dns.port, ['+notcp', 'unifi.home.example.com', 'AAAA']);
+    await dig(dns.port, ['+tcp', 'nothing.home.example.com', 'A'], '::1');
+    const text = await dns.registry.metrics();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+    expect(
+      value(/^horizon_dns_requests_total\{proto="udp",family="1",type="AAAA",service="dns"\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(/^horizon_dns_requests_total\{proto="tcp",family="2",type="A",service="dns"\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(/^horizon_dns_responses_total\{rcode="NXDOMAIN",service="dns"\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(1);
+    const count = value(/^horizon_dns_request_duration_seconds_count\{type="A",service="dns"\} (\d+)/m);
+    const inf = value(
+      /^horizon_dns_request_duration_seconds_bucket\{le="\+Inf",type="A",service="dns"\} (\d+)/m,
+    );
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(inf).toBe(count);
+  });
+});
+
 describe('the wire, packet by packet', () => {
   const udp = (packet: Buffer, port = dns.port): Promise<Buffer | null> =>
     new Promise((resolve) => {

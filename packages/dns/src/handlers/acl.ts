@@ -24,7 +24,18 @@ export function cidrMatcher(cidrs: readonly string[]): (address: string) => bool
  * the LAN, the tailnet and the pods; it is never an open resolver.
  */
 export function createAcl(options: { allow: readonly string[]; onRefused?: () => void }): Handler {
-  const allowed = cidrMatcher(options.allow);
+  const matches = cidrMatcher(options.allow);
+  // A resolver sees few distinct clients: remember each verdict (bounded; cleared when full).
+  const verdicts = new Map<string, boolean>();
+  const allowed = (address: string): boolean => {
+    let v = verdicts.get(address);
+    if (v === undefined) {
+      if (verdicts.size >= 4096) verdicts.clear();
+      v = matches(address);
+      verdicts.set(address, v);
+    }
+    return v;
+  };
   return (q, next) => {
     if (allowed(q.client.address)) return next(q);
     options.onRefused?.();

@@ -1,0 +1,205 @@
+// `./pnpmw bench:dns`: dnsperf against Horizon DNS's authoritative, cache-hit and miss paths, with
+// dnsmasq, unbound and a raw Node UDP echo serving the same names in the same run. Servers are
+// pinned to core 0, dnsperf (and the shared upstream) to core 1. Loopback only. Prints a Markdown
+// report with ratios, because absolute numbers on a shared 2-core machine are noise.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { dnsmasqConfig, type Peer, startPinned, unboundConfig } from './bench/peers.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    names: { type: 'string', default: '10000' },
+    'node-flags': { type: 'string', default: '' },
+  },
+});
+const seconds = Number(flags.seconds);
+const N = Number(flags.names);
+const dir = mkdtempSync(join(tmpdir(), 'horizon-bench-'));
+const ports = { upstream: 25301, horizon: 25302, dnsmasq: 25303, unbound: 25304, echo: 25305, ops: 25306 };
+const names = Array.from({ length: N }, (_, i) => `app${i}.home.example.com`);
+
+// The same 10,000 names for everyone: manifests for Horizon (Gateway API allows 16 hostnames a route).
+const docs = [
+  'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: internal, namespace: network }\nspec:\n  gatewayClassName: envoy\n  addresses: [{ value: "10.90.3.202" }]\n  listeners: [{ name: https, port: 443, protocol: HTTPS, allowedRoutes: { namespaces: { from: All } } }]\n',
+];
+for (let r = 0; r * 10 < N; r += 1) {
+  const hosts = names
+    .slice(r * 10, r * 10 + 10)
+    .map((n) => `"${n}"`)
+    .join(', ');
+  docs.push(
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: r${r}, namespace: home }\nspec:\n  parentRefs: [{ name: internal, namespace: network }]\n  hostnames: [${hosts}]\n`,
+  );
+}
+const manifests = join(dir, 'manifests');
+spawnSync('mkdir', ['-p', manifests]);
+writeFileSync(join(manifests, 'all.yaml'), docs.join('---\n'));
+writeFileSync(join(dir, 'auth.txt'), names.map((n) => `${n} A`).join('\n'));
+writeFileSync(join(dir, 'hit.txt'), Array.from({ length: 1000 }, (_, i) => `c${i}.bench.test A`).join('\n'));
+writeFileSync(
+  join(dir, 'miss.txt'),
+  Array.from({ length: 400_000 }, (_, i) => `u${i}.miss.test A`).join('\n'),
+);
+writeFileSync(
+  join(dir, 'horizon.yaml'),
+  `listen: { addresses: [127.0.0.1], port: ${ports.horizon} }
+ops: { host: 127.0.0.1, port: ${ports.ops} }
+log: { level: error }
+zones: [home.example.com]
+zoneMiss: { mode: nxdomain }
+acl: { allow: [127.0.0.0/8] }
+forward: { upstreams: ["127.0.0.1:${ports.upstream}"] }
+cache: { size: 10000 }
+source: { manifests: ${manifests} }
+`,
+);
+
+const peers: Peer[] = [];
+const start = async (...args: Parameters<typeof startPinned>) => {
+  const p = await startPinned(...args);
+  peers.push(p);
+  return p;
+};
+try {
+  // The upstream behind the cache paths shares core 1 with dnsperf, so all resolvers see the same one.
+  await start(
+    'upstream',
+    1,
+    'dnsmasq',
+    dnsmasqConfig(dir, ports.upstream, [
+      'address=/bench.test/127.0.0.9',
+      'address=/miss.test/127.0.0.10',
+      'address=/probe.test/127.0.0.1',
+      'local-ttl=3600',
+    ]),
+    ports.upstream,
+    dir,
+  );
+  const horizon = await start(
+    'Horizon',
+    0,
+    process.execPath,
+    [
+      ...(flags['node-flags'] ? flags['node-flags'].split(' ') : []),
+      join(import.meta.dirname, '..', 'packages', 'dns', 'src', 'main.ts'),
+      '--config',
+      join(dir, 'horizon.yaml'),
+    ],
+    ports.horizon,
+    dir,
+  );
+  const dnsmasq = await start(
+    'dnsmasq',
+    0,
+    'dnsmasq',
+    dnsmasqConfig(dir, ports.dnsmasq, [
+      ...names.map((n) => `address=/${n}/10.90.3.202`),
+      `server=127.0.0.1#${ports.upstream}`,
+    ]),
+    ports.dnsmasq,
+    dir,
+  );
+  const unbound = await start(
+    'unbound',
+    0,
+    'unbound',
+    unboundConfig(
+      dir,
+      ports.unbound,
+      `  module-config: "iterator"\n  local-zone: "test." nodefault\n  local-zone: "home.example.com." static\n${names.map((n) => `  local-data: "${n}. 30 IN A 10.90.3.202"`).join('\n')}\n  local-zone: "probe.test." static\n  local-data: "probe.test. 30 IN A 127.0.0.1"\nforward-zone:\n  name: "bench.test."\n  forward-addr: 127.0.0.1@${ports.upstream}\nforward-zone:\n  name: "miss.test."\n  forward-addr: 127.0.0.1@${ports.upstream}`,
+    ),
+    ports.unbound,
+    dir,
+  );
+  const echo = await start(
+    'raw Node UDP echo',
+    0,
+    process.execPath,
+    [join(import.meta.dirname, 'bench', 'udp-echo.ts'), String(ports.echo)],
+    ports.echo,
+    dir,
+  );
+  await sleep(1500); // Horizon's index: 10,000 names built once the manifests are read
+  const baseline = horizon.rssMiB();
+
+  const rows: string[][] = [];
+  const run = (peer: Peer, file: string, label: string, warm = true) => {
+    const args = [
+      '-c',
+      '1',
+      'dnsperf',
+      '-s',
+      '127.0.0.1',
+      '-p',
+      String(peer.port),
+      '-d',
+      join(dir, file),
+      '-c',
+      '4',
+      '-q',
+      '200',
+    ];
+    if (warm) spawnSync('taskset', [...args, '-l', '2'], { encoding: 'utf8' });
+    const out = spawnSync('taskset', [...args, '-l', String(seconds)], { encoding: 'utf8' }).stdout;
+    const qps = Number(/Queries per second:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+    const lat = /Average Latency \(s\):\s+([\d.]+) \(min [\d.]+, max ([\d.]+)\)/.exec(out);
+    const lost = /Queries lost:\s+(\d+)/.exec(out)?.[1] ?? '?';
+    const rcodes = (/Response codes:\s+(.*)/.exec(out)?.[1] ?? '?').replace(/ \(100\.00%\)/, '');
+    rows.push([
+      label,
+      peer.name,
+      qps.toFixed(0),
+      ((Number(lat?.[1]) || 0) * 1000).toFixed(3),
+      ((Number(lat?.[2]) || 0) * 1000).toFixed(1),
+      lost,
+      rcodes,
+    ]);
+    return qps;
+  };
+  const q = {
+    echo: run(echo, 'auth.txt', 'ceiling'),
+    auth: run(horizon, 'auth.txt', 'authoritative'),
+    authDnsmasq: run(dnsmasq, 'auth.txt', 'authoritative'),
+    authUnbound: run(unbound, 'auth.txt', 'authoritative'),
+    hit: run(horizon, 'hit.txt', 'cache hit'),
+    hitDnsmasq: run(dnsmasq, 'hit.txt', 'cache hit'),
+    hitUnbound: run(unbound, 'hit.txt', 'cache hit'),
+    miss: run(horizon, 'miss.txt', 'cache miss (forward)', false),
+    missDnsmasq: run(dnsmasq, 'miss.txt', 'cache miss (forward)', false),
+    missUnbound: run(unbound, 'miss.txt', 'cache miss (forward)', false),
+  };
+  await sleep(10_000); // idle: V8's memory reducer returns what the load left behind
+  const rss = horizon.rssMiB();
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.ops}/metrics`)).text();
+  const mib = (name: string) =>
+    (Number(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+]+)`, 'm').exec(metrics)?.[1] ?? 0) / 1048576).toFixed(1);
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+  const lines = [
+    `dnsperf -c 4 -q 200, ${seconds} s per run after a 2 s warm-up (none for misses); servers on core 0, dnsperf and the upstream on core 1; ${N} names.`,
+    '',
+    '| Path | Server | Queries/s | Avg latency (ms) | Max latency (ms) | Lost | Responses |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    '| Ratio | Value |',
+    '| --- | --- |',
+    `| Horizon authoritative / raw Node UDP echo | ${ratio(q.auth, q.echo)} |`,
+    `| Horizon authoritative / dnsmasq | ${ratio(q.auth, q.authDnsmasq)} |`,
+    `| Horizon authoritative / unbound | ${ratio(q.auth, q.authUnbound)} |`,
+    `| Horizon cache hit / dnsmasq | ${ratio(q.hit, q.hitDnsmasq)} |`,
+    `| Horizon cache hit / unbound | ${ratio(q.hit, q.hitUnbound)} |`,
+    `| Horizon miss / dnsmasq | ${ratio(q.miss, q.missDnsmasq)} |`,
+    `| Horizon miss / unbound | ${ratio(q.miss, q.missUnbound)} |`,
+    '',
+    `Horizon memory after the runs (${N} names indexed, 10,000 cache entries): resident ${rss.toFixed(1)} MiB (${baseline.toFixed(1)} MiB with the index only, before any query); V8 heap used ${mib('nodejs_heap_size_used_bytes')} MiB of ${mib('nodejs_heap_size_total_bytes')} MiB.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  for (const p of peers.reverse()) await p.stop().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
