@@ -112,10 +112,14 @@ export const DnsConfigSchema = Type.Object(
     ),
     zoneMiss: Type.Object(
       {
-        mode: Type.Union([Type.Literal('forward'), Type.Literal('nxdomain')], {
+        mode: Type.Union([Type.Literal('forward'), Type.Literal('nxdomain'), Type.Literal('gateway')], {
           default: 'forward',
           description:
-            'A zone name with no route: `forward` it to the zone-miss upstreams (public DNS), or answer `nxdomain`.',
+            'A zone name with no route: `forward` it to the zone-miss upstreams (public DNS), answer `nxdomain`, or answer with the address of `zoneMiss.gateway` (the external gateway, reachable from the LAN without the tunnel).',
+        }),
+        gateway: Type.String({
+          default: 'network/external',
+          description: 'The Gateway whose address answers zone misses in mode `gateway`.',
         }),
         upstreams: Upstreams(
           'Resolvers for zone names with no route (a public resolver). Never the router that forwards the zone to us.',

@@ -51,6 +51,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       negativeTtl: config.negativeTtl,
       ignoreStatus: config.routeStatus === 'ignore' || (config.routeStatus === 'auto' && fromManifests),
       useSpecAddresses: fromManifests,
+      missGateway: config.zoneMiss.mode === 'gateway' ? config.zoneMiss.gateway : undefined,
     });
     metrics.index.names.set(index.exact.size + index.wildcards.size);
     metrics.index.generation.set(index.generation);

@@ -67,13 +67,17 @@ export function testConfig(overrides: Record<string, unknown> = {}): DnsConfig {
 }
 
 /** Runs the DNS service in-process over `source`; stop() closes everything it opened. */
-export async function startDns(config: DnsConfig, source?: GatewayApiSource) {
+export async function startDns(
+  config: DnsConfig,
+  source?: GatewayApiSource,
+  vars: Record<string, string> = {},
+) {
   const registry: Registry = createMetricsRegistry('dns');
   const src =
     source ??
     createFileSource({
       dir: config.source.manifests,
-      vars: {},
+      vars,
       namespace: '',
       labelSelector: '',
       debounceMs: 20,

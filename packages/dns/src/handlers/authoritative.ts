@@ -14,8 +14,8 @@ export interface AuthoritativeOptions {
   index: () => IndexData | undefined;
   /** Client ranges of the views after the default one, in config order. */
   views: readonly { cidrs: readonly string[] }[];
-  /** A zone name with no route: forward it (to the zone-miss upstreams) or NXDOMAIN. */
-  zoneMiss: 'forward' | 'nxdomain';
+  /** A zone name with no route: forward it (to the zone-miss upstreams), NXDOMAIN, or the miss gateway's address. */
+  zoneMiss: 'forward' | 'nxdomain' | 'gateway';
 }
 
 /**
@@ -38,10 +38,15 @@ export function createAuthoritative(o: AuthoritativeOptions): Handler {
     }
     if (q.class !== CLASS_IN) return next(q);
     if (q.type === TYPE.AXFR) return errorMessage(q, RCODE.REFUSED); // no zone transfers
-    const result = lookup(index, q.name, q.type, views.length === 0 ? 0 : viewOf(q.client.address));
+    const view = views.length === 0 ? 0 : viewOf(q.client.address);
+    const result = lookup(index, q.name, q.type, view);
     if (result === undefined) return next(q);
     if (!isMiss(result)) return answerMessage(q, result);
     if (o.zoneMiss === 'nxdomain') return answerMessage(q, result.miss.nxdomain);
+    if (o.zoneMiss === 'gateway') {
+      const answers = index.missAnswers.get(result.miss);
+      return answerMessage(q, (answers?.[view] ?? answers?.[0])?.get(q.type) ?? result.miss.nodata);
+    }
     q.zoneMiss = true;
     return next(q);
   };

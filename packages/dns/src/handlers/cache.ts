@@ -72,8 +72,12 @@ export function createCache(o: CacheOptions): Handler {
     if (ttl <= 0) return;
     const at = now();
     const ttls = map.offsets.map((off) => Math.min(reply.readUInt32BE(off), ttl));
+    // An exact-size copy: a small Buffer is a slice of Node's shared 8 KiB pool, and a long-lived
+    // cache entry would keep its whole slab alive.
+    const message = Buffer.allocUnsafeSlow(reply.length);
+    reply.copy(message);
     entries.set(key, {
-      message: reply,
+      message,
       ttlOffsets: map.offsets,
       ttls,
       storedAt: at,

@@ -20,6 +20,8 @@ export interface IndexConfig {
   ignoreStatus: boolean;
   /** Take a Gateway's address from spec.addresses when it has no status (manifests). */
   useSpecAddresses: boolean;
+  /** Answer zone names with no route with this Gateway's addresses (zone-miss mode `gateway`). */
+  missGateway?: string | undefined;
 }
 
 /** One name served, for /records. */
@@ -49,6 +51,8 @@ export interface IndexData {
   ents: Set<string>;
   /** Names the routes declare outside every zone (not served; reported). */
   outside: string[];
+  /** Answers for zone names with no route, per zone and view (zone-miss mode `gateway`). */
+  missAnswers: Map<Zone, Map<number, Answer>[]>;
 }
 
 /** Builds the index and every answer's bytes. Runs on change, never per query. */
@@ -135,8 +139,30 @@ export function buildIndex(snapshot: GatewayApiSnapshot, c: IndexConfig, builtAt
     }
   }
   addReverse(exact, zoneOf, chosen, addresses, c.ttl);
+  const missAnswers = new Map<Zone, Map<number, Answer>[]>();
+  if (c.missGateway !== undefined) {
+    const ref = c.missGateway;
+    const perView = Array.from({ length: viewCount }, (_, v) => {
+      const override = v === 0 ? undefined : c.views[v - 1]?.addresses[ref];
+      return addressesOf(gwByKey.get(ref), override ?? [], c.useSpecAddresses);
+    });
+    for (const zone of zones)
+      missAnswers.set(
+        zone,
+        perView.map((list) => addressAnswers(list, c.ttl, zone)),
+      );
+  }
   for (const name of exact.keys()) ents.delete(name); // wildcard keys are suffixes: they stay ENTs
-  return { generation: serial, builtAt, zones, exact, wildcards, ents, outside: [...outside].sort() };
+  return {
+    generation: serial,
+    builtAt,
+    zones,
+    exact,
+    wildcards,
+    ents,
+    outside: [...outside].sort(),
+    missAnswers,
+  };
 }
 
 /** PTR records for the Gateways' addresses inside a reverse zone: every name served there. */

@@ -1,0 +1,64 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, expect, it } from 'vitest';
+import { createExchanger } from '../src/upstream/exchange.ts';
+
+const sockets: ReturnType<typeof createSocket>[] = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
+const bind = async () => {
+  const s = createSocket('udp4');
+  sockets.push(s);
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  return s;
+};
+const question = (name: string) =>
+  Buffer.concat([
+    ...name.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+    Buffer.from([0, 0, 1, 0, 1]),
+  ]);
+const query = (name: string) =>
+  Buffer.concat([Buffer.from([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), question(name)]);
+
+it('accepts only a reply from the address it asked, with its random ID and its question', async () => {
+  const upstream = await bind();
+  const other = await bind();
+  const ids: number[] = [];
+  upstream.on('message', (msg, rinfo) => {
+    const id = msg.readUInt16BE(0);
+    ids.push(id);
+    const reply = (withId: number, name: string) => {
+      const r = Buffer.concat([Buffer.from(msg.subarray(0, 12)), question(name)]);
+      r.writeUInt16BE(withId, 0);
+      r[2] = (r[2] ?? 0) | 0x80;
+      return r;
+    };
+    other.send(reply(id, 'a.example.org'), rinfo.port, rinfo.address); // right ID, wrong source port
+    upstream.send(reply((id + 1) % 65536, 'a.example.org'), rinfo.port, rinfo.address); // wrong ID
+    upstream.send(reply(id, 'b.example.org'), rinfo.port, rinfo.address); // wrong question
+    setTimeout(() => upstream.send(reply(id, 'A.Example.org'), rinfo.port, rinfo.address), 20); // the real one (0x20 case is fine)
+  });
+  let spoofed = 0;
+  const exchanger = createExchanger({ onSpoofed: () => (spoofed += 1) });
+  try {
+    const answers = await Promise.all(
+      [0, 1, 2].map(() => exchanger.udp('127.0.0.1', upstream.address().port, query('a.example.org'), 1000)),
+    );
+    for (const a of answers) expect(a.subarray(12).toString('latin1').toLowerCase()).toContain('example');
+    expect(spoofed).toBe(9);
+    expect(new Set(ids).size).toBe(3); // a fresh random ID per query
+  } finally {
+    exchanger.close();
+  }
+});
+
+it('times out, and rejects pending queries on close', async () => {
+  const silent = await bind();
+  const exchanger = createExchanger();
+  await expect(
+    exchanger.udp('127.0.0.1', silent.address().port, query('x.example.org'), 100),
+  ).rejects.toMatchObject({ code: 'E_UPSTREAM_TIMEOUT' });
+  const pending = exchanger.udp('127.0.0.1', silent.address().port, query('y.example.org'), 5000);
+  exchanger.close();
+  await expect(pending).rejects.toMatchObject({ code: 'E_UPSTREAM_CLOSED' });
+});
