@@ -15,6 +15,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '10' },
     names: { type: 'string', default: '10000' },
     'node-flags': { type: 'string', default: '' },
+    built: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(flags.seconds);
@@ -59,6 +60,16 @@ source: { manifests: ${manifests} }
 `,
 );
 
+// --built: the compiled JavaScript, as the container runs it (no type stripping at load).
+if (
+  flags.built &&
+  spawnSync('pnpm', ['build'], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' }).status !== 0
+) {
+  throw new Error('pnpm build failed');
+}
+const horizonMain = flags.built
+  ? ['--conditions=production', join(import.meta.dirname, '..', 'packages', 'dns', 'dist', 'main.js')]
+  : [join(import.meta.dirname, '..', 'packages', 'dns', 'src', 'main.ts')];
 const peers: Peer[] = [];
 const start = async (...args: Parameters<typeof startPinned>) => {
   const p = await startPinned(...args);
@@ -86,7 +97,7 @@ try {
     process.execPath,
     [
       ...(flags['node-flags'] ? flags['node-flags'].split(' ') : []),
-      join(import.meta.dirname, '..', 'packages', 'dns', 'src', 'main.ts'),
+      ...horizonMain,
       '--config',
       join(dir, 'horizon.yaml'),
     ],
@@ -126,6 +137,7 @@ try {
   );
   await sleep(1500); // Horizon's index: 10,000 names built once the manifests are read
   const baseline = horizon.rssMiB();
+  const baselineAnon = horizon.anonMiB();
 
   const rows: string[][] = [];
   const run = (peer: Peer, file: string, label: string, warm = true) => {
@@ -175,11 +187,14 @@ try {
   };
   await sleep(10_000); // idle: V8's memory reducer returns what the load left behind
   const rss = horizon.rssMiB();
+  const anon = horizon.anonMiB();
   const metrics = await (await fetch(`http://127.0.0.1:${ports.ops}/metrics`)).text();
   const mib = (name: string) =>
     (Number(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+]+)`, 'm').exec(metrics)?.[1] ?? 0) / 1048576).toFixed(1);
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
   const lines = [
+    `Horizon: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${flags['node-flags'] ? `, node ${flags['node-flags']}` : ''}.`,
+    '',
     `dnsperf -c 4 -q 200, ${seconds} s per run after a 2 s warm-up (none for misses); servers on core 0, dnsperf and the upstream on core 1; ${N} names.`,
     '',
     '| Path | Server | Queries/s | Avg latency (ms) | Max latency (ms) | Lost | Responses |',
@@ -196,7 +211,7 @@ try {
     `| Horizon miss / dnsmasq | ${ratio(q.miss, q.missDnsmasq)} |`,
     `| Horizon miss / unbound | ${ratio(q.miss, q.missUnbound)} |`,
     '',
-    `Horizon memory after the runs (${N} names indexed, 10,000 cache entries): resident ${rss.toFixed(1)} MiB (${baseline.toFixed(1)} MiB with the index only, before any query); V8 heap used ${mib('nodejs_heap_size_used_bytes')} MiB of ${mib('nodejs_heap_size_total_bytes')} MiB.`,
+    `Horizon memory after the runs (${N} names indexed, 10,000 cache entries): resident ${rss.toFixed(1)} MiB, of which private ${anon.toFixed(1)} MiB (with the index only, before any query: ${baseline.toFixed(1)} MiB, private ${baselineAnon.toFixed(1)} MiB); V8 heap used ${mib('nodejs_heap_size_used_bytes')} MiB of ${mib('nodejs_heap_size_total_bytes')} MiB.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -29,6 +29,7 @@ const check = (name: string, ok: boolean) => {
 if (extra.length === 0) {
   check('typecheck (tsc -b)', run('pnpm', ['exec', 'tsc', '-b']));
   check('lint (biome check)', run('pnpm', ['exec', 'biome', 'check', '.']));
+  check('build (compiled JavaScript in dist/)', run('pnpm', ['build']));
 }
 
 const results = join(root, '.tmp', 'vitest-results.json');

@@ -10,6 +10,8 @@ export interface Peer {
   child: ChildProcess;
   /** Resident memory in MiB, from /proc. */
   rssMiB(): number;
+  /** Anonymous (private) resident memory in MiB: RSS without the mapped binary and libraries. */
+  anonMiB(): number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,10 @@ export async function startPinned(
     rssMiB() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    anonMiB() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     },
     async stop() {
       child.kill('SIGTERM');
