@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, waitFor } from '@horizon/test/harness';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import { dig, manifests } from './helpers.ts';
 
 // The container runs the compiled JavaScript under --conditions=production (no type stripping):
