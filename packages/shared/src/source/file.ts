@@ -1,5 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describeError, HorizonError } from '../errors.ts';
@@ -49,6 +49,7 @@ export function createFileSource(options: FileSourceOptions): GatewayApiSource {
     : undefined;
   const core = createSourceCore({ debounceMs: options.debounceMs, logger, metrics });
   const lastGood = new Map<string, KubeObject[]>(); // file -> its objects at its last good parse
+  const seen = new Map<string, string>(); // file -> mtime/size/inode of that parse
   let watcher: FSWatcher | undefined;
   let poll: NodeJS.Timeout | undefined;
   let reloadTimer: NodeJS.Timeout | undefined;
@@ -82,10 +83,24 @@ export function createFileSource(options: FileSourceOptions): GatewayApiSource {
       logger.error({ err: describeError(err) }, 'cannot read the manifest folder');
       return;
     }
-    for (const file of lastGood.keys()) if (!files.includes(file)) lastGood.delete(file);
+    let touched = false;
+    for (const file of lastGood.keys()) {
+      if (!files.includes(file)) {
+        lastGood.delete(file);
+        seen.delete(file);
+        touched = true;
+      }
+    }
     for (const file of files) {
       try {
+        // Unchanged files are not parsed again: the safety-net poll must not block the event
+        // loop every 10 s re-parsing a large folder (seen as 200-300 ms DNS latency spikes).
+        const st = await stat(file); // follows symlinks: a ConfigMap swap changes it
+        const version = `${st.mtimeMs}/${st.size}/${st.ino}`;
+        if (seen.get(file) === version && lastGood.has(file)) continue;
+        touched = true;
         lastGood.set(file, await parseFile(file));
+        seen.set(file, version);
       } catch (err) {
         metrics?.lists.inc({ kind: 'files', result: 'error' });
         const kept = lastGood.get(file)?.length ?? 0;
@@ -95,6 +110,7 @@ export function createFileSource(options: FileSourceOptions): GatewayApiSource {
         );
       }
     }
+    if (!touched && loaded) return; // nothing on disk changed since the last reload
     const all = [...lastGood.values()].flat().map((o) => withNamespace(o, defaultNamespace));
     const selected = all.filter(
       (o) =>
