@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import {
   loadConfig,
   type Registry,
 } from '@horizon/shared';
+import { freePort } from '@horizon/test/harness';
 import { checkDnsConfig, type DnsConfig, DnsConfigSchema } from '../src/config.ts';
 import { createDnsService } from '../src/service.ts';
 
@@ -123,4 +124,36 @@ export const answersOf = (out: string) =>
 export async function metricValue(registry: Registry, name: string): Promise<number> {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
   return ((m?.values ?? []) as { value: number }[]).reduce((a, v) => a + v.value, 0);
+}
+
+/**
+ * Starts Horizon DNS as a process, configured by environment only, on free loopback ports with
+ * `routes` as its manifests. `entry` is the sources' main.ts or the compiled dist/main.js.
+ */
+export async function spawnDns(
+  routes: Record<string, string[]>,
+  options: { entry?: 'source' | 'built'; env?: Record<string, string> } = {},
+) {
+  const port = await freePort();
+  const ops = await freePort();
+  const built = options.entry === 'built';
+  const main = join(import.meta.dirname, '..', built ? 'dist' : 'src', built ? 'main.js' : 'main.ts');
+  const child = spawn(process.execPath, [...(built ? ['--conditions=production'] : []), main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HORIZON_ZONES: 'home.example.com',
+      HORIZON_ZONE_MISS_MODE: 'nxdomain',
+      HORIZON_LISTEN_ADDRESSES: '127.0.0.1',
+      HORIZON_LISTEN_PORT: String(port),
+      HORIZON_OPS_HOST: '127.0.0.1',
+      HORIZON_OPS_PORT: String(ops),
+      HORIZON_LOG_LEVEL: 'warn',
+      HORIZON_SOURCE_MANIFESTS: manifests(routes),
+      HORIZON_SHUTDOWN_LAME_DUCK_SECONDS: '0',
+      ...options.env,
+    },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, port, ops, exited };
 }
