@@ -48,19 +48,19 @@ export async function startPinned(
     name,
     port,
     child,
-    rssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    },
-    anonMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    },
+    rssMiB: () => statusMiB(child.pid, 'VmRSS'),
+    anonMiB: () => statusMiB(child.pid, 'RssAnon'),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/** A memory field of /proc/PID/status (reported in kB), in MiB. */
+function statusMiB(pid: number | undefined, field: 'VmRSS' | 'RssAnon'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** dnsmasq answering `names` with one address each (its `address=` lines), or forwarding. */

@@ -45,8 +45,6 @@ export function createRequestMetrics(registry: Registry): RequestCounters {
   const buckets = new Float64Array(T * (DURATION_BUCKETS.length + 1));
   const sums = new Float64Array(T);
   const counts = new Float64Array(T);
-  const defaults = (): Record<string, string> =>
-    (registry as unknown as { _defaultLabels?: Record<string, string> })._defaultLabels ?? {};
 
   const metric = (
     name: string,
@@ -64,7 +62,7 @@ export function createRequestMetrics(registry: Registry): RequestCounters {
         help,
         type,
         aggregator: 'sum',
-        values: values().map((v) => ({ ...v, labels: { ...v.labels, ...defaults() } })),
+        values: values(), // the registry adds its default labels (service) itself
       }),
       reset: () => undefined,
     } as never);

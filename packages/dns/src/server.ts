@@ -4,7 +4,7 @@ import type { Logger } from '@horizon/shared';
 import type { Reply } from './handlers/types.ts';
 import { RCODE } from './wire/constants.ts';
 import { parseQuery, type Query, type Transport } from './wire/query.ts';
-import { errorMessage, finalize } from './wire/response.ts';
+import { errorMessage, finalize, type RequestHead } from './wire/response.ts';
 
 /** What the server reports per request, for metrics. */
 export type RequestObserver = (
@@ -41,6 +41,26 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
   const tcp: Server[] = [];
   const log = o.logger.child({ component: 'server' });
 
+  /** Finishes one request: size and OPT for the transport, send, count. The only exit of `process`. */
+  const emit = (
+    q: Query | null,
+    head: RequestHead | null,
+    reply: Reply,
+    transport: Transport,
+    family: 4 | 6,
+    send: (out: Buffer) => void,
+    started: number,
+    extendedRcode = 0,
+  ): void => {
+    const out = head === null || reply === null ? null : finalize(head, reply, transport, extendedRcode);
+    if (out) send(out);
+    o.observe?.(q, transport, family, out, started);
+  };
+  const servfail = (q: Query, err: unknown): Buffer => {
+    log.error({ err, name: q.name, type: q.type }, 'request failed');
+    return errorMessage(q, RCODE.SERVFAIL);
+  };
+
   const process = (
     raw: Buffer,
     client: Query['client'],
@@ -49,39 +69,35 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
     send: (out: Buffer) => void,
   ): void => {
     const started = performance.now();
-    const parsed = parseQuery(raw, client, transport);
-    if ('kind' in parsed) {
-      const out =
-        parsed.kind === 'drop'
-          ? null
-          : finalize({ ...parsed, raw }, errorMessage({ ...parsed, raw }, parsed.rcode), transport);
-      if (out) send(out);
-      o.observe?.(null, transport, family, out, started);
+    const q = parseQuery(raw, client, transport);
+    if ('kind' in q) {
+      if (q.kind === 'drop') {
+        emit(null, null, null, transport, family, send, started); // QR=1 or a runt: counted, not answered
+      } else {
+        const head = { ...q, raw };
+        emit(null, head, errorMessage(head, q.rcode), transport, family, send, started);
+      }
       return;
     }
-    const q = parsed;
-    const done = (reply: Reply) => {
-      const out = reply === null ? null : finalize(q, reply, transport);
-      if (out) send(out);
-      o.observe?.(q, transport, family, out, started);
-    };
-    const fail = (err: unknown) => {
-      log.error({ err, name: q.name, type: q.type }, 'request failed');
-      done(errorMessage(q, RCODE.SERVFAIL));
-    };
+    // RFC 6891 §6.1.3: BADVERS (16) is 1 in the OPT's extended rcode with 0 in the header.
     if (q.edns && q.edns.version > 0) {
-      // RFC 6891 §6.1.3: BADVERS (16) is 1 in the OPT's extended rcode with 0 in the header.
-      const out = finalize(q, errorMessage(q, 0), transport, 1);
-      send(out);
-      o.observe?.(q, transport, family, out, started);
+      emit(q, q, errorMessage(q, 0), transport, family, send, started, 1);
       return;
     }
+    let reply: Reply | Promise<Reply>;
     try {
-      const reply = o.handle(q);
-      if (reply instanceof Promise) reply.then(done, fail);
-      else done(reply);
+      reply = o.handle(q);
     } catch (err) {
-      fail(err);
+      reply = servfail(q, err);
+    }
+    // Synchronous answers (the authoritative path) allocate no callbacks.
+    if (reply instanceof Promise) {
+      reply.then(
+        (r) => emit(q, q, r, transport, family, send, started),
+        (err: unknown) => emit(q, q, servfail(q, err), transport, family, send, started),
+      );
+    } else {
+      emit(q, q, reply, transport, family, send, started);
     }
   };
 

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { RCODE } from '../wire/constants.ts';
-import { rcodeOf } from '../wire/message.ts';
+import { addressTo, rcodeOf } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
 import { mapTtls } from '../wire/ttl.ts';
 import type { Handler, Next, Reply } from './types.ts';
@@ -48,9 +48,7 @@ export function createCache(o: CacheOptions): Handler {
     `${q.name}/${q.type}/${q.class}/${q.flags & 0x10 ? 'cd' : ''}/${q.edns?.do ? 'do' : ''}/${q.zoneMiss ? 'zm' : ''}`;
 
   const serve = (e: Entry, q: Query, ttlOverride?: number): Buffer => {
-    const out = Buffer.from(e.message);
-    out.writeUInt16BE(q.id, 0);
-    q.raw.copy(out, 12, 12, q.questionEnd);
+    const out = addressTo(Buffer.from(e.message), q);
     const age = Math.floor(now() - e.storedAt);
     for (let i = 0; i < e.ttlOffsets.length; i += 1) {
       out.writeUInt32BE(ttlOverride ?? Math.max(0, (e.ttls[i] ?? 0) - age), e.ttlOffsets[i] ?? 0);
@@ -90,7 +88,7 @@ export function createCache(o: CacheOptions): Handler {
   /** One upstream query per key at a time; the result is stored, or a stale answer served. */
   const fetch = (key: string, q: Query, next: Next): Promise<Reply> => {
     const running = inflight.get(key);
-    if (running) return running.then((r) => (r === null ? null : retarget(r, q)));
+    if (running) return running.then((r) => (r === null ? null : addressTo(Buffer.from(r), q)));
     const p = Promise.resolve(next(q))
       .then((reply) => {
         if (reply === null) return null;
@@ -135,12 +133,4 @@ export function createCache(o: CacheOptions): Handler {
     o.onResult?.('miss');
     return fetch(key, q, next);
   };
-}
-
-/** A reply fetched for another client with the same question: give it this client's ID and case. */
-function retarget(reply: Buffer, q: Query): Buffer {
-  const out = Buffer.from(reply);
-  out.writeUInt16BE(q.id, 0);
-  q.raw.copy(out, 12, 12, q.questionEnd);
-  return out;
 }

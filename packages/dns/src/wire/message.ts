@@ -70,9 +70,17 @@ export function relay(reply: Buffer, q: Query): Buffer | null {
   }
   kept.push(reply.subarray(keptFrom, pos));
   const out = Buffer.concat(kept);
-  out.writeUInt16BE(q.id, 0);
   out.writeUInt16BE(out.readUInt16BE(2) & ~FLAG.AA, 2);
   out.writeUInt16BE(arcount, 10);
-  q.raw.copy(out, 12, 12, q.questionEnd);
-  return out;
+  return addressTo(out, q);
+}
+
+/**
+ * Makes `message` (about the same question) the answer to `q`, in place: the client's ID, and the
+ * client's own question bytes, so its 0x20 letter case is echoed. Returns `message`.
+ */
+export function addressTo(message: Buffer, q: Query): Buffer {
+  message.writeUInt16BE(q.id, 0);
+  q.raw.copy(message, 12, 12, q.questionEnd);
+  return message;
 }

@@ -1,4 +1,4 @@
-import { CLASSIC_UDP_SIZE, EDNS_UDP_SIZE, FLAG, RCODE } from './constants.ts';
+import { CLASSIC_UDP_SIZE, EDNS_UDP_SIZE, FLAG } from './constants.ts';
 import { readName } from './name.ts';
 import type { Edns, Transport } from './query.ts';
 import { skipName } from './query.ts';
@@ -134,5 +134,3 @@ function headerOnly(message: Buffer): Buffer {
   for (const at of [4, 6, 8, 10]) out.writeUInt16BE(0, at);
   return out;
 }
-
-export { RCODE };
