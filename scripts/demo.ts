@@ -2,7 +2,10 @@
 //   - prints every hostname of deploy/examples/ with the Gateway and address it is attached to;
 //   - starts Horizon DNS as its container does (main.ts --config FILE) on 127.0.0.1:5300, over
 //     deploy/examples/ through the file source, ops on 127.0.0.1:9153;
-//   - prints the dig commands to try. Ctrl-C stops it.
+//   - prints the dig commands to try;
+//   - starts the auth half (demo-auth.ts): Horizon auth on 127.0.0.1:4180, a development OpenID
+//     Provider on 127.0.0.1:1411, an Envoy-like gateway with a sample app on 127.0.0.1:8080.
+// Ctrl-C stops it all.
 // Forwarding is off unless --upstream HOST[:PORT] is given (then it is a full resolver); without
 // it, names outside the zone get REFUSED and zone names with no route NXDOMAIN.
 // --once prints the table and exits without starting anything.
@@ -18,6 +21,7 @@ import {
   type GatewayApiSnapshot,
   gatewayRefsOf,
 } from '@horizon/shared';
+import { startAuthDemo } from './demo-auth.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,6 +30,9 @@ const { values: flags } = parseArgs({
     upstream: { type: 'string' },
     'dns-port': { type: 'string', default: '5300' },
     'ops-port': { type: 'string', default: '9153' },
+    'auth-port': { type: 'string', default: '4180' },
+    'op-port': { type: 'string', default: '1411' },
+    'gateway-port': { type: 'string', default: '8080' },
   },
 });
 const root = join(import.meta.dirname, '..');
@@ -118,7 +125,16 @@ process.stdout.write(
     `  curl http://127.0.0.1:${opsPort}/records\n` +
     `Edit a file in ${dir} and the answers follow within a second. Ctrl-C stops.\n\n`,
 );
-const stop = () => dns.kill('SIGTERM');
+const auth = await startAuthDemo({
+  root,
+  authPort: Number(flags['auth-port']),
+  opPort: Number(flags['op-port']),
+  gatewayPort: Number(flags['gateway-port']),
+});
+const stop = () => {
+  dns.kill('SIGTERM');
+  void auth.stop();
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 dns.on('exit', (code) => process.exit(code ?? 0));

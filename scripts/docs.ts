@@ -2,6 +2,7 @@
 // READMEs from the schemas themselves. A test fails when a README and its schema disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuthConfigSchema } from '@horizon/authproxy/config';
 import { DnsConfigSchema } from '@horizon/dns/config';
 import { configReference, sharedSections } from '@horizon/shared';
 import Type from 'typebox';
@@ -17,6 +18,7 @@ const own = (schema: { properties: Record<string, unknown> }) =>
 export const tables: Record<string, { readme: string; table: string }> = {
   shared: { readme: 'packages/shared/README.md', table: configReference(Type.Object(shared)) },
   dns: { readme: 'packages/dns/README.md', table: configReference(own(DnsConfigSchema)) },
+  authproxy: { readme: 'packages/authproxy/README.md', table: configReference(own(AuthConfigSchema)) },
 };
 if (import.meta.main) writeTables();
 

@@ -1,3 +1,12 @@
+export { Browser, type BrowserOptions, type Page } from './browser.ts';
+export { type EchoApp, echoed, startEchoApp } from './echo-app.ts';
+export {
+  type CheckRecord,
+  type EnvoyGateway,
+  type EnvoyGatewayOptions,
+  EXT_AUTH_HEADERS,
+  startEnvoyGateway,
+} from './envoy-gateway.ts';
 export {
   type FakeApiServer,
   type FakeApiServerOptions,
@@ -6,6 +15,14 @@ export {
 export { writeKubeconfig } from './kubeconfig.ts';
 export { GUARDED, installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';
 export { gateway, httpRoute } from './objects.ts';
+export {
+  DEV_ACCOUNTS,
+  type DevAccount,
+  type DevClient,
+  type DevProvider,
+  type DevProviderOptions,
+  startDevProvider,
+} from './oidc/provider.ts';
 export { freePort } from './ports.ts';
 export { startCaddy, startDnsmasq, startNginx, startRedis } from './presets.ts';
 export { dnsAnswers, dnsQuery, tcpOpen, udpExchange } from './probes.ts';

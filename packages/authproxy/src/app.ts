@@ -1,0 +1,141 @@
+import fastifyCookie from '@fastify/cookie';
+import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createCookieWriter } from './check/cookies.ts';
+import { type Check, createCheck } from './check/handler.ts';
+import type { AuthConfig } from './config.ts';
+import { createIdentitySigner } from './identity-jwt.ts';
+import { createAuthMetrics } from './metrics.ts';
+import { createBearerVerifier } from './oidc/bearer.ts';
+import { createProvider, type Fetch } from './oidc/provider.ts';
+import { policiesFromSnapshot } from './policy/annotations.ts';
+import { createPolicyTable } from './policy/index.ts';
+import { cacheSessions } from './session/cache.ts';
+import { createCookieStore } from './session/cookie-store.ts';
+import { createRedisStore } from './session/redis-store.ts';
+import { createSealer, decodeKeys } from './session/seal.ts';
+
+/** What the app needs from outside: injected so tests and the demo pass their own. */
+export interface AppDeps {
+  logger: Logger;
+  registry: Registry;
+  /** Outbound HTTP to the provider. Default: global fetch. */
+  fetch?: Fetch;
+  /** Seconds since the epoch. Default: the clock. */
+  now?: () => number;
+  /** HTTPRoutes whose annotations are policies (with `routeAnnotations`). */
+  source?: GatewayApiSource;
+}
+
+/** The check server and what the ops server adds for it. */
+export interface AuthApp {
+  app: FastifyInstance;
+  check: Check;
+  opsRoutes: Record<string, OpsRoute>;
+}
+
+const clock = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Builds the check server: every path, every method is a check (as Envoy's ext_authz sends
+ * them). Closing the app closes the provider client, the session store and the route watch.
+ */
+export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthApp> {
+  const { logger } = deps;
+  const now = deps.now ?? clock;
+  const metrics = createAuthMetrics(deps.registry);
+  const sealer = createSealer(decodeKeys(config.cookie.keys));
+  const provider = createProvider(config.oidc, { logger, fetch: deps.fetch });
+  const lifetimes = {
+    idleSeconds: config.cookie.idleSeconds,
+    absoluteSeconds: config.cookie.absoluteSeconds,
+  };
+  const baseStore =
+    config.session.store === 'redis'
+      ? createRedisStore({
+          ...lifetimes,
+          url: config.session.redisUrl,
+          sealer,
+          logger,
+          revalidateSeconds: config.session.revalidateSeconds,
+          revalidate: async (token) => {
+            try {
+              const out = await provider.refresh(token);
+              metrics.refreshes.inc({ result: 'ok' });
+              return out;
+            } catch (err) {
+              metrics.refreshes.inc({ result: (err as { code?: string }).code ?? 'E_UNKNOWN' });
+              throw err;
+            }
+          },
+        })
+      : createCookieStore({ ...lifetimes, sealer, logger });
+  const store = cacheSessions(baseStore, {
+    ...lifetimes,
+    size: config.session.cacheSize,
+    ttlSeconds: config.session.store === 'redis' ? config.session.cacheSeconds : config.cookie.idleSeconds,
+  });
+  const policies = createPolicyTable(config);
+  let unsubscribe = (): void => undefined;
+  if (config.routeAnnotations && deps.source) {
+    const source = deps.source;
+    policies.setRoutePolicies(policiesFromSnapshot(source.snapshot()));
+    unsubscribe = source.onChange((snapshot) => policies.setRoutePolicies(policiesFromSnapshot(snapshot)));
+  }
+  const signer = config.headers.jwt
+    ? await createIdentitySigner(config.headers.jwtKey, config.oidc.issuer, config.headers.jwtTtlSeconds)
+    : undefined;
+  const bearer = config.bearer.enabled
+    ? createBearerVerifier({ config, provider, fetch: deps.fetch })
+    : undefined;
+  const check = createCheck({
+    config,
+    provider,
+    sealer,
+    store,
+    cookies: createCookieWriter(config.cookie, config.flow.ttlSeconds),
+    policies,
+    bearer,
+    signer,
+    metrics,
+    logger,
+    now,
+  });
+
+  const app = Fastify({ logger: false, return503OnClosing: false, bodyLimit: 65_536 });
+  // Checks carry no body worth reading (Envoy sends none); accept and ignore any that comes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
+  await app.register(fastifyCookie);
+  app.all('*', {
+    schema: { response: { default: { type: 'string' } } },
+    handler: async (request, reply) => {
+      const out = await check({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        cookies: request.cookies,
+        peer: request.socket.remoteAddress ?? '',
+      });
+      return reply.code(out.status).headers(out.headers).send(out.body);
+    },
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    provider.close();
+    await store.close();
+  });
+  const opsRoutes: Record<string, OpsRoute> = {
+    '/policies': () => ({
+      json: policies.all().map((p) => ({
+        ...p,
+        groups: [...p.groups],
+        users: [...p.users],
+        emails: [...p.emails],
+        publicMethods: [...p.publicMethods],
+      })),
+    }),
+  };
+  if (signer) opsRoutes['/jwks.json'] = () => ({ json: signer.jwks() });
+  return { app, check, opsRoutes };
+}

@@ -1,0 +1,255 @@
+import { hasCode, type Logger } from '@horizon/shared';
+import { LRUCache } from 'lru-cache';
+import type { AuthConfig } from '../config.ts';
+import type { IdentitySigner } from '../identity-jwt.ts';
+import type { AuthMetrics } from '../metrics.ts';
+import type { BearerVerifier } from '../oidc/bearer.ts';
+import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../oidc/flow.ts';
+import type { PolicyTable } from '../policy/index.ts';
+import { authorize, isPublic, type Policy } from '../policy/policies.ts';
+import type { Session } from '../session/types.ts';
+import { allow, htmlPage, identityHeaderNames, type Reply, redirect, unauthorized } from './reply.ts';
+import { type CheckRequest, type RawCheck, readCheck, trustedProxyList } from './request.ts';
+import { signOut } from './sign-out.ts';
+
+export interface CheckDeps extends FlowDeps {
+  config: AuthConfig;
+  policies: PolicyTable;
+  bearer: BearerVerifier | undefined;
+  signer: IdentitySigner | undefined;
+  metrics: AuthMetrics;
+  logger: Logger;
+}
+
+/** Answers checks; the HTTP layer only turns a request into a RawCheck and a Reply into a response. */
+export type Check = (raw: RawCheck) => Promise<Reply>;
+
+const DEFAULT_POLICY = 'default';
+
+export function createCheck(deps: CheckDeps): Check {
+  const { config, policies, metrics, logger, now } = deps;
+  const log = logger.child({ component: 'check' });
+  const trusted = trustedProxyList(config.trustedProxies);
+  const names = identityHeaderNames(config.headers);
+  const anyUser: Policy = {
+    name: DEFAULT_POLICY,
+    source: 'config',
+    hosts: [],
+    pathPrefix: '/',
+    groups: new Set(),
+    users: new Set(),
+    emails: new Set(),
+    publicPaths: [],
+    publicMethods: new Set(),
+  };
+  const replays = new LRUCache<string, Promise<Reply>>({
+    max: 1000,
+    ttl: Math.max(1, config.flow.replaySeconds) * 1000,
+  });
+  const warned = new Set<string>();
+  const warnOnce = (key: string, fields: object, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    log.warn(fields, message);
+  };
+
+  const unavailable = (): Reply =>
+    // Not a 5xx: Envoy turns a 5xx from the auth service into its own bare 403. 424 reaches the browser.
+    htmlPage(
+      424,
+      'Sign-in is unavailable',
+      'The sign-in service (503 Service Unavailable) cannot be reached right now. Existing sessions still work; try again in a minute.',
+      'provider-unavailable',
+      { 'retry-after': '30' },
+    );
+
+  const granted = async (req: CheckRequest, session: Session, reason: string): Promise<Reply> => {
+    const jwt = deps.signer ? await deps.signer.sign(session, req.hostname, now()) : undefined;
+    return allow(config.headers, names, session, jwt, reason);
+  };
+
+  const login = async (req: CheckRequest, path: string): Promise<Reply> => {
+    if (!req.navigation || (req.method !== 'GET' && req.method !== 'HEAD'))
+      return unauthorized(req.hostname, 'unauthenticated');
+    if (req.authRequest) return unauthorized(req.hostname, 'login');
+    try {
+      const { location, cookies } = await startLogin(deps, req, path);
+      return redirect(location, cookies, 'login');
+    } catch (err) {
+      if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
+      throw err;
+    }
+  };
+
+  const callback = async (req: CheckRequest): Promise<Reply> => {
+    const key = callbackKey(deps.cookies, req);
+    const run = async (): Promise<Reply> => {
+      const error = new URL(req.path, 'http://x.invalid').searchParams.get('error');
+      if (error) {
+        metrics.logins.inc({ result: 'refused' });
+        return htmlPage(
+          403,
+          'Sign-in refused',
+          `The identity provider answered: ${error.slice(0, 100)}.`,
+          'callback-refused',
+        );
+      }
+      try {
+        const out = await finishLogin(deps, req);
+        metrics.logins.inc({ result: 'ok' });
+        log.info({ sub: out.session.sub, host: req.hostname }, 'login');
+        return redirect(out.location, out.cookies, 'callback');
+      } catch (err) {
+        const code = hasCode(err, 'E_PROVIDER_UNAVAILABLE')
+          ? 'E_PROVIDER_UNAVAILABLE'
+          : ((err as { code?: string }).code ?? 'E_UNKNOWN');
+        metrics.logins.inc({ result: code });
+        log.warn({ err, host: req.hostname }, 'login failed');
+        if (code === 'E_PROVIDER_UNAVAILABLE') return unavailable();
+        return htmlPage(
+          400,
+          'Sign-in failed',
+          'This sign-in link has expired, was already used, or was opened in another browser. Open the app again to sign in.',
+          'callback-invalid',
+        );
+      }
+    };
+    if (!key) return run();
+    const previous = replays.get(key);
+    if (previous) {
+      metrics.logins.inc({ result: 'replayed' });
+      return previous;
+    }
+    const reply = run();
+    replays.set(key, reply);
+    return reply;
+  };
+
+  const readSession = async (req: CheckRequest): Promise<Session | undefined> => {
+    const value = req.cookies[deps.cookies.sessionName];
+    return value ? deps.store.read(value, now()) : undefined;
+  };
+
+  const decide = async (req: CheckRequest): Promise<{ reply: Reply; policy: string }> => {
+    const match = policies.match(req.hostname, req.path);
+    const path = match.path;
+    if (path === undefined)
+      return { reply: htmlPage(400, 'Bad request', 'The path cannot be read.', 'bad-path'), policy: '' };
+    const covered = match.policy !== undefined || policies.hostAllowed(req.hostname);
+    if (!covered && config.defaultPolicy === 'deny') {
+      return {
+        reply: htmlPage(403, 'Forbidden', 'No access policy covers this host.', 'no-policy'),
+        policy: '',
+      };
+    }
+    const policy = match.policy ?? anyUser;
+    if (path === config.oidc.callbackPath) return { reply: await callback(req), policy: policy.name };
+    const session = await readSession(req);
+    if (path === config.oidc.signOutPath)
+      return { reply: await signOut(deps, req, session), policy: policy.name };
+    if (isPublic(policy, req.method, path)) {
+      return {
+        reply: session
+          ? await granted(req, session, 'public')
+          : allow(config.headers, names, undefined, undefined, 'public'),
+        policy: policy.name,
+      };
+    }
+    if (session) {
+      if (!authorize(policy, session))
+        return {
+          reply: htmlPage(
+            403,
+            'Forbidden',
+            `You are signed in as ${session.user}, who may not use this app.`,
+            'forbidden',
+          ),
+          policy: policy.name,
+        };
+      const renewed =
+        !req.authRequest &&
+        req.navigation &&
+        req.method === 'GET' &&
+        now() - session.renewedAt >= config.cookie.renewSeconds
+          ? deps.store.renew(session, now())
+          : undefined;
+      if (renewed)
+        return {
+          reply: redirect(`${req.scheme}://${req.host}${req.path}`, [deps.cookies.session(renewed)], 'renew'),
+          policy: policy.name,
+        };
+      return { reply: await granted(req, session, 'session'), policy: policy.name };
+    }
+    if (deps.bearer && req.authorization?.toLowerCase().startsWith('bearer ')) {
+      return { reply: await viaBearer(req, policy), policy: policy.name };
+    }
+    if (req.bare) {
+      metrics.misconfigured.inc();
+      warnOnce(
+        'bare',
+        { host: req.hostname },
+        'check without cookie/accept/x-forwarded-proto/x-request-id: add them to the SecurityPolicy extAuth headersToExtAuth',
+      );
+      return {
+        reply: htmlPage(
+          403,
+          'Gateway misconfigured',
+          'The gateway did not forward the headers sign-in needs (headersToExtAuth).',
+          'missing-headers',
+        ),
+        policy: policy.name,
+      };
+    }
+    return { reply: await login(req, path), policy: policy.name };
+  };
+
+  const viaBearer = async (req: CheckRequest, policy: Policy): Promise<Reply> => {
+    const token = (req.authorization as string).slice(7).trim();
+    try {
+      const id = await (deps.bearer as BearerVerifier).verify(token, now());
+      if (!authorize(policy, id))
+        return { ...unauthorized(req.hostname, 'forbidden', 'insufficient_scope'), status: 403 };
+      return allow(config.headers, names, id, undefined, 'bearer');
+    } catch (err) {
+      if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
+      return unauthorized(req.hostname, 'bad-token', 'invalid_token');
+    }
+  };
+
+  return async (raw) => {
+    const started = process.hrtime.bigint();
+    const req = readCheck(raw, config, trusted);
+    let out: { reply: Reply; policy: string };
+    if (req === 'untrusted') {
+      warnOnce(
+        `untrusted:${raw.peer}`,
+        { peer: raw.peer },
+        'X-Forwarded-Uri/-Method from an address not in trustedProxies',
+      );
+      out = {
+        reply: htmlPage(403, 'Forbidden', 'Forwarded headers from an untrusted address.', 'untrusted-proxy'),
+        policy: '',
+      };
+    } else if (req.hostname === '') {
+      out = { reply: htmlPage(400, 'Bad request', 'No host.', 'no-host'), policy: '' };
+    } else {
+      try {
+        out = await decide(req);
+      } catch (err) {
+        log.error({ err }, 'check failed');
+        out = {
+          reply:
+            hasCode(err, 'E_SESSION_STORE') || hasCode(err, 'E_PROVIDER_UNAVAILABLE')
+              ? unavailable()
+              : htmlPage(403, 'Forbidden', 'The request could not be checked.', 'error'),
+          policy: '',
+        };
+      }
+    }
+    const { reply, policy } = out;
+    const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
+    metrics.checks.inc({ decision, reason: reply.reason, policy });
+    metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return reply;
+  };
+}

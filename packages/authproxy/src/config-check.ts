@@ -1,0 +1,59 @@
+import { HorizonError } from '@horizon/shared';
+import type { AuthConfig } from './config.ts';
+import { decodeKeys } from './session/seal.ts';
+
+/** Cross-checks the auth config once at start; throws E_CONFIG_INVALID naming the key. */
+export function checkAuthConfig(c: AuthConfig): void {
+  const fail = (message: string): never => {
+    throw new HorizonError('E_CONFIG_INVALID', `invalid config: ${message}`);
+  };
+  if (!URL.canParse(c.oidc.issuer))
+    fail('oidc.issuer: the provider URL is required (e.g. https://id.example.com)');
+  const issuer = new URL(c.oidc.issuer);
+  if (issuer.protocol !== 'https:' && !c.oidc.allowHttp)
+    fail('oidc.issuer: must be https (oidc.allowHttp is for the development provider only)');
+  if (!c.oidc.clientId) fail('oidc.clientId: required (the client created in Pocket-ID)');
+  if (!c.oidc.scopes.includes('openid')) fail('oidc.scopes: must include openid');
+  for (const [key, path] of [
+    ['oidc.callbackPath', c.oidc.callbackPath],
+    ['oidc.signOutPath', c.oidc.signOutPath],
+  ] as const) {
+    if (!path.startsWith('/')) fail(`${key}: must start with /`);
+  }
+  if (c.cookie.keys.length === 0)
+    fail('cookie.keys: at least one key (openssl rand -base64 32), e.g. HORIZON_COOKIE_KEYS_FILE');
+  try {
+    decodeKeys(c.cookie.keys);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const name = c.cookie.name;
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail('cookie.name: not a valid cookie name');
+  if (name.startsWith('__Host-') && (!c.cookie.secure || c.cookie.domain)) {
+    fail(
+      'cookie.name: a __Host- cookie needs cookie.secure and no cookie.domain (rename it, e.g. __Secure-horizon)',
+    );
+  }
+  if (name.startsWith('__Secure-') && !c.cookie.secure)
+    fail('cookie.name: a __Secure- cookie needs cookie.secure');
+  if (c.cookie.idleSeconds > c.cookie.absoluteSeconds)
+    fail('cookie.idleSeconds: longer than cookie.absoluteSeconds');
+  if (c.session.store === 'redis' && !c.session.redisUrl)
+    fail('session.redisUrl: required by session.store "redis"');
+  if (c.headers.jwt && !c.headers.jwtKey) fail('headers.jwtKey: required when headers.jwt is set');
+  const names = new Set<string>();
+  for (const [i, p] of c.policies.entries()) {
+    if (!p.name) fail(`policies[${i}].name: required`);
+    if (names.has(p.name)) fail(`policies[${i}].name: "${p.name}" is used twice`);
+    names.add(p.name);
+    if (!p.pathPrefix.startsWith('/')) fail(`policies[${i}].pathPrefix: must start with /`);
+    for (const path of p.publicPaths)
+      if (!path.startsWith('/')) fail(`policies[${i}].publicPaths: "${path}" must start with /`);
+  }
+  if (c.policyPathPrefix && !/^\/.*\/$/.test(c.policyPathPrefix))
+    fail('policyPathPrefix: must start and end with /');
+  for (const cidr of c.trustedProxies) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr))
+      fail(`trustedProxies: "${cidr}" is not an address or CIDR`);
+  }
+}

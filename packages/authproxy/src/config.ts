@@ -1,0 +1,216 @@
+import { sharedSections } from '@horizon/shared';
+import Type, { type Static } from 'typebox';
+
+const Strings = (def: string[], description: string) =>
+  Type.Array(Type.String(), { default: def, description });
+const Seconds = (def: number, min: number, max: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: def, description });
+const Section = <T extends Parameters<typeof Type.Object>[0]>(properties: T) =>
+  Type.Object(properties, { default: {}, additionalProperties: false });
+
+/** One authorization policy: who may reach which hosts and paths. */
+export const PolicySchema = Type.Object(
+  {
+    name: Type.String({
+      description: 'Name in metrics and logs; also what an extAuth `path` prefix selects.',
+    }),
+    hosts: Strings([], 'Hosts it covers (`pdf.example.com`, `*.apps.example.com`).'),
+    pathPrefix: Type.String({ default: '/', description: 'Path prefix it covers; the longest match wins.' }),
+    groups: Strings(
+      [],
+      'Groups (the `groups` claim) allowed in. Empty with `users` and `emails` empty: any signed-in user.',
+    ),
+    users: Strings([], 'Subjects (`sub`) or preferred usernames allowed in.'),
+    emails: Strings([], 'Email addresses allowed in (only when `email_verified` is not false).'),
+    publicPaths: Strings(
+      [],
+      'Paths served without a session, matched after normalisation; a trailing `*` matches a prefix.',
+    ),
+    publicMethods: Strings([], 'Methods served without a session, e.g. `OPTIONS` for CORS preflight.'),
+  },
+  { additionalProperties: false },
+);
+export type PolicyConfig = Static<typeof PolicySchema>;
+
+export const AuthConfigSchema = Type.Object(
+  {
+    ...sharedSections(9180),
+    listen: Section({
+      host: Type.String({ default: '0.0.0.0', description: 'Address the check server binds.' }),
+      port: Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        default: 4180,
+        description: 'Port of the check server (every path is a check).',
+      }),
+    }),
+    oidc: Section({
+      issuer: Type.String({
+        default: '',
+        description: "Issuer URL (Pocket-ID's `APP_URL`, e.g. `https://id.example.com`). Required.",
+      }),
+      clientId: Type.String({
+        default: '',
+        description: 'Client ID of the OIDC client created in Pocket-ID. Required.',
+      }),
+      clientSecret: Type.String({
+        default: '',
+        description:
+          'Its client secret (use `HORIZON_OIDC_CLIENT_SECRET_FILE`). Empty: a public client (PKCE only).',
+      }),
+      scopes: Strings(
+        ['openid', 'profile', 'email', 'groups'],
+        'Scopes asked for; `groups` brings the groups claim.',
+      ),
+      callbackPath: Type.String({
+        default: '/oauth2/callback',
+        description: 'Callback path on every protected host (register `https://<host>/oauth2/callback`).',
+      }),
+      signOutPath: Type.String({
+        default: '/oauth2/sign_out',
+        description: 'Sign-out path on every protected host.',
+      }),
+      postLogoutRedirect: Type.String({
+        default: '',
+        description:
+          'Where the provider sends the browser after sign-out (must be registered). Empty: `<scheme>://<host>/` of the app.',
+      }),
+      timeoutMs: Type.Integer({
+        minimum: 100,
+        maximum: 9000,
+        default: 5000,
+        description: "Timeout of each call to the provider; under Envoy Gateway's 10 s ext-auth timeout.",
+      }),
+      clockSkewSeconds: Seconds(30, 0, 300, 'Tolerated clock difference when checking `iat`/`exp`.'),
+      allowHttp: Type.Boolean({
+        default: false,
+        description: 'Allow an `http://` issuer (the development provider only).',
+      }),
+    }),
+    cookie: Section({
+      name: Type.String({ default: '__Host-horizon', description: 'Session cookie name.' }),
+      secure: Type.Boolean({
+        default: true,
+        description: 'Mark cookies Secure. Off only for plain-HTTP development.',
+      }),
+      domain: Type.String({
+        default: '',
+        description:
+          'Share the session across subdomains of this domain. Empty: one session per host (`__Host-`).',
+      }),
+      keys: Strings(
+        [],
+        'Keys sealing cookies: 32 bytes each, base64url (`openssl rand -base64 32`); the first seals, all open (rotation). Use `HORIZON_COOKIE_KEYS_FILE`. Required.',
+      ),
+      idleSeconds: Seconds(43200, 60, 31536000, 'A session unused this long ends.'),
+      absoluteSeconds: Seconds(604800, 60, 31536000, 'A session ends this long after login, used or not.'),
+      renewSeconds: Seconds(
+        3600,
+        30,
+        31536000,
+        'Cookie sessions: a page load this long after the cookie was written re-writes it (a redirect to the same URL), keeping the idle clock.',
+      ),
+    }),
+    session: Section({
+      store: Type.Union([Type.Literal('cookie'), Type.Literal('redis')], {
+        default: 'cookie',
+        description:
+          '`cookie`: sealed in the cookie, no infrastructure. `redis`: on the server, with refresh tokens, re-validation and logout everywhere.',
+      }),
+      redisUrl: Type.String({
+        default: '',
+        description: 'Redis URL (`redis://host:6379/0`) for the `redis` store.',
+      }),
+      revalidateSeconds: Seconds(
+        300,
+        30,
+        86400,
+        'Redis store: refresh tokens at the provider this often, so a disabled user or removed group loses access.',
+      ),
+      cacheSeconds: Seconds(
+        5,
+        0,
+        300,
+        'Redis store: how long a replica trusts a session it read (logout elsewhere shows after this).',
+      ),
+      cacheSize: Type.Integer({
+        minimum: 100,
+        maximum: 1000000,
+        default: 10000,
+        description: 'Verified sessions kept in memory.',
+      }),
+    }),
+    headers: Section({
+      user: Type.String({
+        default: 'X-Auth-Request-User',
+        description: 'Header with the user (preferred username, else `sub`).',
+      }),
+      subject: Type.String({ default: 'X-Auth-Request-Subject', description: 'Header with `sub`.' }),
+      email: Type.String({ default: 'X-Auth-Request-Email', description: 'Header with the email.' }),
+      groups: Type.String({
+        default: 'X-Auth-Request-Groups',
+        description: 'Header with the groups, comma-separated.',
+      }),
+      name: Type.String({ default: 'X-Auth-Request-Name', description: 'Header with the display name.' }),
+      jwt: Type.String({
+        default: '',
+        description:
+          'Header with a short-lived JWT of the identity signed by this service (JWKS on the ops port at `/jwks.json`). Empty: off.',
+      }),
+      jwtKey: Type.String({
+        default: '',
+        description:
+          'PKCS#8 PEM EC P-256 key signing that JWT (`HORIZON_HEADERS_JWT_KEY_FILE`). Required with `jwt`.',
+      }),
+      jwtTtlSeconds: Seconds(60, 10, 3600, 'Lifetime of that JWT.'),
+    }),
+    policies: Type.Array(PolicySchema, {
+      default: [],
+      description: 'Authorization policies by host and path prefix.',
+    }),
+    defaultPolicy: Type.Union([Type.Literal('deny'), Type.Literal('authenticated')], {
+      default: 'deny',
+      description: 'Hosts no policy covers: `deny` (403) or `authenticated` (any signed-in user).',
+    }),
+    policyPathPrefix: Type.String({
+      default: '/_policy/',
+      description:
+        'An extAuth `path` of `/_policy/<name>` selects policy `<name>` (for hosts no policy lists by host).',
+    }),
+    routeAnnotations: Type.Boolean({
+      default: false,
+      description: 'Read policies from `horizon.io/auth-*` annotations of HTTPRoutes (through `source`).',
+    }),
+    redirectHosts: Strings(
+      [],
+      "Hosts allowed as return and post-logout targets besides the policies' hosts.",
+    ),
+    trustedProxies: Strings(
+      [],
+      'CIDRs whose `X-Forwarded-Method/-Host/-Uri` (Caddy forward_auth, nginx auth_request) are trusted.',
+    ),
+    scheme: Type.Union([Type.Literal('auto'), Type.Literal('https'), Type.Literal('http')], {
+      default: 'auto',
+      description: 'Scheme of app URLs: `auto` reads `X-Forwarded-Proto`, defaulting to https.',
+    }),
+    bearer: Section({
+      enabled: Type.Boolean({
+        default: true,
+        description: 'Accept a provider-issued JWT in `Authorization: Bearer`.',
+      }),
+      audiences: Strings([], 'Accepted `aud` values. Empty: the client ID.'),
+      userinfoCacheSeconds: Seconds(300, 0, 3600, 'How long groups read from userinfo for a token are kept.'),
+    }),
+    flow: Section({
+      ttlSeconds: Seconds(600, 60, 3600, 'How long a login may take.'),
+      replaySeconds: Seconds(
+        30,
+        0,
+        300,
+        'A callback retried within this window gets the same answer (the code is redeemed once).',
+      ),
+    }),
+  },
+  { additionalProperties: false },
+);
+export type AuthConfig = Static<typeof AuthConfigSchema>;

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
+import type { AuthConfig } from '../config.ts';
+import { authError } from '../errors.ts';
+import type { Identity } from '../session/types.ts';
+import { groupsOf, identityOf } from './identity.ts';
+import type { Fetch, Provider } from './provider.ts';
+
+export interface BearerVerifier {
+  /** The identity a provider-issued JWT names; throws E_TOKEN_INVALID or E_PROVIDER_UNAVAILABLE. */
+  verify(token: string, now: number): Promise<Identity>;
+}
+
+export interface BearerDeps {
+  config: Pick<AuthConfig, 'oidc' | 'bearer'>;
+  provider: Provider;
+  fetch?: Fetch;
+}
+
+/** Only asymmetric signatures: `none` and HMAC (a client could sign with a public value) are refused. */
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/**
+ * Bearer tokens for scripts and CLIs: a Pocket-ID JWT checked against the provider's JWKS
+ * (cached by jose, refetched on an unknown `kid`), issuer, audience and expiry. Pocket-ID's
+ * access tokens carry no groups, so groups come from a userinfo call, cached per token.
+ * Verified tokens are cached until they expire, so a script's requests cost a map lookup.
+ */
+export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
+  const { oidc, bearer } = deps.config;
+  const audiences = bearer.audiences.length > 0 ? bearer.audiences : [oidc.clientId];
+  const verified = new LRUCache<string, { id: Identity; exp: number }>({ max: 10_000 });
+  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  const keySet = async () => {
+    if (jwks) return jwks;
+    const meta = (await deps.provider.configuration()).serverMetadata();
+    if (!meta.jwks_uri) throw authError('E_PROVIDER_UNAVAILABLE', 'the provider publishes no jwks_uri');
+    const f = deps.fetch ?? fetch;
+    jwks = createRemoteJWKSet(new URL(meta.jwks_uri), {
+      timeoutDuration: oidc.timeoutMs,
+      [customFetch]: (url, init) => f(url, init),
+    });
+    return jwks;
+  };
+
+  const groups = async (token: string, payload: JWTPayload): Promise<string[]> => {
+    const inToken = groupsOf(payload.groups);
+    if (inToken !== undefined || !oidc.scopes.includes('groups')) return inToken ?? [];
+    const info = await deps.provider.userinfo(token, String(payload.sub));
+    return groupsOf(info.groups) ?? [];
+  };
+
+  return {
+    async verify(token, now) {
+      const key = createHash('sha256').update(token).digest('base64url');
+      const hit = verified.get(key);
+      if (hit && hit.exp > now) return hit.id;
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, await keySet(), {
+          issuer: oidc.issuer,
+          audience: audiences,
+          algorithms: ALGORITHMS,
+          clockTolerance: oidc.clockSkewSeconds,
+          currentDate: new Date(now * 1000),
+          requiredClaims: ['exp', 'sub'],
+        }));
+      } catch (err) {
+        if (err instanceof errors.JOSEError && !(err instanceof errors.JWKSTimeout)) {
+          throw authError('E_TOKEN_INVALID', `bearer token: ${err.code}`, err);
+        }
+        throw err instanceof Error && 'code' in err && String(err.code).startsWith('E_')
+          ? err
+          : authError('E_PROVIDER_UNAVAILABLE', 'cannot fetch the provider JWKS', err);
+      }
+      const id = identityOf(payload as Record<string, unknown>, await groups(token, payload));
+      const exp = Math.min(Number(payload.exp), now + bearer.userinfoCacheSeconds);
+      if (exp > now) verified.set(key, { id, exp });
+      return id;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { PolicyConfig } from '../config.ts';
+import type { Identity } from '../session/types.ts';
+import { pathMatches, underPrefix } from './path.ts';
+
+/** A policy ready for matching: lists turned into sets, the host patterns split. */
+export interface Policy {
+  name: string;
+  source: 'config' | 'route';
+  hosts: readonly string[];
+  pathPrefix: string;
+  groups: ReadonlySet<string>;
+  users: ReadonlySet<string>;
+  emails: ReadonlySet<string>;
+  publicPaths: readonly string[];
+  publicMethods: ReadonlySet<string>;
+}
+
+export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy {
+  return {
+    name: c.name,
+    source,
+    hosts: c.hosts.map((h) => h.toLowerCase()),
+    pathPrefix: c.pathPrefix || '/',
+    groups: new Set(c.groups),
+    users: new Set(c.users),
+    emails: new Set(c.emails.map((e) => e.toLowerCase())),
+    publicPaths: c.publicPaths,
+    publicMethods: new Set(c.publicMethods.map((m) => m.toUpperCase())),
+  };
+}
+
+/** How specifically a host pattern names a host: exact > longer wildcard > shorter; -1 = no. */
+export function hostScore(pattern: string, host: string): number {
+  if (pattern === host) return 10_000;
+  if (pattern.startsWith('*.')) {
+    const suffix = pattern.slice(1); // ".apps.example.com": any depth below, never the bare suffix
+    return host.endsWith(suffix) && host.length > suffix.length ? suffix.length : -1;
+  }
+  return -1;
+}
+
+/** The policy for a host and normalized path: the most specific host, then the longest prefix. */
+export function selectPolicy(policies: readonly Policy[], host: string, path: string): Policy | undefined {
+  let best: Policy | undefined;
+  let bestHost = -1;
+  let bestPrefix = -1;
+  for (const p of policies) {
+    const score = Math.max(-1, ...p.hosts.map((h) => hostScore(h, host)));
+    if (score < 0 || !underPrefix(p.pathPrefix, path)) continue;
+    const prefix = p.pathPrefix.length;
+    if (score > bestHost || (score === bestHost && prefix > bestPrefix)) {
+      best = p;
+      bestHost = score;
+      bestPrefix = prefix;
+    }
+  }
+  return best;
+}
+
+/** True when the request needs no session under the policy. */
+export function isPublic(policy: Policy, method: string, path: string | undefined): boolean {
+  if (policy.publicMethods.has(method)) return true;
+  return path !== undefined && policy.publicPaths.some((p) => pathMatches(p, path));
+}
+
+/** True when the identity may pass. No lists at all: any signed-in user. */
+export function authorize(policy: Policy, id: Identity): boolean {
+  if (policy.groups.size === 0 && policy.users.size === 0 && policy.emails.size === 0) return true;
+  if (id.groups.some((g) => policy.groups.has(g))) return true;
+  if (policy.users.has(id.sub) || policy.users.has(id.user)) return true;
+  return id.email !== undefined && id.emailVerified !== false && policy.emails.has(id.email.toLowerCase());
+}

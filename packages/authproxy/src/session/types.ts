@@ -1,0 +1,52 @@
+/** Who a user is, as the ID token (or userinfo) said at login or at the last re-validation. */
+export interface Identity {
+  sub: string;
+  /** preferred_username, else sub. */
+  user: string;
+  email?: string;
+  emailVerified?: boolean;
+  name?: string;
+  groups: string[];
+}
+
+/** A signed-in session. Times are seconds since the epoch. */
+export interface Session extends Identity {
+  sid: string;
+  createdAt: number;
+  /** When the cookie was last written (cookie store) or the session last seen (Redis store). */
+  renewedAt: number;
+  /** For `id_token_hint` at sign-out; dropped when it would make the cookie too large. */
+  idToken?: string;
+}
+
+/** Tokens from the provider that a server-side store keeps. */
+export interface ProviderTokens {
+  refreshToken?: string;
+  idToken?: string;
+}
+
+/** Session lifetimes, in seconds. */
+export interface Lifetimes {
+  idleSeconds: number;
+  absoluteSeconds: number;
+}
+
+/**
+ * Where sessions live. The cookie value a store returns never changes for the session's life
+ * unless `renew` says so: Envoy cannot set a cookie on an allowed (200) answer.
+ */
+export interface SessionStore {
+  readonly kind: 'cookie' | 'redis';
+  /** Stores a new session and returns the cookie value that names it. */
+  create(session: Session, tokens: ProviderTokens): Promise<string>;
+  /** The live session a cookie value names, or undefined (expired, revoked, forged). */
+  read(cookieValue: string, now: number): Promise<Session | undefined>;
+  /** A re-written cookie value that restarts the idle clock, when the store needs one. */
+  renew(session: Session, now: number): string | undefined;
+  revoke(session: Session): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** True when a session is past its absolute or idle lifetime. */
+export const expired = (s: Session, lifetimes: Lifetimes, now: number): boolean =>
+  now - s.createdAt >= lifetimes.absoluteSeconds || now - s.renewedAt >= lifetimes.idleSeconds;

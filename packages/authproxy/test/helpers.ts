@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { createLogger, createMetricsRegistry, loadConfig } from '@horizon/shared';
+import {
+  DEV_ACCOUNTS,
+  type DevProvider,
+  type EchoApp,
+  type EnvoyGateway,
+  freePort,
+  startDevProvider,
+  startEchoApp,
+  startEnvoyGateway,
+} from '@horizon/test/harness';
+import { type AppDeps, type AuthApp, buildApp } from '../src/app.ts';
+import { type AuthConfig, AuthConfigSchema } from '../src/config.ts';
+import { checkAuthConfig } from '../src/config-check.ts';
+
+export const KEY = randomBytes(32).toString('base64url');
+export const IDENTITY_HEADERS = [
+  'x-auth-request-user',
+  'x-auth-request-subject',
+  'x-auth-request-email',
+  'x-auth-request-groups',
+  'x-auth-request-name',
+];
+
+/** A config for tests: loopback, plain HTTP cookies, the given provider and policies. */
+export function authConfig(overrides: Record<string, unknown> = {}): AuthConfig {
+  const { config } = loadConfig(AuthConfigSchema, {
+    overrides: {
+      'listen.host': '127.0.0.1',
+      'listen.port': 0,
+      'oidc.issuer': 'http://127.0.0.1:9',
+      'oidc.clientId': 'pdf',
+      'oidc.clientSecret': 'pdf-secret',
+      'oidc.allowHttp': true,
+      'oidc.timeoutMs': 1000,
+      'cookie.keys': [KEY],
+      'cookie.secure': false,
+      'cookie.name': 'horizon',
+      trustedProxies: ['127.0.0.0/8'],
+      policies: [
+        { name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'], publicPaths: ['/health', '/static/*'] },
+      ],
+      ...overrides,
+    },
+  });
+  checkAuthConfig(config);
+  return config;
+}
+
+export async function startApp(
+  config: AuthConfig,
+  deps: Partial<AppDeps> = {},
+): Promise<AuthApp & { url: string }> {
+  const logger = createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false });
+  const built = await buildApp(config, { logger, registry: createMetricsRegistry('authproxy'), ...deps });
+  const url = await built.app.listen({ host: '127.0.0.1', port: 0 });
+  return { ...built, url };
+}
+
+/** The design in small: the dev provider, the auth service, the Envoy-like gateway, the echo app. */
+export interface Stack {
+  op: DevProvider;
+  auth: AuthApp & { url: string };
+  gateway: EnvoyGateway;
+  echo: EchoApp;
+  /** `http://pdf.localhost:<gateway port>` */
+  app: string;
+  config: AuthConfig;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  overrides: Record<string, unknown> = {},
+  gatewayOptions: { headersToExtAuth?: string[] } = {},
+): Promise<Stack> {
+  const gwPort = await freePort();
+  const app = `http://pdf.localhost:${gwPort}`;
+  const op = await startDevProvider({
+    clients: [
+      {
+        client_id: 'pdf',
+        client_secret: 'pdf-secret',
+        redirect_uris: [`${app}/oauth2/callback`],
+        post_logout_redirect_uris: [`${app}/`],
+      },
+    ],
+    accounts: DEV_ACCOUNTS,
+  });
+  const config = authConfig({ 'oidc.issuer': op.issuer, ...overrides });
+  const auth = await startApp(config);
+  const echo = await startEchoApp();
+  const gateway = await startEnvoyGateway({
+    port: gwPort,
+    authUrl: auth.url,
+    backendUrl: echo.url,
+    headersToBackend: IDENTITY_HEADERS,
+    ...gatewayOptions,
+  });
+  return {
+    op,
+    auth,
+    gateway,
+    echo,
+    app,
+    config,
+    close: async () => {
+      await gateway.close();
+      await echo.close();
+      await auth.app.close();
+      await op.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { Browser, echoed } from '@horizon/test/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startApp, startStack } from './helpers.ts';
+
+describe('login through the Envoy contract gateway against a real OpenID Provider', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('sends a browser to the provider, logs in, and the app sees who it is', async () => {
+    const browser = new Browser();
+    const login = await browser.navigate(`${stack.app}/docs/page?x=1`);
+    expect(login.status).toBe(200);
+    expect(login.url.startsWith(`${stack.op.issuer}/interaction/`)).toBe(true);
+    const authorize = new URL(browser.history.find((p) => p.url.startsWith(stack.op.issuer))?.url ?? '');
+    expect(authorize.pathname).toBe('/authorize');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('scope')).toBe('openid profile email groups');
+    const landed = await browser.signInAs(login, 'alice');
+    expect(landed.status).toBe(200);
+    const seen = echoed(landed.body);
+    expect(seen.url).toBe('/docs/page?x=1');
+    expect(seen.headers['x-auth-request-user']).toBe('alice');
+    expect(seen.headers['x-auth-request-subject']).toBe('u-alice');
+    expect(seen.headers['x-auth-request-groups']).toBe('admins,family');
+    expect(seen.headers['x-auth-request-email']).toBe('alice@example.com');
+    expect(browser.cookie('pdf.localhost', 'horizon')).toBeDefined();
+    // Flow cookie cleared after the callback.
+    expect(browser.cookies.filter((c) => c.name.startsWith('horizon-flow-'))).toEqual([]);
+    // The next request is allowed straight away, with the same cookie.
+    const again = await browser.navigate(`${stack.app}/other`);
+    expect(echoed(again.body).headers['x-auth-request-user']).toBe('alice');
+  });
+
+  it('never lets a client-sent identity header reach the app', async () => {
+    const browser = new Browser({
+      headers: {
+        'x-auth-request-groups': 'admins',
+        'x-auth-request-email': 'ceo@example.com',
+        x_auth_request_user: 'root',
+        'X-Auth-Request-Name': 'Root',
+      },
+    });
+    const login = await browser.navigate(`${stack.app}/`);
+    const landed = await browser.signInAs(login, 'eve');
+    expect(landed.status).toBe(403); // eve is in no group the policy allows
+    const bob = new Browser({
+      headers: {
+        'x-auth-request-groups': 'admins',
+        x_auth_request_user: 'root',
+        'x-auth-request-email': 'ceo@example.com',
+      },
+    });
+    const page = await bob.signInAs(await bob.navigate(`${stack.app}/`), 'bob');
+    const seen = echoed(page.body);
+    expect(seen.headers['x-auth-request-groups']).toBe('family');
+    expect(seen.headers.x_auth_request_user).toBeUndefined();
+    expect(seen.headers['x-auth-request-user']).toBe('bob');
+    expect(seen.headers['x-auth-request-email']).toBe('bob@example.com');
+  });
+
+  it('answers API clients 401 with a Bearer challenge, and lets public paths through', async () => {
+    const browser = new Browser();
+    const res = await browser.send('GET', `${stack.app}/api/x`, {
+      headers: { accept: 'application/json', 'sec-fetch-mode': 'cors' },
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="pdf.localhost"');
+    const pub = await browser.send('GET', `${stack.app}/static/app.css`, {
+      headers: { 'sec-fetch-mode': 'no-cors' },
+    });
+    expect(pub.status).toBe(200);
+    const bypass = await browser.send('GET', `${stack.app}/static/..%2fadmin`, {
+      headers: { 'sec-fetch-mode': 'cors' },
+    });
+    expect(bypass.status).toBe(401);
+  });
+
+  it('signs out: cookie cleared, then the provider end-session with id_token_hint', async () => {
+    const browser = new Browser();
+    await browser.signInAs(await browser.navigate(`${stack.app}/`), 'bob');
+    const out = await browser.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'same-origin' });
+    expect(out.status).toBe(302);
+    const location = new URL(String(out.headers.location));
+    expect(location.origin + location.pathname).toBe(`${stack.op.issuer}/api/oidc/end-session`);
+    expect(location.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${stack.app}/`);
+    expect(browser.cookie('pdf.localhost', 'horizon')).toBeUndefined();
+    // A cross-site link cannot sign anyone out: it gets a confirmation page.
+    const other = new Browser();
+    await other.signInAs(await other.navigate(`${stack.app}/`), 'bob');
+    const csrf = await other.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'cross-site' });
+    expect(csrf.status).toBe(403);
+    expect(csrf.body).toContain('<form method="post"');
+    expect(other.cookie('pdf.localhost', 'horizon')).toBeDefined();
+  });
+
+  it('keeps the user logged in across a restart of the service (same keys)', async () => {
+    const browser = new Browser();
+    await browser.signInAs(await browser.navigate(`${stack.app}/`), 'alice');
+    const replacement = await startApp(stack.config);
+    try {
+      const res = await replacement.app.inject({
+        method: 'GET',
+        url: '/x',
+        headers: {
+          host: 'pdf.localhost',
+          cookie: `horizon=${browser.cookie('pdf.localhost', 'horizon')}`,
+          'x-request-id': '1',
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-auth-request-user']).toBe('alice');
+    } finally {
+      await replacement.app.close();
+    }
+  });
+
+  it('keeps sessions working while the provider is down; new logins get a clear page', async () => {
+    const browser = new Browser();
+    await browser.signInAs(await browser.navigate(`${stack.app}/`), 'alice');
+    await stack.op.stop();
+    await new Promise((r) => setTimeout(r, 1100)); // past the remembered "provider answers"
+    try {
+      const ok = await browser.navigate(`${stack.app}/still`);
+      expect(echoed(ok.body).headers['x-auth-request-user']).toBe('alice');
+      const fresh = new Browser();
+      const page = await fresh.navigate(`${stack.app}/`);
+      expect(page.status).toBe(424);
+      expect(page.body).toContain('Sign-in is unavailable');
+    } finally {
+      await stack.op.start();
+    }
+  });
+});
