@@ -73,6 +73,7 @@ export interface Stack {
 export async function startStack(
   overrides: Record<string, unknown> = {},
   gatewayOptions: { headersToExtAuth?: string[] } = {},
+  deps: Partial<AppDeps> = {},
 ): Promise<Stack> {
   const gwPort = await freePort();
   const app = `http://pdf.localhost:${gwPort}`;
@@ -88,7 +89,7 @@ export async function startStack(
     accounts: DEV_ACCOUNTS,
   });
   const config = authConfig({ 'oidc.issuer': op.issuer, ...overrides });
-  const auth = await startApp(config);
+  const auth = await startApp(config, deps);
   const echo = await startEchoApp();
   const gateway = await startEnvoyGateway({
     port: gwPort,

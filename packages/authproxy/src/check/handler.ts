@@ -65,7 +65,7 @@ export function createCheck(deps: CheckDeps): Check {
 
   const granted = async (req: CheckRequest, session: Session, reason: string): Promise<Reply> => {
     const jwt = deps.signer ? await deps.signer.sign(session, req.hostname, now()) : undefined;
-    return allow(config.headers, names, session, jwt, reason);
+    return allow(config.headers, names, session, jwt, reason, req.via === 'forward-auth');
   };
 
   const login = async (req: CheckRequest, path: string): Promise<Reply> => {
@@ -151,7 +151,7 @@ export function createCheck(deps: CheckDeps): Check {
       return {
         reply: session
           ? await granted(req, session, 'public')
-          : allow(config.headers, names, undefined, undefined, 'public'),
+          : allow(config.headers, names, undefined, undefined, 'public', req.via === 'forward-auth'),
         policy: policy.name,
       };
     }
@@ -209,7 +209,7 @@ export function createCheck(deps: CheckDeps): Check {
       const id = await (deps.bearer as BearerVerifier).verify(token, now());
       if (!authorize(policy, id))
         return { ...unauthorized(req.hostname, 'forbidden', 'insufficient_scope'), status: 403 };
-      return allow(config.headers, names, id, undefined, 'bearer');
+      return allow(config.headers, names, id, undefined, 'bearer', req.via === 'forward-auth');
     } catch (err) {
       if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
       return unauthorized(req.hostname, 'bad-token', 'invalid_token');

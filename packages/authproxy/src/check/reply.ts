@@ -33,8 +33,13 @@ export function allow(
   id: Identity | undefined,
   jwt: string | undefined,
   reason = 'allow',
+  fillEmpty = false,
 ): Reply {
   const out: Record<string, string> = {};
+  // Forward-auth proxies copy headers from the answer by name; Caddy 2.6 sets the literal
+  // placeholder text when one is missing. Sending every managed header (empty when unknown)
+  // leaves nothing for the client's copy to survive in.
+  if (fillEmpty) for (const n of names.set) out[n] = '';
   if (id) {
     out[headers.user.toLowerCase()] = headerSafe(id.user);
     out[headers.subject.toLowerCase()] = headerSafe(id.sub);
