@@ -47,6 +47,17 @@ export function createCheck(deps: CheckDeps): Check {
     ttl: Math.max(1, config.flow.replaySeconds) * 1000,
   });
   const warned = new Set<string>();
+  // prom-client hashes label objects on every inc(); keep the children, the label sets are few.
+  const children = new Map<string, ReturnType<typeof metrics.checks.labels>>();
+  const counter = (decision: string, reason: string, policy: string) => {
+    const key = `${decision}\0${reason}\0${policy}`;
+    let child = children.get(key);
+    if (!child) {
+      child = metrics.checks.labels({ decision, reason, policy });
+      children.set(key, child);
+    }
+    return child;
+  };
   const warnOnce = (key: string, fields: object, message: string) => {
     if (warned.has(key)) return;
     warned.add(key);
@@ -248,7 +259,7 @@ export function createCheck(deps: CheckDeps): Check {
     }
     const { reply, policy } = out;
     const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
-    metrics.checks.inc({ decision, reason: reply.reason, policy });
+    counter(decision, reply.reason, policy).inc();
     metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return reply;
   };

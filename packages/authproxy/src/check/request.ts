@@ -66,7 +66,9 @@ export function readCheck(
   const fwdUri = one(h['x-forwarded-uri']);
   const fwdMethod = one(h['x-forwarded-method']);
   const forwardAuth = fwdUri !== undefined || fwdMethod !== undefined;
-  const isTrusted = peerTrusted(trusted, raw.peer);
+  const authRequestHeader = one(h['x-horizon-auth-request']) !== undefined;
+  // The address check only matters when the request claims to come from a proxy.
+  const isTrusted = (forwardAuth || authRequestHeader) && peerTrusted(trusted, raw.peer);
   if (forwardAuth && !isTrusted) return 'untrusted';
   const host = ((forwardAuth ? one(h['x-forwarded-host']) : undefined) ?? one(h.host) ?? '').toLowerCase();
   const proto = one(h['x-forwarded-proto'])?.split(',')[0]?.trim();
@@ -88,7 +90,7 @@ export function readCheck(
     authorization,
     navigation,
     fetchSite: one(h['sec-fetch-site']),
-    authRequest: isTrusted && one(h['x-horizon-auth-request']) !== undefined,
+    authRequest: isTrusted && authRequestHeader,
     bare:
       !forwardAuth &&
       h['x-request-id'] === undefined &&
