@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEV_ACCOUNTS,
+  IDENTITY_HEADERS,
   startDevProvider,
   startEchoApp,
   startEnvoyGateway,
@@ -23,14 +24,6 @@ export interface AuthDemoOptions {
   opPort: number;
   gatewayPort: number;
 }
-
-const IDENTITY = [
-  'x-auth-request-user',
-  'x-auth-request-subject',
-  'x-auth-request-email',
-  'x-auth-request-groups',
-  'x-auth-request-name',
-];
 
 export async function startAuthDemo(o: AuthDemoOptions): Promise<{ stop(): Promise<void> }> {
   const app = `http://pdf.localhost:${o.gatewayPort}`;
@@ -74,7 +67,7 @@ export async function startAuthDemo(o: AuthDemoOptions): Promise<{ stop(): Promi
     port: o.gatewayPort,
     authUrl: `http://127.0.0.1:${o.authPort}`,
     backendUrl: echo.url,
-    headersToBackend: IDENTITY,
+    headersToBackend: IDENTITY_HEADERS,
   });
   process.stdout.write(
     `Horizon auth on 127.0.0.1:${o.authPort} (ops on :${o.authPort + 5000}), development OpenID Provider (NOT for production) on ${op.issuer},\n` +

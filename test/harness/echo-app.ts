@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { escapeHtml } from './html.ts';
+import { closeServer, listenOn } from './http-server.ts';
 
 export interface EchoApp {
   url: string;
@@ -42,19 +42,11 @@ export async function startEchoApp(options: { host?: string; port?: number } = {
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     received,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -7,7 +7,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOn } from './http-server.ts';
 
 /**
  * An Envoy ext_authz (HTTP service) contract harness, written from Envoy's documentation and
@@ -64,6 +64,14 @@ export const EXT_AUTH_HEADERS = [
   'sec-fetch-site',
   'sec-fetch-dest',
   'sec-fetch-user',
+];
+/** The headersToBackend of the design's SecurityPolicy: Horizon auth's identity headers. */
+export const IDENTITY_HEADERS = [
+  'x-auth-request-user',
+  'x-auth-request-subject',
+  'x-auth-request-email',
+  'x-auth-request-groups',
+  'x-auth-request-name',
 ];
 const HOP = new Set([
   'connection',
@@ -185,19 +193,11 @@ export async function startEnvoyGateway(options: EnvoyGatewayOptions): Promise<E
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     checks,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -5,6 +5,7 @@ export {
   type EnvoyGateway,
   type EnvoyGatewayOptions,
   EXT_AUTH_HEADERS,
+  IDENTITY_HEADERS,
   startEnvoyGateway,
 } from './envoy-gateway.ts';
 export {

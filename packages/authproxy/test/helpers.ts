@@ -6,6 +6,7 @@ import {
   type EchoApp,
   type EnvoyGateway,
   freePort,
+  IDENTITY_HEADERS,
   startDevProvider,
   startEchoApp,
   startEnvoyGateway,
@@ -15,13 +16,6 @@ import { type AuthConfig, AuthConfigSchema } from '../src/config.ts';
 import { checkAuthConfig } from '../src/config-check.ts';
 
 export const KEY = randomBytes(32).toString('base64url');
-export const IDENTITY_HEADERS = [
-  'x-auth-request-user',
-  'x-auth-request-subject',
-  'x-auth-request-email',
-  'x-auth-request-groups',
-  'x-auth-request-name',
-];
 
 /** A config for tests: loopback, plain HTTP cookies, the given provider and policies. */
 export function authConfig(overrides: Record<string, unknown> = {}): AuthConfig {

@@ -5,6 +5,7 @@ import {
   type EchoApp,
   echoed,
   freePort,
+  IDENTITY_HEADERS,
   type RunningProgram,
   startCaddy,
   startDevProvider,
@@ -13,7 +14,7 @@ import {
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
-import { authConfig, IDENTITY_HEADERS, startApp } from './helpers.ts';
+import { authConfig, startApp } from './helpers.ts';
 
 const headerList = IDENTITY_HEADERS.join(' ');
 const SPOOFED = [

@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
+import { closeServer, listenOn } from '../http-server.ts';
+import { freePort } from '../ports.ts';
 import { handleInteraction } from './interaction.ts';
 
 /**
@@ -162,22 +163,13 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
         });
       } else callback(req, res);
     });
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.listen(port, host, () => resolve());
-    });
+    port = await listenOn(s, port, host);
     server = s;
-    port = (s.address() as AddressInfo).port;
     return p;
   };
 
-  // The issuer needs the port, so a port-0 start binds first to learn it.
-  if (port === 0) {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, host, resolve));
-    port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-  }
+  // The issuer needs the port before the provider exists.
+  if (port === 0) port = await freePort(host);
   issuer = `http://${host}:${port}`;
   const provider = await listen(undefined);
 
@@ -185,8 +177,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     const s = server;
     server = undefined;
     if (!s) return;
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
+    await closeServer(s);
   };
   return {
     issuer,

@@ -6,10 +6,10 @@ import type { AuthMetrics } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
 import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../oidc/flow.ts';
 import type { PolicyTable } from '../policy/index.ts';
-import { authorize, isPublic, type Policy } from '../policy/policies.ts';
+import { authorize, compilePolicy, isPublic, type Policy } from '../policy/policies.ts';
 import type { Session } from '../session/types.ts';
 import { allow, htmlPage, identityHeaderNames, type Reply, redirect, unauthorized } from './reply.ts';
-import { type CheckRequest, type RawCheck, readCheck, trustedProxyList } from './request.ts';
+import { type CheckRequest, originOf, type RawCheck, readCheck, trustedProxyList, urlOf } from './request.ts';
 import { signOut } from './sign-out.ts';
 
 export interface CheckDeps extends FlowDeps {
@@ -31,17 +31,19 @@ export function createCheck(deps: CheckDeps): Check {
   const log = logger.child({ component: 'check' });
   const trusted = trustedProxyList(config.trustedProxies);
   const names = identityHeaderNames(config.headers);
-  const anyUser: Policy = {
-    name: DEFAULT_POLICY,
-    source: 'config',
-    hosts: [],
-    pathPrefix: '/',
-    groups: new Set(),
-    users: new Set(),
-    emails: new Set(),
-    publicPaths: [],
-    publicMethods: new Set(),
-  };
+  const anyUser = compilePolicy(
+    {
+      name: DEFAULT_POLICY,
+      hosts: [],
+      pathPrefix: '/',
+      groups: [],
+      users: [],
+      emails: [],
+      publicPaths: [],
+      publicMethods: [],
+    },
+    'config',
+  );
   const replays = new LRUCache<string, Promise<Reply>>({
     max: 1000,
     ttl: Math.max(1, config.flow.replaySeconds) * 1000,
@@ -76,7 +78,7 @@ export function createCheck(deps: CheckDeps): Check {
 
   const granted = async (req: CheckRequest, session: Session, reason: string): Promise<Reply> => {
     const jwt = deps.signer ? await deps.signer.sign(session, req.hostname, now()) : undefined;
-    return allow(config.headers, names, session, jwt, reason, req.via === 'forward-auth');
+    return allow(names, session, jwt, reason, req.via === 'forward-auth');
   };
 
   const login = async (req: CheckRequest, path: string): Promise<Reply> => {
@@ -95,7 +97,7 @@ export function createCheck(deps: CheckDeps): Check {
   const callback = async (req: CheckRequest): Promise<Reply> => {
     const key = callbackKey(deps.cookies, req);
     const run = async (): Promise<Reply> => {
-      const error = new URL(req.path, 'http://x.invalid').searchParams.get('error');
+      const error = urlOf(req).searchParams.get('error');
       if (error) {
         metrics.logins.inc({ result: 'refused' });
         return htmlPage(
@@ -162,7 +164,7 @@ export function createCheck(deps: CheckDeps): Check {
       return {
         reply: session
           ? await granted(req, session, 'public')
-          : allow(config.headers, names, undefined, undefined, 'public', req.via === 'forward-auth'),
+          : allow(names, undefined, undefined, 'public', req.via === 'forward-auth'),
         policy: policy.name,
       };
     }
@@ -186,7 +188,7 @@ export function createCheck(deps: CheckDeps): Check {
           : undefined;
       if (renewed)
         return {
-          reply: redirect(`${req.scheme}://${req.host}${req.path}`, [deps.cookies.session(renewed)], 'renew'),
+          reply: redirect(`${originOf(req)}${req.path}`, [deps.cookies.session(renewed)], 'renew'),
           policy: policy.name,
         };
       return { reply: await granted(req, session, 'session'), policy: policy.name };
@@ -220,7 +222,7 @@ export function createCheck(deps: CheckDeps): Check {
       const id = await (deps.bearer as BearerVerifier).verify(token, now());
       if (!authorize(policy, id))
         return { ...unauthorized(req.hostname, 'forbidden', 'insufficient_scope'), status: 403 };
-      return allow(config.headers, names, id, undefined, 'bearer', req.via === 'forward-auth');
+      return allow(names, id, undefined, 'bearer', req.via === 'forward-auth');
     } catch (err) {
       if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
       return unauthorized(req.hostname, 'bad-token', 'invalid_token');

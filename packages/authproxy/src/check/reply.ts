@@ -1,6 +1,6 @@
 import type { AuthConfig } from '../config.ts';
 import type { Identity } from '../session/types.ts';
-import { page } from './pages.ts';
+import { type PageForm, page } from './pages.ts';
 
 /** The answer to a check. Only 200 allows; every other status is shown to the client as is. */
 export interface Reply {
@@ -19,17 +19,36 @@ const headerSafe = (v: string): string => v.replace(/[^\x20-\x7e]|%/g, (c) => en
  * PHP) read as the same variable. Every one of them is either set by an allow answer or listed
  * in `x-envoy-auth-headers-to-remove`, so a client can never supply one to the app.
  */
-export function identityHeaderNames(headers: AuthConfig['headers']): { set: string[]; remove: string[] } {
-  const set = [headers.user, headers.subject, headers.email, headers.groups, headers.name, headers.jwt]
-    .filter((n) => n !== '')
-    .map((n) => n.toLowerCase());
-  const underscored = set.map((n) => n.replaceAll('-', '_'));
-  return { set, remove: [...set, ...underscored] };
+export interface IdentityHeaders {
+  user: string;
+  subject: string;
+  email: string;
+  groups: string;
+  name: string;
+  /** '' when the identity JWT is off. */
+  jwt: string;
+  /** Every managed name. */
+  set: string[];
+  /** Every managed name and its `_` variant. */
+  remove: string[];
+}
+
+/** The configured names, lower-cased once at start (Envoy and Node compare them lower-cased). */
+export function identityHeaderNames(headers: AuthConfig['headers']): IdentityHeaders {
+  const lower = {
+    user: headers.user.toLowerCase(),
+    subject: headers.subject.toLowerCase(),
+    email: headers.email.toLowerCase(),
+    groups: headers.groups.toLowerCase(),
+    name: headers.name.toLowerCase(),
+    jwt: headers.jwt.toLowerCase(),
+  };
+  const set = Object.values(lower).filter((n) => n !== '');
+  return { ...lower, set, remove: [...set, ...set.map((n) => n.replaceAll('-', '_'))] };
 }
 
 export function allow(
-  headers: AuthConfig['headers'],
-  names: { set: string[]; remove: string[] },
+  names: IdentityHeaders,
   id: Identity | undefined,
   jwt: string | undefined,
   reason = 'allow',
@@ -41,12 +60,12 @@ export function allow(
   // leaves nothing for the client's copy to survive in.
   if (fillEmpty) for (const n of names.set) out[n] = '';
   if (id) {
-    out[headers.user.toLowerCase()] = headerSafe(id.user);
-    out[headers.subject.toLowerCase()] = headerSafe(id.sub);
-    if (id.email) out[headers.email.toLowerCase()] = headerSafe(id.email);
-    out[headers.groups.toLowerCase()] = id.groups.map((g) => headerSafe(g).replaceAll(',', '%2C')).join(',');
-    if (id.name) out[headers.name.toLowerCase()] = headerSafe(id.name);
-    if (jwt && headers.jwt) out[headers.jwt.toLowerCase()] = jwt;
+    out[names.user] = headerSafe(id.user);
+    out[names.subject] = headerSafe(id.sub);
+    if (id.email) out[names.email] = headerSafe(id.email);
+    out[names.groups] = id.groups.map((g) => headerSafe(g).replaceAll(',', '%2C')).join(',');
+    if (id.name) out[names.name] = headerSafe(id.name);
+    if (jwt && names.jwt) out[names.jwt] = jwt;
   }
   // Envoy overwrites the headers a 200 carries; the rest are removed so the client's never pass.
   const remove = names.remove.filter((n) => !(n in out));
@@ -67,11 +86,12 @@ export function htmlPage(
   text: string,
   reason: string,
   extra: Record<string, string | string[]> = {},
+  form?: PageForm,
 ): Reply {
   return {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...extra },
-    body: page(title, text),
+    body: page(title, text, form),
     reason,
   };
 }

@@ -24,6 +24,12 @@ export interface CheckRequest {
   bare: boolean;
 }
 
+/** `scheme://host` of the app the check is about. */
+export const originOf = (req: CheckRequest): string => `${req.scheme}://${req.host}`;
+
+/** The URL the client asked for, parsed (for its query). Concatenated, so `//host/..` paths stay on this host. */
+export const urlOf = (req: CheckRequest): URL => new URL(`${originOf(req)}${req.path}`);
+
 /** What the HTTP layer hands over: plain values, so tests need no server. */
 export interface RawCheck {
   method: string;

@@ -6,7 +6,7 @@ import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
 import type { CookieWriter } from './cookies.ts';
 import { htmlPage, type Reply, redirect } from './reply.ts';
-import type { CheckRequest } from './request.ts';
+import { type CheckRequest, originOf, urlOf } from './request.ts';
 
 export interface SignOutDeps {
   config: Pick<AuthConfig, 'oidc'>;
@@ -26,7 +26,7 @@ function postLogoutTarget(deps: SignOutDeps, req: CheckRequest): string {
     const url = URL.parse(configured);
     if (url && deps.policies.hostAllowed(url.hostname)) return url.href;
   }
-  return `${req.scheme}://${req.host}/`;
+  return `${originOf(req)}/`;
 }
 
 /**
@@ -42,7 +42,7 @@ export async function signOut(
   session: Session | undefined,
 ): Promise<Reply> {
   const site = req.fetchSite;
-  const url = new URL(req.path, 'http://x.invalid');
+  const url = urlOf(req);
   const target = postLogoutTarget(deps, req);
   if (!session) return redirect(target, [deps.cookies.clearSession()], 'sign-out');
   const token = url.searchParams.get('token');
@@ -52,12 +52,14 @@ export async function signOut(
   if (!confirmed) {
     // Not 200: a 200 would let the request through to the app.
     const action = `${url.pathname}?token=${encodeURIComponent(deps.sealer.seal(CSRF, session.sid))}`;
-    const reply = htmlPage(403, 'Sign out?', 'Press the button to sign out.', 'sign-out-confirm');
-    reply.body = reply.body.replace(
-      '<p><small>',
-      `<form method="post" action="${action.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"><button type="submit">Sign out</button></form><p><small>`,
+    return htmlPage(
+      403,
+      'Sign out?',
+      'Press the button to sign out.',
+      'sign-out-confirm',
+      {},
+      { action, button: 'Sign out' },
     );
-    return reply;
   }
   await deps.store.revoke(session);
   let location = target;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HorizonError } from '@horizon/shared';
 import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.ts';
@@ -71,7 +72,7 @@ export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
         if (err instanceof errors.JOSEError && !(err instanceof errors.JWKSTimeout)) {
           throw authError('E_TOKEN_INVALID', `bearer token: ${err.code}`, err);
         }
-        throw err instanceof Error && 'code' in err && String(err.code).startsWith('E_')
+        throw err instanceof HorizonError
           ? err
           : authError('E_PROVIDER_UNAVAILABLE', 'cannot fetch the provider JWKS', err);
       }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
 import type { CookieWriter } from '../check/cookies.ts';
-import type { CheckRequest } from '../check/request.ts';
+import { type CheckRequest, originOf, urlOf } from '../check/request.ts';
 import type { AuthConfig } from '../config.ts';
 import { authError } from '../errors.ts';
 import type { Sealer } from '../session/seal.ts';
@@ -31,8 +31,6 @@ const FLOW = 'flow';
 /** Abandoned tabs leave flow cookies for `flow.ttlSeconds`; past this many, start clean. */
 const MAX_FLOWS = 8;
 
-export const origin = (req: CheckRequest): string => `${req.scheme}://${req.host}`;
-
 /** Starts a login: authorization code with PKCE S256, state and nonce, bound to a flow cookie. */
 export async function startLogin(
   deps: FlowDeps,
@@ -52,12 +50,12 @@ export async function startLogin(
     state,
     nonce,
     verifier,
-    returnTo: `${origin(req)}${returnPath}`,
+    returnTo: `${originOf(req)}${returnPath}`,
     host: req.host,
     createdAt: deps.now(),
   };
   const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: `${origin(req)}${callbackPath}`,
+    redirect_uri: `${originOf(req)}${callbackPath}`,
     scope: scopes.join(' '),
     state,
     nonce,
@@ -90,7 +88,7 @@ export interface CallbackResult {
  * must have been issued after the flow began. A new session id every time.
  */
 export async function finishLogin(deps: FlowDeps, req: CheckRequest): Promise<CallbackResult> {
-  const url = new URL(req.path, origin(req));
+  const url = urlOf(req);
   const state = url.searchParams.get('state') ?? '';
   const cookieName = deps.cookies.flowName(state);
   const sealed = state ? req.cookies[cookieName] : undefined;
@@ -106,7 +104,7 @@ export async function finishLogin(deps: FlowDeps, req: CheckRequest): Promise<Ca
     throw authError('E_CALLBACK_INVALID', 'state does not match the flow');
   if (now - flow.createdAt > deps.config.flow.ttlSeconds)
     throw authError('E_CALLBACK_INVALID', 'login took too long');
-  const callbackUrl = new URL(`${origin(req)}${deps.config.oidc.callbackPath}${url.search}`);
+  const callbackUrl = new URL(`${originOf(req)}${deps.config.oidc.callbackPath}${url.search}`);
   const out = await deps.provider.redeem(callbackUrl, {
     verifier: flow.verifier,
     state: flow.state,
@@ -136,7 +134,7 @@ export async function finishLogin(deps: FlowDeps, req: CheckRequest): Promise<Ca
  * callback URL alone replays nothing.
  */
 export function callbackKey(cookies: CookieWriter, req: CheckRequest): string | undefined {
-  const state = new URL(req.path, 'http://x.invalid').searchParams.get('state');
+  const state = urlOf(req).searchParams.get('state');
   const flowCookie = state ? req.cookies[cookies.flowName(state)] : undefined;
   if (!flowCookie) return undefined;
   return createHash('sha256').update(`${req.host}\n${req.path}\n${flowCookie}`).digest('base64url');

@@ -1,4 +1,4 @@
-import { createBackoff, type Logger } from '@horizon/shared';
+import { createBackoff, HorizonError, type Logger } from '@horizon/shared';
 import * as client from 'openid-client';
 import type { AuthConfig } from '../config.ts';
 import { authError } from '../errors.ts';
@@ -155,9 +155,7 @@ export function createProvider(oidc: AuthConfig['oidc'], deps: ProviderDeps): Pr
           issuedAt: Number(claims.iat),
         };
       } catch (err) {
-        throw err instanceof Error && 'code' in err && String(err.code).startsWith('E_')
-          ? err
-          : translateProviderError(err, 'code exchange');
+        throw err instanceof HorizonError ? err : translateProviderError(err, 'code exchange');
       }
     },
     async refresh(refreshToken) {

@@ -39,13 +39,20 @@ export function hostScore(pattern: string, host: string): number {
   return -1;
 }
 
+/** The best score of a policy's host patterns for a host; -1 when none matches. */
+export function bestHostScore(policy: Policy, host: string): number {
+  let best = -1;
+  for (const pattern of policy.hosts) best = Math.max(best, hostScore(pattern, host));
+  return best;
+}
+
 /** The policy for a host and normalized path: the most specific host, then the longest prefix. */
 export function selectPolicy(policies: readonly Policy[], host: string, path: string): Policy | undefined {
   let best: Policy | undefined;
   let bestHost = -1;
   let bestPrefix = -1;
   for (const p of policies) {
-    const score = Math.max(-1, ...p.hosts.map((h) => hostScore(h, host)));
+    const score = bestHostScore(p, host);
     if (score < 0 || !underPrefix(p.pathPrefix, path)) continue;
     const prefix = p.pathPrefix.length;
     if (score > bestHost || (score === bestHost && prefix > bestPrefix)) {

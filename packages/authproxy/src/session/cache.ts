@@ -15,7 +15,6 @@ export function cacheSessions(store: SessionStore, options: SessionCacheOptions)
   const cache = new LRUCache<string, Session>({ max: options.size, ttl: options.ttlSeconds * 1000 });
   return {
     ...store,
-    kind: store.kind,
     async read(cookieValue, now) {
       const hit = cache.get(cookieValue);
       if (hit) {

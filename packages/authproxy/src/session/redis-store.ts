@@ -49,11 +49,8 @@ const LOCK_MS = 15_000;
 export function createRedisStore(options: RedisStoreOptions): SessionStore & { redis: Redis } {
   const { sealer, logger } = options;
   const prefix = options.prefix ?? 'horizon:';
-  const redis = new Redis(options.url, {
-    lazyConnect: false,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
-  });
+  // One retry per command: a check waits on Redis, and a dead Redis must fail fast, not queue.
+  const redis = new Redis(options.url, { maxRetriesPerRequest: 1 });
   redis.on('error', (err) =>
     logger.warn({ err: authError('E_SESSION_STORE', 'redis error', err) }, 'session store error'),
   );
