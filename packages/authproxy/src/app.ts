@@ -1,8 +1,9 @@
-import fastifyCookie from '@fastify/cookie';
 import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { parseCookie } from 'cookie';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createCookieWriter } from './check/cookies.ts';
 import { type Check, createCheck } from './check/handler.ts';
+import type { Reply } from './check/reply.ts';
 import type { AuthConfig } from './config.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
 import { createAuthMetrics } from './metrics.ts';
@@ -106,19 +107,18 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
   // Checks carry no body worth reading (Envoy sends none); accept and ignore any that comes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
-  await app.register(fastifyCookie);
-  app.all('*', {
-    schema: { response: { default: { type: 'string' } } },
-    handler: async (request, reply) => {
-      const out = await check({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        cookies: request.cookies,
-        peer: request.socket.remoteAddress ?? '',
-      });
-      return reply.code(out.status).headers(out.headers).send(out.body);
-    },
+  const send = (reply: FastifyReply, out: Reply) =>
+    reply.code(out.status).headers(out.headers).send(out.body);
+  app.all('*', (request, reply) => {
+    const out = check({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      cookies: request.headers.cookie ? parseCookie(request.headers.cookie) : {},
+      peer: request.socket.remoteAddress ?? '',
+    });
+    // A known session is answered without a promise turn; anything doing I/O comes back later.
+    return out instanceof Promise ? out.then((r) => send(reply, r)) : send(reply, out);
   });
   app.addHook('onClose', async () => {
     unsubscribe();

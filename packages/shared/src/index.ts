@@ -8,6 +8,13 @@ export { describeError, HorizonError, hasCode, type SharedErrorCode } from './er
 export { type GatewayRef, gatewayRefsOf } from './gateway-api/parent-refs.ts';
 export * from './gateway-api/types.ts';
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from './log.ts';
+export {
+  type HotCounter,
+  type HotHistogram,
+  hotCounter,
+  hotHistogram,
+  type Labels,
+} from './ops/hot-metrics.ts';
 export { createMetricsRegistry, type Registry } from './ops/metrics.ts';
 export { createReadiness, type Readiness, type ReadinessCheck } from './ops/readiness.ts';
 export {

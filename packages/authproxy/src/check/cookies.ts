@@ -1,4 +1,4 @@
-import { fastifyCookie } from '@fastify/cookie';
+import { stringifySetCookie } from 'cookie';
 import type { AuthConfig } from '../config.ts';
 
 /** Set-Cookie strings for the session and login-flow cookies, with the attributes fixed once. */
@@ -24,7 +24,7 @@ export function createCookieWriter(cookie: AuthConfig['cookie'], flowTtlSeconds:
   };
   const flowPrefix = `${cookie.name}-flow-`;
   const write = (name: string, value: string, maxAge: number) =>
-    fastifyCookie.serialize(name, value, { ...base, maxAge });
+    stringifySetCookie({ name, value, ...base, maxAge });
   return {
     sessionName: cookie.name,
     session: (value) => write(cookie.name, value, cookie.absoluteSeconds),

@@ -8,7 +8,8 @@ import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../oidc/flo
 import type { PolicyTable } from '../policy/index.ts';
 import { authorize, compilePolicy, isPublic, type Policy } from '../policy/policies.ts';
 import type { Session } from '../session/types.ts';
-import { allow, htmlPage, identityHeaderNames, type Reply, redirect, unauthorized } from './reply.ts';
+import { andThen, type MaybePromise } from './maybe.ts';
+import { createAllow, htmlPage, identityHeaderNames, type Reply, redirect, unauthorized } from './reply.ts';
 import { type CheckRequest, originOf, type RawCheck, readCheck, trustedProxyList, urlOf } from './request.ts';
 import { signOut } from './sign-out.ts';
 
@@ -22,7 +23,13 @@ export interface CheckDeps extends FlowDeps {
 }
 
 /** Answers checks; the HTTP layer only turns a request into a RawCheck and a Reply into a response. */
-export type Check = (raw: RawCheck) => Promise<Reply>;
+export type Check = (raw: RawCheck) => MaybePromise<Reply>;
+
+/** A reply (now or later) and the policy it was decided under, for the metrics. */
+interface Decision {
+  reply: MaybePromise<Reply>;
+  policy: string;
+}
 
 const DEFAULT_POLICY = 'default';
 
@@ -30,7 +37,7 @@ export function createCheck(deps: CheckDeps): Check {
   const { config, policies, metrics, logger, now } = deps;
   const log = logger.child({ component: 'check' });
   const trusted = trustedProxyList(config.trustedProxies);
-  const names = identityHeaderNames(config.headers);
+  const allow = createAllow(identityHeaderNames(config.headers));
   const anyUser = compilePolicy(
     {
       name: DEFAULT_POLICY,
@@ -49,13 +56,13 @@ export function createCheck(deps: CheckDeps): Check {
     ttl: Math.max(1, config.flow.replaySeconds) * 1000,
   });
   const warned = new Set<string>();
-  // prom-client hashes label objects on every inc(); keep the children, the label sets are few.
-  const children = new Map<string, ReturnType<typeof metrics.checks.labels>>();
+  // Children by a cheap key: making one sorts and serialises the labels; the label sets are few.
+  const children = new Map<string, ReturnType<typeof metrics.checks.child>>();
   const counter = (decision: string, reason: string, policy: string) => {
     const key = `${decision}\0${reason}\0${policy}`;
     let child = children.get(key);
     if (!child) {
-      child = metrics.checks.labels({ decision, reason, policy });
+      child = metrics.checks.child({ decision, reason, policy });
       children.set(key, child);
     }
     return child;
@@ -76,9 +83,12 @@ export function createCheck(deps: CheckDeps): Check {
       { 'retry-after': '30' },
     );
 
-  const granted = async (req: CheckRequest, session: Session, reason: string): Promise<Reply> => {
-    const jwt = deps.signer ? await deps.signer.sign(session, req.hostname, now()) : undefined;
-    return allow(names, session, jwt, reason, req.via === 'forward-auth');
+  const granted = (req: CheckRequest, session: Session, reason: string): MaybePromise<Reply> => {
+    const fillEmpty = req.via === 'forward-auth';
+    if (!deps.signer) return allow(session, undefined, reason, fillEmpty);
+    return deps.signer
+      .sign(session, req.hostname, now())
+      .then((jwt) => allow(session, jwt, reason, fillEmpty));
   };
 
   const login = async (req: CheckRequest, path: string): Promise<Reply> => {
@@ -138,12 +148,12 @@ export function createCheck(deps: CheckDeps): Check {
     return reply;
   };
 
-  const readSession = async (req: CheckRequest): Promise<Session | undefined> => {
+  const readSession = (req: CheckRequest): MaybePromise<Session | undefined> => {
     const value = req.cookies[deps.cookies.sessionName];
     return value ? deps.store.read(value, now()) : undefined;
   };
 
-  const decide = async (req: CheckRequest): Promise<{ reply: Reply; policy: string }> => {
+  const decide = (req: CheckRequest): Decision => {
     const match = policies.match(req.hostname, req.path);
     const path = match.path;
     if (path === undefined)
@@ -156,29 +166,33 @@ export function createCheck(deps: CheckDeps): Check {
       };
     }
     const policy = match.policy ?? anyUser;
-    if (path === config.oidc.callbackPath) return { reply: await callback(req), policy: policy.name };
-    const session = await readSession(req);
-    if (path === config.oidc.signOutPath)
-      return { reply: await signOut(deps, req, session), policy: policy.name };
+    if (path === config.oidc.callbackPath) return { reply: callback(req), policy: policy.name };
+    return {
+      reply: andThen(readSession(req), (session) => withSession(req, policy, path, session)),
+      policy: policy.name,
+    };
+  };
+
+  const withSession = (
+    req: CheckRequest,
+    policy: Policy,
+    path: string,
+    session: Session | undefined,
+  ): MaybePromise<Reply> => {
+    if (path === config.oidc.signOutPath) return signOut(deps, req, session);
     if (isPublic(policy, req.method, path)) {
-      return {
-        reply: session
-          ? await granted(req, session, 'public')
-          : allow(names, undefined, undefined, 'public', req.via === 'forward-auth'),
-        policy: policy.name,
-      };
+      return session
+        ? granted(req, session, 'public')
+        : allow(undefined, undefined, 'public', req.via === 'forward-auth');
     }
     if (session) {
       if (!authorize(policy, session))
-        return {
-          reply: htmlPage(
-            403,
-            'Forbidden',
-            `You are signed in as ${session.user}, who may not use this app.`,
-            'forbidden',
-          ),
-          policy: policy.name,
-        };
+        return htmlPage(
+          403,
+          'Forbidden',
+          `You are signed in as ${session.user}, who may not use this app.`,
+          'forbidden',
+        );
       const renewed =
         !req.authRequest &&
         req.navigation &&
@@ -186,16 +200,10 @@ export function createCheck(deps: CheckDeps): Check {
         now() - session.renewedAt >= config.cookie.renewSeconds
           ? deps.store.renew(session, now())
           : undefined;
-      if (renewed)
-        return {
-          reply: redirect(`${originOf(req)}${req.path}`, [deps.cookies.session(renewed)], 'renew'),
-          policy: policy.name,
-        };
-      return { reply: await granted(req, session, 'session'), policy: policy.name };
+      if (renewed) return redirect(`${originOf(req)}${req.path}`, [deps.cookies.session(renewed)], 'renew');
+      return granted(req, session, 'session');
     }
-    if (deps.bearer && req.authorization?.toLowerCase().startsWith('bearer ')) {
-      return { reply: await viaBearer(req, policy), policy: policy.name };
-    }
+    if (deps.bearer && req.authorization?.toLowerCase().startsWith('bearer ')) return viaBearer(req, policy);
     if (req.bare) {
       metrics.misconfigured.inc();
       warnOnce(
@@ -203,17 +211,14 @@ export function createCheck(deps: CheckDeps): Check {
         { host: req.hostname },
         'check without cookie/accept/x-forwarded-proto/x-request-id: add them to the SecurityPolicy extAuth headersToExtAuth',
       );
-      return {
-        reply: htmlPage(
-          403,
-          'Gateway misconfigured',
-          'The gateway did not forward the headers sign-in needs (headersToExtAuth).',
-          'missing-headers',
-        ),
-        policy: policy.name,
-      };
+      return htmlPage(
+        403,
+        'Gateway misconfigured',
+        'The gateway did not forward the headers sign-in needs (headersToExtAuth).',
+        'missing-headers',
+      );
     }
-    return { reply: await login(req, path), policy: policy.name };
+    return login(req, path);
   };
 
   const viaBearer = async (req: CheckRequest, policy: Policy): Promise<Reply> => {
@@ -222,47 +227,57 @@ export function createCheck(deps: CheckDeps): Check {
       const id = await (deps.bearer as BearerVerifier).verify(token, now());
       if (!authorize(policy, id))
         return { ...unauthorized(req.hostname, 'forbidden', 'insufficient_scope'), status: 403 };
-      return allow(names, id, undefined, 'bearer', req.via === 'forward-auth');
+      return allow(id, undefined, 'bearer', req.via === 'forward-auth');
     } catch (err) {
       if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
       return unauthorized(req.hostname, 'bad-token', 'invalid_token');
     }
   };
 
-  return async (raw) => {
-    const started = process.hrtime.bigint();
+  const failed = (err: unknown): Reply => {
+    log.error({ err }, 'check failed');
+    return hasCode(err, 'E_SESSION_STORE') || hasCode(err, 'E_PROVIDER_UNAVAILABLE')
+      ? unavailable()
+      : htmlPage(403, 'Forbidden', 'The request could not be checked.', 'error');
+  };
+
+  const answer = (raw: RawCheck): Decision => {
     const req = readCheck(raw, config, trusted);
-    let out: { reply: Reply; policy: string };
     if (req === 'untrusted') {
       warnOnce(
         `untrusted:${raw.peer}`,
         { peer: raw.peer },
         'X-Forwarded-Uri/-Method from an address not in trustedProxies',
       );
-      out = {
+      return {
         reply: htmlPage(403, 'Forbidden', 'Forwarded headers from an untrusted address.', 'untrusted-proxy'),
         policy: '',
       };
-    } else if (req.hostname === '') {
-      out = { reply: htmlPage(400, 'Bad request', 'No host.', 'no-host'), policy: '' };
-    } else {
-      try {
-        out = await decide(req);
-      } catch (err) {
-        log.error({ err }, 'check failed');
-        out = {
-          reply:
-            hasCode(err, 'E_SESSION_STORE') || hasCode(err, 'E_PROVIDER_UNAVAILABLE')
-              ? unavailable()
-              : htmlPage(403, 'Forbidden', 'The request could not be checked.', 'error'),
-          policy: '',
-        };
-      }
+    }
+    if (req.hostname === '')
+      return { reply: htmlPage(400, 'Bad request', 'No host.', 'no-host'), policy: '' };
+    return decide(req);
+  };
+
+  return (raw) => {
+    const started = performance.now();
+    const done = (reply: Reply, policy: string): Reply => {
+      const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
+      counter(decision, reply.reason, policy).inc();
+      metrics.duration.observe((performance.now() - started) / 1000);
+      return reply;
+    };
+    let out: Decision;
+    try {
+      out = answer(raw);
+    } catch (err) {
+      return done(failed(err), '');
     }
     const { reply, policy } = out;
-    const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
-    counter(decision, reply.reason, policy).inc();
-    metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    return reply;
+    if (!(reply instanceof Promise)) return done(reply, policy);
+    return reply.then(
+      (r) => done(r, policy),
+      (err: unknown) => done(failed(err), ''),
+    );
   };
 }

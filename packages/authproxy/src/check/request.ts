@@ -77,8 +77,7 @@ export function readCheck(
   const isTrusted = (forwardAuth || authRequestHeader) && peerTrusted(trusted, raw.peer);
   if (forwardAuth && !isTrusted) return 'untrusted';
   const host = ((forwardAuth ? one(h['x-forwarded-host']) : undefined) ?? one(h.host) ?? '').toLowerCase();
-  const proto = one(h['x-forwarded-proto'])?.split(',')[0]?.trim();
-  const scheme = config.scheme !== 'auto' ? config.scheme : proto === 'http' ? 'http' : 'https';
+  const scheme = config.scheme !== 'auto' ? config.scheme : forwardedProto(one(h['x-forwarded-proto']));
   const fetchMode = one(h['sec-fetch-mode']);
   const accept = one(h.accept) ?? '';
   const authorization = one(h.authorization);
@@ -87,9 +86,9 @@ export function readCheck(
     (fetchMode !== undefined ? fetchMode === 'navigate' : accept.includes('text/html'));
   return {
     via: forwardAuth ? 'forward-auth' : 'envoy',
-    method: (fwdMethod ?? raw.method).toUpperCase(),
+    method: fwdMethod === undefined ? raw.method : fwdMethod.toUpperCase(),
     host,
-    hostname: host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? ''),
+    hostname: hostnameOf(host),
     path: fwdUri ?? raw.url,
     scheme,
     cookies: raw.cookies,
@@ -98,11 +97,25 @@ export function readCheck(
     fetchSite: one(h['sec-fetch-site']),
     authRequest: isTrusted && authRequestHeader,
     bare:
+      h.cookie === undefined &&
+      h.accept === undefined &&
       !forwardAuth &&
       h['x-request-id'] === undefined &&
       h['x-forwarded-proto'] === undefined &&
-      h['x-forwarded-for'] === undefined &&
-      h.cookie === undefined &&
-      h.accept === undefined,
+      h['x-forwarded-for'] === undefined,
   };
+}
+
+/** The first hop's scheme (`X-Forwarded-Proto: https, http` lists every hop); only `http` downgrades. */
+function forwardedProto(value: string | undefined): 'http' | 'https' {
+  if (value === undefined) return 'https';
+  const comma = value.indexOf(',');
+  return (comma < 0 ? value : value.slice(0, comma)).trim() === 'http' ? 'http' : 'https';
+}
+
+/** Host without the port; IPv6 literals keep their brackets. */
+function hostnameOf(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.indexOf(':');
+  return colon < 0 ? host : host.slice(0, colon);
 }

@@ -12,6 +12,16 @@ export function normalizePath(raw: string): string | undefined {
   const cut = path.search(/[?#]/);
   if (cut >= 0) path = path.slice(0, cut);
   if (!path.startsWith('/')) return undefined;
+  // Most paths need nothing: no escapes, `\`, `;`, control characters, `//` or dot segments.
+  return UNUSUAL.test(path) ? resolvePath(path) : path;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: they send a path the long way
+const UNUSUAL = /[%\\;\u0000-\u001f\u007f]|\/\/|\/\.\.?(?:\/|$)/;
+
+/** The long way: decode, resolve, collapse (exported for the test that compares both ways). */
+export function resolvePath(raw: string): string | undefined {
+  let path = raw;
   for (let i = 0; ; i++) {
     let decoded: string;
     try {

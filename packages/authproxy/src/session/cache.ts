@@ -7,28 +7,50 @@ export interface SessionCacheOptions extends Lifetimes {
   ttlSeconds: number;
 }
 
+interface Entry {
+  /** The whole cookie value: the map key is only its tail. */
+  value: string;
+  session: Session;
+  /** Seconds since the epoch after which the store is asked again. */
+  until: number;
+}
+
 /**
  * Verified sessions by cookie value, so the check of a request with a known cookie is a map
- * lookup: no AES, no JSON, no Redis. Lifetimes are still checked on every hit.
+ * lookup: no AES, no JSON, no Redis, no promise. Lifetimes are still checked on every hit. The
+ * trust window is kept here in the check's own clock (seconds) rather than with lru-cache's
+ * `ttl`, which reads the high-resolution clock and tracks staleness on every get.
  */
 export function cacheSessions(store: SessionStore, options: SessionCacheOptions): SessionStore {
-  const cache = new LRUCache<string, Session>({ max: options.size, ttl: options.ttlSeconds * 1000 });
+  const cache = new LRUCache<string, Entry>({ max: options.size });
   return {
     ...store,
-    async read(cookieValue, now) {
-      const hit = cache.get(cookieValue);
-      if (hit) {
-        if (!expired(hit, options, now)) return hit;
-        cache.delete(cookieValue);
-        return undefined;
+    read(cookieValue, now) {
+      const key = keyOf(cookieValue);
+      const hit = cache.get(key);
+      if (hit && hit.value === cookieValue) {
+        if (now < hit.until && !expired(hit.session, options, now)) return hit.session;
+        cache.delete(key);
+        if (now < hit.until) return undefined;
       }
-      const session = await store.read(cookieValue, now);
-      if (session && options.ttlSeconds > 0) cache.set(cookieValue, session);
-      return session;
+      const remember = (session: Session | undefined) => {
+        if (session && options.ttlSeconds > 0)
+          cache.set(key, { value: cookieValue, session, until: now + options.ttlSeconds });
+        return session;
+      };
+      const read = store.read(cookieValue, now);
+      return read instanceof Promise ? read.then(remember) : remember(read);
     },
     async revoke(session) {
-      for (const [value, cached] of cache.entries()) if (cached.sid === session.sid) cache.delete(value);
+      for (const [key, cached] of cache.entries()) if (cached.session.sid === session.sid) cache.delete(key);
       await store.revoke(session);
     },
   };
 }
+
+/**
+ * The map key: the value's last 32 characters. Hashing a fresh 1-4 KB string on every request
+ * costs microseconds; the tail of a sealed value is its AES-GCM tag (random per cookie), and a
+ * hit still compares the whole value, so a colliding tail is only a miss.
+ */
+const keyOf = (value: string): string => (value.length > 64 ? value.slice(-32) : value);

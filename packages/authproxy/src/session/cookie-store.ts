@@ -37,7 +37,7 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
   return {
     kind: 'cookie',
     create: async (session) => seal(session),
-    async read(cookieValue, now) {
+    read(cookieValue, now) {
       let session: Session;
       try {
         session = sealer.open(PURPOSE, cookieValue) as Session;

@@ -39,8 +39,12 @@ export interface SessionStore {
   readonly kind: 'cookie' | 'redis';
   /** Stores a new session and returns the cookie value that names it. */
   create(session: Session, tokens: ProviderTokens): Promise<string>;
-  /** The live session a cookie value names, or undefined (expired, revoked, forged). */
-  read(cookieValue: string, now: number): Promise<Session | undefined>;
+  /**
+   * The live session a cookie value names, or undefined (expired, revoked, forged). Answers
+   * without a promise when no I/O is needed (a cached or sealed session): a check in front of
+   * every request should not pay for promise turns it does not need.
+   */
+  read(cookieValue: string, now: number): Session | undefined | Promise<Session | undefined>;
   /** A re-written cookie value that restarts the idle clock, when the store needs one. */
   renew(session: Session, now: number): string | undefined;
   revoke(session: Session): Promise<void>;

@@ -1,0 +1,112 @@
+import { createMetricsRegistry } from '@horizon/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthApp } from '../src/app.ts';
+import { normalizePath, resolvePath } from '../src/policy/path.ts';
+import { cacheSessions } from '../src/session/cache.ts';
+import { createSealer, decodeKeys } from '../src/session/seal.ts';
+import type { Session, SessionStore } from '../src/session/types.ts';
+import { authConfig, KEY, startApp } from './helpers.ts';
+
+const NOW = 1_800_000_000;
+const session = (sid: string): Session => ({
+  sid,
+  sub: `u-${sid}`,
+  user: sid,
+  groups: ['family'],
+  createdAt: NOW - 10,
+  renewedAt: NOW - 10,
+});
+
+describe('the shortcut of path normalisation', () => {
+  // A seeded generator over the characters that matter, so a failure is reproducible.
+  let seed = 42;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  const parts = ['/', 'a', 'b.c', '.', '..', '%2e', '%2f', '%25', ';x', '\\', '?q=/..', '//', '%41', 'é'];
+  const corpus = Array.from({ length: 5000 }, () => {
+    let p = '/';
+    for (let i = next() % 8; i > 0; i -= 1) p += parts[next() % parts.length];
+    return p;
+  });
+
+  it('answers exactly what the long way answers, for every generated path', () => {
+    for (const p of corpus) {
+      const cut = p.search(/[?#]/);
+      expect(normalizePath(p), p).toBe(resolvePath(cut < 0 ? p : p.slice(0, cut)));
+    }
+  });
+});
+
+describe('the verified-session cache', () => {
+  const fakeStore = (sessions: Record<string, Session>) => {
+    const reads: string[] = [];
+    const store: SessionStore = {
+      kind: 'cookie',
+      create: async () => '',
+      read: (value) => {
+        reads.push(value);
+        return sessions[value];
+      },
+      renew: () => undefined,
+      revoke: async () => undefined,
+      close: async () => undefined,
+    };
+    return { store, reads };
+  };
+  const lifetimes = { idleSeconds: 3600, absoluteSeconds: 7200 };
+  const tail = 'T'.repeat(32);
+  const a = `${'a'.repeat(100)}${tail}`;
+  const b = `${'b'.repeat(100)}${tail}`; // same last 32 characters: same map key
+
+  it('answers a known value from memory and never mixes two values that share a tail', () => {
+    const { store, reads } = fakeStore({ [a]: session('alice'), [b]: session('bob') });
+    const cached = cacheSessions(store, { ...lifetimes, size: 10, ttlSeconds: 60 });
+    expect((cached.read(a, NOW) as Session).sid).toBe('alice');
+    expect((cached.read(a, NOW) as Session).sid).toBe('alice');
+    expect(reads).toEqual([a]);
+    expect((cached.read(b, NOW) as Session).sid).toBe('bob'); // a miss, read from the store
+    expect((cached.read(a, NOW) as Session).sid).toBe('alice');
+    expect(reads).toEqual([a, b, a]);
+    expect(cached.read(`x${a}`, NOW)).toBeUndefined(); // unknown to the store
+  });
+
+  it('asks the store again after ttlSeconds and forgets expired sessions', () => {
+    const { store, reads } = fakeStore({ [a]: session('alice') });
+    const cached = cacheSessions(store, { ...lifetimes, size: 10, ttlSeconds: 60 });
+    cached.read(a, NOW);
+    cached.read(a, NOW + 59);
+    expect(reads).toHaveLength(1);
+    cached.read(a, NOW + 60);
+    expect(reads).toHaveLength(2);
+    // renewedAt is NOW - 10: with 65 s of idle lifetime the session ends at NOW + 55.
+    const short = cacheSessions(store, { idleSeconds: 65, absoluteSeconds: 7200, size: 10, ttlSeconds: 60 });
+    expect(short.read(a, NOW + 54)).toBeDefined();
+    expect(short.read(a, NOW + 55)).toBeUndefined();
+    expect(reads).toHaveLength(3); // the expiry was decided from memory
+  });
+});
+
+describe('a check with a known session', () => {
+  let auth: AuthApp;
+  const cookie = createSealer(decodeKeys([KEY])).seal('session', session('bob'));
+  beforeAll(async () => {
+    auth = await startApp(authConfig(), { now: () => NOW, registry: createMetricsRegistry('authproxy') });
+  });
+  afterAll(() => auth.app.close());
+
+  it('is answered without a promise once the session is cached, and counted', async () => {
+    const raw = {
+      method: 'GET',
+      url: '/doc',
+      headers: { host: 'pdf.localhost', cookie: `horizon=${cookie}`, accept: 'text/html' },
+      cookies: { horizon: cookie },
+      peer: '127.0.0.1',
+    };
+    expect((await auth.check(raw)).status).toBe(200);
+    const again = auth.check(raw);
+    expect(again).not.toBeInstanceOf(Promise);
+    expect((again as { reason: string }).reason).toBe('session');
+  });
+});

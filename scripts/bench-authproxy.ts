@@ -1,0 +1,175 @@
+// `./pnpmw bench:authproxy`: wrk against Horizon auth's check with a valid session (as Envoy
+// Gateway sends it), beside a bare fastify route answering 200, in the same run, alternating.
+// Both servers run as their own processes pinned to core 0, wrk on core 1; the development
+// provider (for the one login) and the contract gateway live in this process. Loopback only.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  Browser,
+  DEV_ACCOUNTS,
+  freePort,
+  IDENTITY_HEADERS,
+  startDevProvider,
+  startEnvoyGateway,
+  tcpOpen,
+  waitFor,
+} from '@horizon/test/harness';
+import { type WrkResult, wrk } from './bench/wrk.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '16' },
+    'node-flags': { type: 'string', default: '' },
+    built: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(flags.seconds);
+const rounds = Number(flags.rounds);
+const connections = Number(flags.connections);
+const nodeFlags = flags['node-flags'] ? flags['node-flags'].split(' ') : [];
+const root = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'horizon-bench-auth-'));
+const children: ChildProcess[] = [];
+
+const startPinned = async (name: string, args: string[], port: number): Promise<void> => {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(child);
+  await waitFor(name, async () => (await tcpOpen('127.0.0.1', port)) || undefined, {
+    timeoutMs: 15_000,
+    intervalMs: 50,
+  });
+};
+
+if (flags.built && spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+  throw new Error('pnpm build failed');
+}
+const authMain = flags.built
+  ? ['--conditions=production', join(root, 'packages', 'authproxy', 'dist', 'main.js')]
+  : [join(root, 'packages', 'authproxy', 'src', 'main.ts')];
+
+const [authPort, opsPort, barePort, gwPort] = [
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+];
+const app = `http://pdf.localhost:${gwPort}`;
+const op = await startDevProvider({
+  clients: [{ client_id: 'bench', client_secret: 'bench-secret', redirect_uris: [`${app}/oauth2/callback`] }],
+  accounts: DEV_ACCOUNTS,
+});
+let gateway: Awaited<ReturnType<typeof startEnvoyGateway>> | undefined;
+try {
+  const config = {
+    log: { level: 'error' },
+    ops: { host: '127.0.0.1', port: opsPort },
+    shutdown: { lameDuckSeconds: 0 },
+    listen: { host: '127.0.0.1', port: authPort },
+    oidc: { issuer: op.issuer, clientId: 'bench', clientSecret: 'bench-secret', allowHttp: true },
+    cookie: { name: 'horizon', secure: false, keys: [randomBytes(32).toString('base64url')] },
+    policies: [{ name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'], publicPaths: ['/health'] }],
+  };
+  writeFileSync(join(dir, 'authproxy.json'), JSON.stringify(config));
+  await startPinned('Horizon auth', [...authMain, '--config', join(dir, 'authproxy.json')], authPort);
+  await startPinned(
+    'bare fastify',
+    [join(import.meta.dirname, 'bench', 'bare-fastify.ts'), String(barePort)],
+    barePort,
+  );
+
+  // One real login through the contract gateway, for a session cookie as a browser holds it.
+  gateway = await startEnvoyGateway({
+    port: gwPort,
+    authUrl: `http://127.0.0.1:${authPort}`,
+    backendUrl: `http://127.0.0.1:${barePort}`,
+    headersToBackend: IDENTITY_HEADERS,
+  });
+  const browser = new Browser();
+  await browser.signInAs(await browser.navigate(`${app}/`), 'alice');
+  const session = browser.cookie('pdf.localhost', 'horizon');
+  if (!session) throw new Error('bench: the login gave no session cookie');
+
+  // What Envoy Gateway sends for a page load with the deploy examples' headersToExtAuth.
+  const headers = {
+    Host: 'pdf.localhost',
+    Cookie: `horizon=${session}`,
+    Accept: 'text/html,application/xhtml+xml',
+    'X-Forwarded-Proto': 'https',
+    'X-Forwarded-For': '127.0.1.20',
+    'X-Request-Id': 'c0ffee00-0000-4000-8000-000000000000',
+    'Sec-Fetch-Mode': 'navigate',
+    'Sec-Fetch-Site': 'same-origin',
+    'Sec-Fetch-Dest': 'document',
+  };
+  const path = '/files/report.pdf?page=2';
+  const targets = {
+    bare: `http://127.0.0.1:${barePort}${path}`,
+    auth: `http://127.0.0.1:${authPort}${path}`,
+  };
+  const run = async (url: string, o: { seconds: number; delayMs?: number }): Promise<WrkResult> => {
+    const r = await wrk(url, { core: 1, connections, headers, dir, ...o });
+    if (r.errors > 0 || r.non2xx > 0)
+      throw new Error(`bench: ${url}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+    return r;
+  };
+  await run(targets.bare, { seconds: 2 });
+  await run(targets.auth, { seconds: 2 });
+
+  const results: Record<'bare' | 'auth', WrkResult[]> = { bare: [], auth: [] };
+  for (let r = 0; r < rounds; r += 1) {
+    // Alternate who goes first, so a slow phase of the machine does not favour one side.
+    const order: ('bare' | 'auth')[] = r % 2 === 0 ? ['bare', 'auth'] : ['auth', 'bare'];
+    for (const side of order) results[side].push(await run(targets[side], { seconds }));
+  }
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)] as number;
+  };
+  const max = { bare: median(results.bare.map((r) => r.rps)), auth: median(results.auth.map((r) => r.rps)) };
+  // A quarter of the auth check's maximum: each connection waits between requests (wrk's delay()).
+  const delayMs = Math.max(1, Math.round((connections / (max.auth / 4)) * 1000));
+  const quarter = {
+    auth: await run(targets.auth, { seconds, delayMs }),
+    bare: await run(targets.bare, { seconds, delayMs }),
+  };
+
+  const f = (n: number, d = 0) => n.toFixed(d);
+  const row = (label: string, side: 'bare' | 'auth', r: WrkResult) =>
+    `| ${label} | ${side === 'auth' ? 'Horizon auth check (valid session)' : 'bare fastify route (200)'} | ${f(r.rps)} | ${f(r.p50ms, 3)} | ${f(r.p99ms, 3)} |`;
+  const lines = [
+    `Horizon auth: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}; cookie session store; GET ${path} with a ${session.length}-byte session cookie.`,
+    '',
+    `wrk -t1 -c${connections}, ${seconds} s per run after 2 s warm-ups, ${rounds} alternating rounds; servers on core 0, wrk on core 1.`,
+    '',
+    '| Run | Server | Requests/s | p50 (ms) | p99 (ms) |',
+    '| --- | --- | --- | --- | --- |',
+    ...results.bare.flatMap((b, i) => [
+      row(`max, round ${i + 1}`, 'bare', b),
+      row(`max, round ${i + 1}`, 'auth', results.auth[i] as WrkResult),
+    ]),
+    row(`paced (${delayMs} ms between requests per connection)`, 'auth', quarter.auth),
+    row(`paced (${delayMs} ms between requests per connection)`, 'bare', quarter.bare),
+    '',
+    '| Ratio | Value |',
+    '| --- | --- |',
+    `| Horizon auth / bare fastify, requests/s (medians) | ${(max.auth / max.bare).toFixed(2)} |`,
+    `| Horizon auth p99 at ${f(quarter.auth.rps)} req/s (${((quarter.auth.rps / max.auth) * 100).toFixed(0)}% of its maximum) | ${f(quarter.auth.p99ms, 3)} ms |`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  await gateway?.close();
+  for (const child of children) {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+  }
+  await op.close();
+  rmSync(dir, { recursive: true, force: true });
+}
