@@ -92,9 +92,11 @@ export function createCheck(deps: CheckDeps): Check {
   };
 
   const login = async (req: CheckRequest, path: string): Promise<Reply> => {
+    // nginx auth_request passes only 2xx/401/403 and copies a 401's challenge to the client:
+    // a bare 401 signals it to replay the request here as a plain check, which answers for real.
+    if (req.authRequest) return { status: 401, headers: {}, body: '', reason: 'auth-request' };
     if (!req.navigation || (req.method !== 'GET' && req.method !== 'HEAD'))
       return unauthorized(req.hostname, 'unauthenticated');
-    if (req.authRequest) return unauthorized(req.hostname, 'login');
     try {
       const { location, cookies } = await startLogin(deps, req, path);
       return redirect(location, cookies, 'login');
