@@ -66,7 +66,7 @@ export interface Stack {
 
 export async function startStack(
   overrides: Record<string, unknown> = {},
-  gatewayOptions: { headersToExtAuth?: string[] } = {},
+  options: { headersToExtAuth?: string[]; extraHosts?: string[] } = {},
   deps: Partial<AppDeps> = {},
 ): Promise<Stack> {
   const gwPort = await freePort();
@@ -76,7 +76,9 @@ export async function startStack(
       {
         client_id: 'pdf',
         client_secret: 'pdf-secret',
-        redirect_uris: [`${app}/oauth2/callback`],
+        redirect_uris: [app, ...(options.extraHosts ?? []).map((h) => `http://${h}:${gwPort}`)].map(
+          (origin) => `${origin}/oauth2/callback`,
+        ),
         post_logout_redirect_uris: [`${app}/`],
       },
     ],
@@ -90,7 +92,7 @@ export async function startStack(
     authUrl: auth.url,
     backendUrl: echo.url,
     headersToBackend: IDENTITY_HEADERS,
-    ...gatewayOptions,
+    ...(options.headersToExtAuth ? { headersToExtAuth: options.headersToExtAuth } : {}),
   });
   return {
     op,

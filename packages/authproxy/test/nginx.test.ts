@@ -85,7 +85,11 @@ describe('nginx auth_request in front of the auth service (real nginx)', () => {
 
   it('logs a browser in through nginx; the app sees the identity and never a spoofed header', async () => {
     const browser = new Browser({
-      headers: { 'x-auth-request-groups': 'admins', x_auth_request_user: 'root', 'x-auth-request-name': 'CEO' },
+      headers: {
+        'x-auth-request-groups': 'admins',
+        x_auth_request_user: 'root',
+        'x-auth-request-name': 'CEO',
+      },
     });
     const login = await browser.navigate(`${app}/report?id=7`);
     expect(login.url.startsWith(`${op.issuer}/interaction/`)).toBe(true);

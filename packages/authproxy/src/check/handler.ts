@@ -206,7 +206,9 @@ export function createCheck(deps: CheckDeps): Check {
       return granted(req, session, 'session');
     }
     if (deps.bearer && req.authorization?.toLowerCase().startsWith('bearer ')) return viaBearer(req, policy);
-    if (req.bare) {
+    // Without the forwarded headers a browser can never log in; a client sending credentials
+    // is an API client, which gets its 401 either way.
+    if (req.bare && req.authorization === undefined) {
       metrics.misconfigured.inc();
       warnOnce(
         'bare',
