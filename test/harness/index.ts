@@ -22,6 +22,7 @@ export {
   type DevClient,
   type DevProvider,
   type DevProviderOptions,
+  type DevSigningKey,
   startDevProvider,
 } from './oidc/provider.ts';
 export { freePort } from './ports.ts';

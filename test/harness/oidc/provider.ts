@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Provider, { type Configuration } from 'oidc-provider';
 import { closeServer, listenOn } from '../http-server.ts';
@@ -47,6 +47,7 @@ export interface DevProvider {
   accounts: Map<string, DevAccount>;
   /** Token endpoint results by grant type and outcome, e.g. `refresh_token:ok`, `refresh_token:invalid_grant`. */
   grants: Map<string, number>;
+  signing: DevSigningKey;
   /** Stops answering (connections refused) until {@link start}. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -83,11 +84,20 @@ const POCKET_ID_ROUTES = {
   introspection: '/api/oidc/introspect',
 };
 
-function configuration(options: DevProviderOptions, accounts: Map<string, DevAccount>): Configuration {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** The provider's signing key, so tests can mint tokens it would sign but never issue. */
+export interface DevSigningKey {
+  key: KeyObject;
+  kid: string;
+}
+
+function configuration(
+  options: DevProviderOptions,
+  accounts: Map<string, DevAccount>,
+  signing: DevSigningKey,
+): Configuration {
   const jwk = {
-    ...privateKey.export({ format: 'jwk' }),
-    kid: randomBytes(6).toString('hex'),
+    ...signing.key.export({ format: 'jwk' }),
+    kid: signing.kid,
     alg: 'RS256',
     use: 'sig',
   };
@@ -144,9 +154,13 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   let port = options.port ?? 0;
   let server: Server | undefined;
   let issuer = `http://${host}:${port}`;
+  const signing: DevSigningKey = {
+    key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+    kid: randomBytes(6).toString('hex'),
+  };
 
   const listen = async (provider: Provider | undefined): Promise<Provider> => {
-    const p = provider ?? new Provider(issuer, configuration(options, accounts));
+    const p = provider ?? new Provider(issuer, configuration(options, accounts, signing));
     const count = (key: string) => grants.set(key, (grants.get(key) ?? 0) + 1);
     if (!provider) {
       p.on('grant.success', (ctx) => count(`${ctx.oidc.params?.grant_type}:ok`));
@@ -186,6 +200,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     },
     accounts,
     grants,
+    signing,
     stop,
     start: async () => {
       if (!server) await listen(provider);

@@ -110,9 +110,13 @@ export async function finishLogin(deps: FlowDeps, req: CheckRequest): Promise<Ca
     state: flow.state,
     nonce: flow.nonce,
   });
-  if (!(out.issuedAt >= flow.createdAt - deps.config.oidc.clockSkewSeconds)) {
+  const skew = deps.config.oidc.clockSkewSeconds;
+  if (!(out.issuedAt >= flow.createdAt - skew)) {
     throw authError('E_CALLBACK_INVALID', 'ID token issued before the login began');
   }
+  // openid-client bounds exp but not a future iat; a token from the future is forged or its
+  // clock is broken past the tolerated skew (found by the forgery corpus).
+  if (!(out.issuedAt <= now + skew)) throw authError('E_CALLBACK_INVALID', 'ID token issued in the future');
   const session: Session = {
     sid: randomBytes(24).toString('base64url'),
     ...out.identity,
