@@ -4,6 +4,7 @@ import Provider, { type Configuration } from 'oidc-provider';
 import { closeServer, listenOn } from '../http-server.ts';
 import { freePort } from '../ports.ts';
 import { handleInteraction } from './interaction.ts';
+import { jwtUserinfo } from './jwt-userinfo.ts';
 
 /**
  * A DEVELOPMENT OpenID Provider, NOT FOR PRODUCTION: oidc-provider (OpenID-certified) set up the
@@ -48,6 +49,8 @@ export interface DevProvider {
   /** Token endpoint results by grant type and outcome, e.g. `refresh_token:ok`, `refresh_token:invalid_grant`. */
   grants: Map<string, number>;
   signing: DevSigningKey;
+  /** Userinfo calls made with a JWT access token (Pocket-ID style), counted. */
+  jwtUserinfoCalls: { count: number };
   /** Stops answering (connections refused) until {@link start}. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -154,6 +157,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   let port = options.port ?? 0;
   let server: Server | undefined;
   let issuer = `http://${host}:${port}`;
+  const jwtUserinfoCalls = { count: 0 };
   const signing: DevSigningKey = {
     key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
     kid: randomBytes(6).toString('hex'),
@@ -170,6 +174,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     }
     const callback = p.callback();
     const s = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (jwtUserinfo(req, res, signing, accounts, jwtUserinfoCalls)) return;
       if (req.url?.startsWith('/interaction/')) {
         handleInteraction(p, accounts, req, res).catch((err: unknown) => {
           res.statusCode = 500;
@@ -201,6 +206,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     accounts,
     grants,
     signing,
+    jwtUserinfoCalls,
     stop,
     start: async () => {
       if (!server) await listen(provider);

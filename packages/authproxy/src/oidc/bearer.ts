@@ -25,7 +25,7 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 /**
  * Bearer tokens for scripts and CLIs: a Pocket-ID JWT checked against the provider's JWKS
  * (cached by jose, refetched on an unknown `kid`), issuer, audience and expiry. Pocket-ID's
- * access tokens carry no groups, so groups come from a userinfo call, cached per token.
+ * access tokens carry no groups or names, so those come from a userinfo call, cached per token.
  * Verified tokens are cached until they expire, so a script's requests cost a map lookup.
  */
 export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
@@ -46,11 +46,13 @@ export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
     return jwks;
   };
 
-  const groups = async (token: string, payload: JWTPayload): Promise<string[]> => {
-    const inToken = groupsOf(payload.groups);
-    if (inToken !== undefined || !oidc.scopes.includes('groups')) return inToken ?? [];
+  // Pocket-ID's access tokens name the user by `sub` only: who it is (username, email, name,
+  // groups) comes from userinfo, which accepts the token. A token carrying them needs no call.
+  const claimsOf = async (token: string, payload: JWTPayload): Promise<Record<string, unknown>> => {
+    const wantsGroups = oidc.scopes.includes('groups') && groupsOf(payload.groups) === undefined;
+    if (!wantsGroups && payload.preferred_username !== undefined) return payload;
     const info = await deps.provider.userinfo(token, String(payload.sub));
-    return groupsOf(info.groups) ?? [];
+    return { ...payload, ...info, sub: payload.sub };
   };
 
   return {
@@ -76,7 +78,7 @@ export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
           ? err
           : authError('E_PROVIDER_UNAVAILABLE', 'cannot fetch the provider JWKS', err);
       }
-      const id = identityOf(payload as Record<string, unknown>, await groups(token, payload));
+      const id = identityOf(await claimsOf(token, payload));
       const exp = Math.min(Number(payload.exp), now + bearer.userinfoCacheSeconds);
       if (exp > now) verified.set(key, { id, exp });
       return id;
