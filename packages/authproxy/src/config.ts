@@ -199,7 +199,12 @@ export const AuthConfigSchema = Type.Object(
         description: 'Accept a provider-issued JWT in `Authorization: Bearer`.',
       }),
       audiences: Strings([], 'Accepted `aud` values. Empty: the client ID.'),
-      userinfoCacheSeconds: Seconds(300, 0, 3600, 'How long a token's identity read from userinfo (Pocket-ID's access tokens carry only `sub`) is kept.'),
+      userinfoCacheSeconds: Seconds(
+        300,
+        0,
+        3600,
+        "How long a token's identity read from userinfo (Pocket-ID's access tokens carry only `sub`) is kept.",
+      ),
     }),
     flow: Section({
       ttlSeconds: Seconds(600, 60, 3600, 'How long a login may take.'),
