@@ -1,9 +1,16 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
-/** A port free for both TCP and UDP on `host` right now (DNS servers need both). */
+/**
+ * Ports handed out by this process: a test that picks a port for a server it starts later (a
+ * gateway config naming the auth port) must not see the same port handed to another server
+ * started in between.
+ */
+const handedOut = new Set<number>();
+
+/** A port free for both TCP and UDP on `host` right now (DNS servers need both), never one given before. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt += 1) {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
     const port = await new Promise<number>((resolve, reject) => {
       const srv = createServer();
       srv.once('error', reject);
@@ -17,7 +24,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
       sock.once('error', () => resolve(false));
       sock.bind(port, host, () => sock.close(() => resolve(true)));
     });
-    if (udpFree) return port;
+    if (udpFree && !handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error('no free port found');
 }
