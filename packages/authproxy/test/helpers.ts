@@ -7,9 +7,11 @@ import {
   type EnvoyGateway,
   freePort,
   IDENTITY_HEADERS,
+  type RunningProgram,
   startDevProvider,
   startEchoApp,
   startEnvoyGateway,
+  stopAllPrograms,
 } from '@horizon/test/harness';
 import { type AppDeps, type AuthApp, buildApp } from '../src/app.ts';
 import { type AuthConfig, AuthConfigSchema } from '../src/config.ts';
@@ -103,6 +105,49 @@ export async function startStack(
     config,
     close: async () => {
       await gateway.close();
+      await echo.close();
+      await auth.app.close();
+      await op.close();
+    },
+  };
+}
+
+/** The auth service behind a real forward-auth proxy (Caddy, nginx), with the dev provider and the echo app. */
+export interface ProxyStack {
+  op: DevProvider;
+  auth: AuthApp & { url: string };
+  echo: EchoApp;
+  proxy: RunningProgram;
+  /** `http://pdf.localhost:<proxy port>` */
+  app: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `startProxy` gets the auth service's port and the echo app's URL and starts the proxy. The
+ * provider starts last, on a port chosen first, because its redirect URI needs the proxy's port.
+ */
+export async function startBehindProxy(
+  startProxy: (authPort: string, echoUrl: string) => Promise<RunningProgram>,
+): Promise<ProxyStack> {
+  const opPort = await freePort();
+  const auth = await startApp(authConfig({ 'oidc.issuer': `http://127.0.0.1:${opPort}` }));
+  const echo = await startEchoApp();
+  const proxy = await startProxy(new URL(auth.url).port, echo.url);
+  const app = `http://pdf.localhost:${proxy.port}`;
+  const op = await startDevProvider({
+    port: opPort,
+    clients: [{ client_id: 'pdf', client_secret: 'pdf-secret', redirect_uris: [`${app}/oauth2/callback`] }],
+    accounts: DEV_ACCOUNTS,
+  });
+  return {
+    op,
+    auth,
+    echo,
+    proxy,
+    app,
+    close: async () => {
+      await stopAllPrograms();
       await echo.close();
       await auth.app.close();
       await op.close();

@@ -1,20 +1,6 @@
-import {
-  Browser,
-  DEV_ACCOUNTS,
-  type DevProvider,
-  type EchoApp,
-  echoed,
-  freePort,
-  IDENTITY_HEADERS,
-  type RunningProgram,
-  startDevProvider,
-  startEchoApp,
-  startNginx,
-  stopAllPrograms,
-} from '@horizon/test/harness';
+import { Browser, echoed, IDENTITY_HEADERS, startNginx } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthApp } from '../src/app.ts';
-import { authConfig, startApp } from './helpers.ts';
+import { type ProxyStack, startBehindProxy } from './helpers.ts';
 
 /**
  * The nginx set-up the README documents. auth_request passes only 2xx, 401 and 403 (anything
@@ -59,29 +45,11 @@ function nginxConfig(authPort: string, echo: string): string {
 }
 
 describe('nginx auth_request in front of the auth service (real nginx)', () => {
-  let op: DevProvider;
-  let auth: AuthApp & { url: string };
-  let echo: EchoApp;
-  let nginx: RunningProgram;
-  let app: string;
+  let stack: ProxyStack;
   beforeAll(async () => {
-    const opPort = await freePort();
-    auth = await startApp(authConfig({ 'oidc.issuer': `http://127.0.0.1:${opPort}` }));
-    echo = await startEchoApp();
-    nginx = await startNginx(nginxConfig(new URL(auth.url).port, echo.url));
-    app = `http://pdf.localhost:${nginx.port}`;
-    op = await startDevProvider({
-      port: opPort,
-      clients: [{ client_id: 'pdf', client_secret: 'pdf-secret', redirect_uris: [`${app}/oauth2/callback`] }],
-      accounts: DEV_ACCOUNTS,
-    });
+    stack = await startBehindProxy((authPort, echoUrl) => startNginx(nginxConfig(authPort, echoUrl)));
   });
-  afterAll(async () => {
-    await stopAllPrograms();
-    await echo?.close();
-    await auth?.app.close();
-    await op?.close();
-  });
+  afterAll(() => stack?.close());
 
   it('logs a browser in through nginx; the app sees the identity and never a spoofed header', async () => {
     const browser = new Browser({
@@ -91,11 +59,11 @@ describe('nginx auth_request in front of the auth service (real nginx)', () => {
         'x-auth-request-name': 'CEO',
       },
     });
-    const login = await browser.navigate(`${app}/report?id=7`);
-    expect(login.url.startsWith(`${op.issuer}/interaction/`)).toBe(true);
+    const login = await browser.navigate(`${stack.app}/report?id=7`);
+    expect(login.url.startsWith(`${stack.op.issuer}/interaction/`)).toBe(true);
     const landed = await browser.signInAs(login, 'bob');
     expect(landed.status).toBe(200);
-    expect(landed.url).toBe(`${app}/report?id=7`);
+    expect(landed.url).toBe(`${stack.app}/report?id=7`);
     const seen = echoed(landed.body);
     expect(seen.headers['x-auth-request-user']).toBe('bob');
     expect(seen.headers['x-auth-request-groups']).toBe('family');
@@ -104,7 +72,7 @@ describe('nginx auth_request in front of the auth service (real nginx)', () => {
     expect(seen.headers.x_auth_request_user).toBeUndefined(); // nginx drops `_` names by default
     // Public path: the app gets no identity, and the client's copy is gone too.
     const anon = new Browser({ headers: { 'x-auth-request-user': 'root' } });
-    const pub = await anon.send('GET', `${app}/static/app.css`, {
+    const pub = await anon.send('GET', `${stack.app}/static/app.css`, {
       headers: { accept: 'text/css', 'sec-fetch-mode': 'no-cors' },
     });
     expect(pub.status).toBe(200);
@@ -112,29 +80,29 @@ describe('nginx auth_request in front of the auth service (real nginx)', () => {
   });
 
   it('passes the service pages through: 401 with its challenge for APIs, its 403 page outside the policy', async () => {
-    const api = await new Browser().send('GET', `${app}/api`, {
+    const api = await new Browser().send('GET', `${stack.app}/api`, {
       headers: { accept: 'application/json', 'sec-fetch-mode': 'cors' },
     });
     expect(api.status).toBe(401);
     expect(api.headers['www-authenticate']).toBe('Bearer realm="pdf.localhost"');
     const eve = new Browser();
-    const denied = await eve.signInAs(await eve.navigate(`${app}/`), 'eve');
+    const denied = await eve.signInAs(await eve.navigate(`${stack.app}/`), 'eve');
     expect(denied.status).toBe(403);
     expect(denied.body).toContain('You are signed in as eve, who may not use this app.');
-    expect(echo.received.some((r) => r.headers['x-auth-request-user'] === 'eve')).toBe(false);
+    expect(stack.echo.received.some((r) => r.headers['x-auth-request-user'] === 'eve')).toBe(false);
   });
 
   it('signs out through /oauth2/sign_out, answered by the service itself (cookie cleared, end-session)', async () => {
     const browser = new Browser();
-    await browser.signInAs(await browser.navigate(`${app}/`), 'alice');
+    await browser.signInAs(await browser.navigate(`${stack.app}/`), 'alice');
     expect(browser.cookie('pdf.localhost', 'horizon')).toBeTruthy();
-    const out = await browser.send('GET', `${app}/oauth2/sign_out`, { site: 'same-origin' });
+    const out = await browser.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'same-origin' });
     expect(out.status).toBe(302);
     const location = new URL(String(out.headers.location));
-    expect(location.origin + location.pathname).toBe(`${op.issuer}/api/oidc/end-session`);
-    expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${app}/`);
+    expect(location.origin + location.pathname).toBe(`${stack.op.issuer}/api/oidc/end-session`);
+    expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${stack.app}/`);
     expect(browser.cookie('pdf.localhost', 'horizon')).toBeUndefined();
-    const api = await browser.send('GET', `${app}/api`, {
+    const api = await browser.send('GET', `${stack.app}/api`, {
       headers: { accept: 'application/json', 'sec-fetch-mode': 'cors' },
     });
     expect(api.status).toBe(401);

@@ -1,20 +1,6 @@
-import {
-  Browser,
-  DEV_ACCOUNTS,
-  type DevProvider,
-  type EchoApp,
-  echoed,
-  freePort,
-  IDENTITY_HEADERS,
-  type RunningProgram,
-  startCaddy,
-  startDevProvider,
-  startEchoApp,
-  stopAllPrograms,
-} from '@horizon/test/harness';
+import { Browser, echoed, IDENTITY_HEADERS, startCaddy } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthApp } from '../src/app.ts';
-import { authConfig, startApp } from './helpers.ts';
+import { type ProxyStack, startBehindProxy } from './helpers.ts';
 
 const headerList = IDENTITY_HEADERS.join(' ');
 const SPOOFED = [
@@ -28,17 +14,10 @@ const SPOOFED = [
 ];
 
 describe('Caddy forward_auth in front of the auth service (real Caddy)', () => {
-  let op: DevProvider;
-  let auth: AuthApp & { url: string };
-  let echo: EchoApp;
-  let caddy: RunningProgram;
-  let app: string;
+  let stack: ProxyStack;
   beforeAll(async () => {
-    const opPort = await freePort();
-    auth = await startApp(authConfig({ 'oidc.issuer': `http://127.0.0.1:${opPort}` }));
-    echo = await startEchoApp();
-    const authPort = new URL(auth.url).port;
-    caddy = await startCaddy(`http://pdf.localhost:$PORT {
+    stack = await startBehindProxy((authPort, echoUrl) =>
+      startCaddy(`http://pdf.localhost:$PORT {
   bind $HOST
   route {
     # Caddy copies only the headers the answer has: delete the client's first.
@@ -47,22 +26,12 @@ describe('Caddy forward_auth in front of the auth service (real Caddy)', () => {
       uri /
       copy_headers ${headerList}
     }
-    reverse_proxy ${echo.url.replace('http://', '')}
+    reverse_proxy ${echoUrl.replace('http://', '')}
   }
-}`);
-    app = `http://pdf.localhost:${caddy.port}`;
-    op = await startDevProvider({
-      port: opPort,
-      clients: [{ client_id: 'pdf', client_secret: 'pdf-secret', redirect_uris: [`${app}/oauth2/callback`] }],
-      accounts: DEV_ACCOUNTS,
-    });
+}`),
+    );
   });
-  afterAll(async () => {
-    await stopAllPrograms();
-    await echo?.close();
-    await auth?.app.close();
-    await op?.close();
-  });
+  afterAll(() => stack?.close());
 
   it('logs a browser in through Caddy; the app sees the identity and never a spoofed header', async () => {
     const browser = new Browser({
@@ -72,8 +41,8 @@ describe('Caddy forward_auth in front of the auth service (real Caddy)', () => {
         'x-auth-request-email': 'ceo@example.com',
       },
     });
-    const login = await browser.navigate(`${app}/report?id=7`);
-    expect(login.url.startsWith(`${op.issuer}/interaction/`)).toBe(true);
+    const login = await browser.navigate(`${stack.app}/report?id=7`);
+    expect(login.url.startsWith(`${stack.op.issuer}/interaction/`)).toBe(true);
     const landed = await browser.signInAs(login, 'bob');
     expect(landed.status).toBe(200);
     const seen = echoed(landed.body);
@@ -84,7 +53,7 @@ describe('Caddy forward_auth in front of the auth service (real Caddy)', () => {
     expect(seen.headers.x_auth_request_user).toBeUndefined();
     // Public path: no identity reaches the app, spoofed or not (empty: Caddy 2.6 copies every named header).
     const anon = new Browser({ headers: { 'x-auth-request-user': 'root' } });
-    const pub = await anon.send('GET', `${app}/static/app.css`, {
+    const pub = await anon.send('GET', `${stack.app}/static/app.css`, {
       headers: { accept: 'text/css', 'sec-fetch-mode': 'no-cors' },
     });
     expect(pub.status).toBe(200);
@@ -93,14 +62,14 @@ describe('Caddy forward_auth in front of the auth service (real Caddy)', () => {
 
   it('passes denials through: 401 for API clients, 403 outside the policy', async () => {
     const api = new Browser();
-    const res = await api.send('GET', `${app}/api`, {
+    const res = await api.send('GET', `${stack.app}/api`, {
       headers: { accept: 'application/json', 'sec-fetch-mode': 'cors' },
     });
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="pdf.localhost"');
     const eve = new Browser();
-    const denied = await eve.signInAs(await eve.navigate(`${app}/`), 'eve');
+    const denied = await eve.signInAs(await eve.navigate(`${stack.app}/`), 'eve');
     expect(denied.status).toBe(403);
-    expect(echo.received.some((r) => r.headers['x-auth-request-user'] === 'eve')).toBe(false);
+    expect(stack.echo.received.some((r) => r.headers['x-auth-request-user'] === 'eve')).toBe(false);
   });
 });
