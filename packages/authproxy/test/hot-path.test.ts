@@ -2,6 +2,7 @@ import { createMetricsRegistry } from '@horizon/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
 import { normalizePath, resolvePath } from '../src/policy/path.ts';
+import { compilePolicy } from '../src/policy/policies.ts';
 import { cacheSessions } from '../src/session/cache.ts';
 import { createSealer, decodeKeys } from '../src/session/seal.ts';
 import type { Session, SessionStore } from '../src/session/types.ts';
@@ -36,6 +37,49 @@ describe('the shortcut of path normalisation', () => {
       const cut = p.search(/[?#]/);
       expect(normalizePath(p), p).toBe(resolvePath(cut < 0 ? p : p.slice(0, cut)));
     }
+  });
+});
+
+describe('public paths compiled once', () => {
+  // The rule as the README states it, written the plain way.
+  const matches = (pattern: string, path: string) =>
+    pattern.endsWith('*')
+      ? path.startsWith(pattern.slice(0, -1)) || `${path}/` === pattern.slice(0, -1)
+      : path === pattern;
+  const patterns = ['/health', '/static/*', '/api*', '/a/b/*', '/'];
+  const paths = [
+    '/',
+    '/health',
+    '/health/',
+    '/healthz',
+    '/static',
+    '/static/',
+    '/static/x.css',
+    '/staticx',
+    '/api',
+    '/apix/y',
+    '/a/b',
+    '/a/b/c',
+    '/a',
+    '/x',
+  ];
+
+  it('matches exactly what the rule says, for every pattern and path', () => {
+    const policy = compilePolicy(
+      {
+        name: 'p',
+        hosts: [],
+        pathPrefix: '/',
+        groups: [],
+        users: [],
+        emails: [],
+        publicPaths: patterns,
+        publicMethods: [],
+      },
+      'config',
+    );
+    for (const path of paths)
+      expect(policy.publicPath(path), path).toBe(patterns.some((p) => matches(p, path)));
   });
 });
 

@@ -1,3 +1,4 @@
+import { createLogger } from '@horizon/shared';
 import {
   Browser,
   echoed,
@@ -7,7 +8,9 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './helpers.ts';
+import { createRedisStore, type Revalidated } from '../src/session/redis-store.ts';
+import { createSealer, decodeKeys } from '../src/session/seal.ts';
+import { KEY, type Stack, startStack } from './helpers.ts';
 
 describe('Redis session store (real redis-server, real provider)', () => {
   let redis: RunningProgram;
@@ -74,5 +77,69 @@ describe('Redis session store (real redis-server, real provider)', () => {
     const out = await browser.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'same-origin' });
     expect(out.status).toBe(302);
     expect(await user(copy)).toBe(401);
+  });
+});
+
+describe('Redis store races (real redis-server, the provider scripted)', () => {
+  let redis: RunningProgram;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => stopAllPrograms());
+
+  it('a sign-out during a re-validation stays a sign-out; a touch never rewrites the rotated token', async () => {
+    const logger = createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false });
+    let release: (v: Revalidated) => void = () => undefined;
+    const seen: string[] = [];
+    const open = () =>
+      createRedisStore({
+        url: `redis://127.0.0.1:${redis.port}/1`,
+        sealer: createSealer(decodeKeys([KEY])),
+        logger,
+        idleSeconds: 3600,
+        absoluteSeconds: 86400,
+        revalidateSeconds: 60,
+        revalidate: (token) => {
+          seen.push(token);
+          return new Promise((resolve) => (release = resolve));
+        },
+      });
+    const T = 1_800_000_000;
+    const session = {
+      sid: 'race',
+      sub: 'u-bob',
+      user: 'bob',
+      groups: ['family'],
+      createdAt: T,
+      renewedAt: T,
+    };
+    const identity = { sub: 'u-bob', user: 'bob', groups: ['family'] };
+
+    // Rotation while requests keep touching the session: the next re-validation uses the new token.
+    let store = open();
+    const cookie = await store.create(session, { refreshToken: 'rt1' });
+    await store.read(cookie, T + 61); // starts the re-validation (held) and touches
+    await waitFor('re-validation held', () => seen.length === 1 || undefined);
+    await store.read(cookie, T + 122); // touches again while it is held
+    release({ identity, refreshToken: 'rt2' });
+    await store.close();
+    store = open();
+    await store.read(cookie, T + 190);
+    await waitFor('second re-validation', () => seen.length === 2 || undefined);
+    release({ identity, refreshToken: 'rt3' });
+    await store.close();
+    expect(seen).toEqual(['rt1', 'rt2']);
+
+    // Sign-out while a re-validation is held: the late answer must not bring the session back.
+    store = open();
+    const live = await store.read(cookie, T + 260);
+    expect(live?.sid).toBe('race');
+    await waitFor('third re-validation', () => seen.length === 3 || undefined);
+    await store.revoke(session);
+    release({ identity, refreshToken: 'rt4' });
+    await store.close();
+    store = open();
+    expect(await store.read(cookie, T + 261)).toBeUndefined();
+    await store.close();
   });
 });

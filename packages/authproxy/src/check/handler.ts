@@ -56,14 +56,24 @@ export function createCheck(deps: CheckDeps): Check {
     ttl: Math.max(1, config.flow.replaySeconds) * 1000,
   });
   const warned = new Set<string>();
-  // Children by a cheap key: making one sorts and serialises the labels; the label sets are few.
-  const children = new Map<string, ReturnType<typeof metrics.checks.child>>();
-  const counter = (decision: string, reason: string, policy: string) => {
-    const key = `${decision}\0${reason}\0${policy}`;
-    let child = children.get(key);
+  // Children by decision, reason and policy in nested maps: no key string built per check.
+  type Child = ReturnType<typeof metrics.checks.child>;
+  const children = new Map<string, Map<string, Map<string, Child>>>();
+  const counter = (decision: string, reason: string, policy: string): Child => {
+    let byReason = children.get(decision);
+    if (!byReason) {
+      byReason = new Map();
+      children.set(decision, byReason);
+    }
+    let byPolicy = byReason.get(reason);
+    if (!byPolicy) {
+      byPolicy = new Map();
+      byReason.set(reason, byPolicy);
+    }
+    let child = byPolicy.get(policy);
     if (!child) {
       child = metrics.checks.child({ decision, reason, policy });
-      children.set(key, child);
+      byPolicy.set(policy, child);
     }
     return child;
   };
@@ -263,25 +273,26 @@ export function createCheck(deps: CheckDeps): Check {
     return decide(req);
   };
 
+  const done = (reply: Reply, policy: string, started: number): Reply => {
+    const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
+    counter(decision, reply.reason, policy).inc();
+    metrics.duration.observe((performance.now() - started) / 1000);
+    return reply;
+  };
+
   return (raw) => {
     const started = performance.now();
-    const done = (reply: Reply, policy: string): Reply => {
-      const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
-      counter(decision, reply.reason, policy).inc();
-      metrics.duration.observe((performance.now() - started) / 1000);
-      return reply;
-    };
     let out: Decision;
     try {
       out = answer(raw);
     } catch (err) {
-      return done(failed(err), '');
+      return done(failed(err), '', started);
     }
     const { reply, policy } = out;
-    if (!(reply instanceof Promise)) return done(reply, policy);
+    if (!(reply instanceof Promise)) return done(reply, policy, started);
     return reply.then(
-      (r) => done(r, policy),
-      (err: unknown) => done(failed(err), ''),
+      (r) => done(r, policy, started),
+      (err: unknown) => done(failed(err), '', started),
     );
   };
 }

@@ -46,15 +46,6 @@ export function resolvePath(raw: string): string | undefined {
   return `/${out.join('/')}${trailing}`;
 }
 
-/** `/a/*` matches `/a/` and below (and `/a`); anything else matches exactly. */
-export function pathMatches(pattern: string, path: string): boolean {
-  if (pattern.endsWith('*')) {
-    const prefix = pattern.slice(0, -1);
-    return path.startsWith(prefix) || `${path}/` === prefix;
-  }
-  return path === pattern;
-}
-
 /** Prefix match at a segment boundary: `/api` covers `/api` and `/api/x`, not `/apix`. */
 export function underPrefix(prefix: string, path: string): boolean {
   if (prefix === '/' || prefix === '') return true;

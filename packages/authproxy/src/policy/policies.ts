@@ -1,6 +1,6 @@
 import type { PolicyConfig } from '../config.ts';
 import type { Identity } from '../session/types.ts';
-import { pathMatches, underPrefix } from './path.ts';
+import { underPrefix } from './path.ts';
 
 /** A policy ready for matching: lists turned into sets, the host patterns split. */
 export interface Policy {
@@ -12,7 +12,24 @@ export interface Policy {
   users: ReadonlySet<string>;
   emails: ReadonlySet<string>;
   publicPaths: readonly string[];
+  /** `publicPaths` compiled: exact names in a set, `/x/*` as prefixes (a check runs it on every request). */
+  publicPath: (path: string) => boolean;
   publicMethods: ReadonlySet<string>;
+}
+
+/** `/a/*` matches `/a/` and below (and `/a`); `/a*` anything starting `/a`; anything else exactly. */
+function compilePublicPaths(patterns: readonly string[]): (path: string) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const p of patterns) {
+    if (!p.endsWith('*')) exact.add(p);
+    else {
+      const prefix = p.slice(0, -1);
+      prefixes.push(prefix);
+      if (prefix.endsWith('/')) exact.add(prefix.slice(0, -1));
+    }
+  }
+  return (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix));
 }
 
 export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy {
@@ -25,6 +42,7 @@ export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy
     users: new Set(c.users),
     emails: new Set(c.emails.map((e) => e.toLowerCase())),
     publicPaths: c.publicPaths,
+    publicPath: compilePublicPaths(c.publicPaths),
     publicMethods: new Set(c.publicMethods.map((m) => m.toUpperCase())),
   };
 }
@@ -67,7 +85,7 @@ export function selectPolicy(policies: readonly Policy[], host: string, path: st
 /** True when the request needs no session under the policy. */
 export function isPublic(policy: Policy, method: string, path: string | undefined): boolean {
   if (policy.publicMethods.has(method)) return true;
-  return path !== undefined && policy.publicPaths.some((p) => pathMatches(p, path));
+  return path !== undefined && policy.publicPath(path);
 }
 
 /** True when the identity may pass. No lists at all: any signed-in user. */

@@ -40,6 +40,15 @@ const TOUCH_SECONDS = 60;
 /** A replica re-validating a session holds a lock this long; others skip (single flight). */
 const LOCK_MS = 15_000;
 
+// A session is a hash: `record` (the JSON above, written at login and by re-validation) and
+// `renewedAt` (the idle clock, touched on its own). Touching only that field means a touch racing
+// a re-validation can never write back a refresh token the provider has already rotated (which
+// would make the next refresh a reuse, and Pocket-ID revokes the whole chain).
+/** Touches the idle clock of a session that still exists (never re-creates a deleted one). */
+const TOUCH = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HSET', KEYS[1], 'renewedAt', ARGV[1]) end return 0`;
+/** Replaces the record of a session that still exists: a sign-out during a re-validation stays a sign-out. */
+const REPLACE = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'record', ARGV[1]) return 1 end return 0`;
+
 /**
  * Sessions in Redis; the cookie holds only a sealed session id. Refresh tokens stay on the
  * server and are used every `revalidateSeconds` (once, across replicas: Pocket-ID revokes the
@@ -57,10 +66,11 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
   const key = (sid: string) => `${prefix}session:${sid}`;
   const inFlight = new Map<string, Promise<void>>();
 
-  const write = async (record: Record, now: number): Promise<void> => {
+  const create = async (record: Record, now: number): Promise<void> => {
     const ttl = record.session.createdAt + options.absoluteSeconds - now;
     if (ttl <= 0) return;
-    await redis.set(key(record.session.sid), JSON.stringify(record), 'EX', ttl);
+    const k = key(record.session.sid);
+    await redis.multi().hset(k, 'record', JSON.stringify(record)).expire(k, ttl).exec();
   };
 
   const revalidate = async (record: Record, now: number): Promise<void> => {
@@ -74,7 +84,8 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
     try {
       const out = await options.revalidate(fresh.refreshToken);
       const session = { ...fresh.session, ...out.identity, idToken: out.idToken ?? fresh.session.idToken };
-      await write({ session, refreshToken: out.refreshToken ?? fresh.refreshToken, validatedAt: now }, now);
+      const record = { session, refreshToken: out.refreshToken ?? fresh.refreshToken, validatedAt: now };
+      await redis.eval(REPLACE, 1, key(sid), JSON.stringify(record));
     } catch (err) {
       if (hasCode(err, 'E_PROVIDER_REJECTED')) {
         logger.info(
@@ -91,15 +102,18 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
   };
 
   const load = async (sid: string): Promise<Record | undefined> => {
-    const text = await redis.get(key(sid));
-    return text ? (JSON.parse(text) as Record) : undefined;
+    const [text, renewedAt] = await redis.hmget(key(sid), 'record', 'renewedAt');
+    if (!text) return undefined;
+    const record = JSON.parse(text) as Record;
+    if (renewedAt) record.session.renewedAt = Math.max(record.session.renewedAt, Number(renewedAt));
+    return record;
   };
 
   return {
     kind: 'redis',
     redis,
     async create(session, tokens) {
-      await write(
+      await create(
         { session, refreshToken: tokens.refreshToken, validatedAt: session.createdAt },
         session.createdAt,
       );
@@ -122,7 +136,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
       if (!record || expired(record.session, options, now)) return undefined;
       if (now - record.session.renewedAt >= TOUCH_SECONDS) {
         record.session.renewedAt = now;
-        write(record, now).catch((err) => logger.warn({ err }, 'cannot touch the session'));
+        redis
+          .eval(TOUCH, 1, key(sid), String(now))
+          .catch((err) => logger.warn({ err }, 'cannot touch the session'));
       }
       if (
         record.refreshToken &&
