@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { removeDeployments, type Service, startService } from './box/service.ts';
 import {
+  accepted,
   Browser,
   DEV_ACCOUNTS,
   type DevProvider,
@@ -83,15 +84,6 @@ function designObjects(): { gateways: object[]; routes: object[] } {
     });
   const routes = docs.filter((d) => d.kind === 'HTTPRoute').map(accepted);
   return { gateways, routes };
-}
-
-function accepted<T extends { spec: Record<string, unknown> }>(route: T): T {
-  const parents = (route.spec.parentRefs as { name: string; namespace?: string }[]).map((parentRef) => ({
-    parentRef,
-    controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
-    conditions: [{ type: 'Accepted', status: 'True' }],
-  }));
-  return { ...route, status: { parents } };
 }
 
 describe('the design in a box', () => {

@@ -71,10 +71,8 @@ function unknownFields(schema: Schema, value: unknown, path: string): string[] {
     return schema.items
       ? value.flatMap((v, i) => unknownFields(schema.items as Schema, v, `${path}/${i}`))
       : [];
-  if (path === '/metadata' || path === '') {
-    // metadata's schema is `type: object` in CRDs; ObjectMeta is checked by the structure validator.
-    if (path === '/metadata') return [];
-  }
+  // metadata's schema is `type: object` in CRDs: its fields are Kubernetes' own ObjectMeta.
+  if (path === '/metadata') return [];
   const out: string[] = [];
   for (const [key, v] of Object.entries(value)) {
     const sub =

@@ -15,7 +15,7 @@ export {
 } from './fake-apiserver/server.ts';
 export { writeKubeconfig } from './kubeconfig.ts';
 export { GUARDED, installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';
-export { gateway, httpRoute } from './objects.ts';
+export { accepted, gateway, httpRoute } from './objects.ts';
 export {
   DEV_ACCOUNTS,
   type DevAccount,

@@ -40,3 +40,13 @@ export function httpRoute(
     spec: { parentRefs: [{ name: parentName, namespace: parentNs }], hostnames },
   };
 }
+
+/** The route as its Gateway controller leaves it: `Accepted=True` for every parentRef. */
+export function accepted<T extends { spec: { parentRefs?: unknown[] } }>(route: T): T {
+  const parents = (route.spec.parentRefs ?? []).map((parentRef) => ({
+    parentRef,
+    controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+    conditions: [{ type: 'Accepted', status: 'True' }],
+  }));
+  return { ...route, status: { parents } };
+}

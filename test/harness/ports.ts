@@ -8,26 +8,41 @@ import { createServer } from 'node:net';
  */
 const handedOut = new Set<number>();
 
+/**
+ * Ports come from below the kernel's ephemeral range (32768-60999 on Linux), in a slice of their
+ * own per vitest worker: a port picked now and bound later can then be taken neither by another
+ * worker's server nor by any process's outgoing connection in between (both happened with
+ * kernel-chosen ports: EADDRINUSE once in a few full runs).
+ */
+const SLICE = 2500;
+const slot = Number(process.env.VITEST_POOL_ID ?? 0) % 4;
+const base = 20_000 + slot * SLICE;
+let next = base + Math.floor(Math.random() * SLICE);
+
+const tcpFree = (port: number, host: string) =>
+  new Promise<boolean>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+
+const udpFree = (port: number, host: string) =>
+  new Promise<boolean>((resolve) => {
+    const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    sock.once('error', () => resolve(false));
+    sock.bind(port, host, () => sock.close(() => resolve(true)));
+  });
+
 /** A port free for both TCP and UDP on `host` right now (DNS servers need both), never one given before. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, host, () => {
-        const { port } = srv.address() as { port: number };
-        srv.close(() => resolve(port));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-      sock.once('error', () => resolve(false));
-      sock.bind(port, host, () => sock.close(() => resolve(true)));
-    });
-    if (udpFree && !handedOut.has(port)) {
+  for (let attempt = 0; attempt < SLICE; attempt += 1) {
+    const port = next;
+    next = next + 1 >= base + SLICE ? base : next + 1;
+    if (handedOut.has(port)) continue;
+    if ((await tcpFree(port, host)) && (await udpFree(port, host))) {
       handedOut.add(port);
       return port;
     }
   }
-  throw new Error('no free port found');
+  throw new Error(`no free port in ${base}-${base + SLICE - 1}`);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HTTPRoute } from '@horizon/shared';
 import {
+  accepted,
   type FakeApiServer,
   freePort,
   gateway,
@@ -23,24 +24,14 @@ let opsPort: number;
 let output = '';
 
 /** A route as Envoy Gateway leaves it: attached to network/internal and Accepted. */
-const accepted = (ns: string, name: string, hosts: string[]): HTTPRoute => ({
-  ...httpRoute(ns, name, hosts),
-  status: {
-    parents: [
-      {
-        parentRef: { name: 'internal', namespace: 'network' },
-        controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
-        conditions: [{ type: 'Accepted', status: 'True' }],
-      },
-    ],
-  },
-});
+const acceptedRoute = (ns: string, name: string, hosts: string[]): HTTPRoute =>
+  accepted(httpRoute(ns, name, hosts));
 const a = async (name: string) => (await dig(port, ['+short', name])).trim();
 
 beforeAll(async () => {
   api = await startFakeApiServer();
   api.apply('gateways', gateway('network', 'internal', '10.90.3.202', '*.home.example.com'));
-  api.apply('httproutes', accepted('network', 'unifi', ['unifi.home.example.com']));
+  api.apply('httproutes', acceptedRoute('network', 'unifi', ['unifi.home.example.com']));
   api.apply('httproutes', { ...httpRoute('home', 'pending', ['pending.home.example.com']) }); // no status yet
   port = await freePort();
   opsPort = await freePort();
@@ -80,15 +71,15 @@ describe('Horizon DNS over the Kubernetes API (main.ts with a config file, fake 
   it('serves accepted routes only, and shows a route added, changed and deleted within 1 s', async () => {
     expect(await a('unifi.home.example.com')).toBe('10.90.3.202');
     expect(status(await dig(port, ['pending.home.example.com']))).toBe('NXDOMAIN'); // not Accepted yet
-    api.apply('httproutes', accepted('home', 'pending', ['pending.home.example.com']));
+    api.apply('httproutes', acceptedRoute('home', 'pending', ['pending.home.example.com']));
     await waitFor('the accepted route', async () => (await a('pending.home.example.com')) === '10.90.3.202', {
       timeoutMs: 1000,
     });
-    api.apply('httproutes', accepted('home', 'truenas', ['truenas.home.example.com']));
+    api.apply('httproutes', acceptedRoute('home', 'truenas', ['truenas.home.example.com']));
     await waitFor('the new route', async () => (await a('truenas.home.example.com')) === '10.90.3.202', {
       timeoutMs: 1000,
     });
-    api.apply('httproutes', accepted('home', 'truenas', ['nas.home.example.com']));
+    api.apply('httproutes', acceptedRoute('home', 'truenas', ['nas.home.example.com']));
     await waitFor('the changed hostname', async () => (await a('nas.home.example.com')) === '10.90.3.202', {
       timeoutMs: 1000,
     });
@@ -124,7 +115,7 @@ describe('Horizon DNS over the Kubernetes API (main.ts with a config file, fake 
     const staleness = Number(/horizon_dns_source_staleness_seconds\{[^}]*\} ([\d.]+)/.exec(metrics)?.[1]);
     expect(staleness).toBeGreaterThan(25);
     expect((await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status).toBe(200); // stale, still serving
-    api.apply('httproutes', accepted('home', 'after', ['after.home.example.com']));
+    api.apply('httproutes', acceptedRoute('home', 'after', ['after.home.example.com']));
     await api.up();
     try {
       await waitFor('recovery', async () => (await a('after.home.example.com')) === '10.90.3.222', {

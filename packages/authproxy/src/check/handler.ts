@@ -2,7 +2,7 @@ import { hasCode, type Logger } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
-import type { AuthMetrics } from '../metrics.ts';
+import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
 import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../oidc/flow.ts';
 import type { PolicyTable } from '../policy/index.ts';
@@ -56,27 +56,7 @@ export function createCheck(deps: CheckDeps): Check {
     ttl: Math.max(1, config.flow.replaySeconds) * 1000,
   });
   const warned = new Set<string>();
-  // Children by decision, reason and policy in nested maps: no key string built per check.
-  type Child = ReturnType<typeof metrics.checks.child>;
-  const children = new Map<string, Map<string, Map<string, Child>>>();
-  const counter = (decision: string, reason: string, policy: string): Child => {
-    let byReason = children.get(decision);
-    if (!byReason) {
-      byReason = new Map();
-      children.set(decision, byReason);
-    }
-    let byPolicy = byReason.get(reason);
-    if (!byPolicy) {
-      byPolicy = new Map();
-      byReason.set(reason, byPolicy);
-    }
-    let child = byPolicy.get(policy);
-    if (!child) {
-      child = metrics.checks.child({ decision, reason, policy });
-      byPolicy.set(policy, child);
-    }
-    return child;
-  };
+  const record = createCheckRecorder(metrics);
   const warnOnce = (key: string, fields: object, message: string) => {
     if (warned.has(key)) return;
     warned.add(key);
@@ -273,26 +253,19 @@ export function createCheck(deps: CheckDeps): Check {
     return decide(req);
   };
 
-  const done = (reply: Reply, policy: string, started: number): Reply => {
-    const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
-    counter(decision, reply.reason, policy).inc();
-    metrics.duration.observe((performance.now() - started) / 1000);
-    return reply;
-  };
-
   return (raw) => {
     const started = performance.now();
     let out: Decision;
     try {
       out = answer(raw);
     } catch (err) {
-      return done(failed(err), '', started);
+      return record(failed(err), '', started);
     }
     const { reply, policy } = out;
-    if (!(reply instanceof Promise)) return done(reply, policy, started);
+    if (!(reply instanceof Promise)) return record(reply, policy, started);
     return reply.then(
-      (r) => done(r, policy, started),
-      (err: unknown) => done(failed(err), '', started),
+      (r) => record(r, policy, started),
+      (err: unknown) => record(failed(err), '', started),
     );
   };
 }
