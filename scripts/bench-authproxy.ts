@@ -4,7 +4,7 @@
 // provider (for the one login) and the contract gateway live in this process. Loopback only.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,8 +36,10 @@ const nodeFlags = flags['node-flags'] ? flags['node-flags'].split(' ') : [];
 const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'horizon-bench-auth-'));
 const children: ChildProcess[] = [];
+type Side = 'bare' | 'auth';
+type Run = WrkResult & { cpuUs: number };
 
-const startPinned = async (name: string, args: string[], port: number): Promise<void> => {
+const startPinned = async (name: string, args: string[], port: number): Promise<number> => {
   const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, ...args], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -46,6 +48,17 @@ const startPinned = async (name: string, args: string[], port: number): Promise<
     timeoutMs: 15_000,
     intervalMs: 50,
   });
+  return child.pid as number;
+};
+// CPU seconds (user + system) a process has used so far: /proc/<pid>/stat fields 14 and 15, in ticks.
+const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+/** The most memory a process has had resident (VmHWM), in MiB. */
+const peakMiB = (pid: number): number =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+const cpuSeconds = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 };
 
 if (flags.built && spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' }).status !== 0) {
@@ -78,12 +91,14 @@ try {
     policies: [{ name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'], publicPaths: ['/health'] }],
   };
   writeFileSync(join(dir, 'authproxy.json'), JSON.stringify(config));
-  await startPinned('Horizon auth', [...authMain, '--config', join(dir, 'authproxy.json')], authPort);
-  await startPinned(
-    'bare fastify',
-    [join(import.meta.dirname, 'bench', 'bare-fastify.ts'), String(barePort)],
-    barePort,
-  );
+  const pids = {
+    auth: await startPinned('Horizon auth', [...authMain, '--config', join(dir, 'authproxy.json')], authPort),
+    bare: await startPinned(
+      'bare fastify',
+      [join(import.meta.dirname, 'bench', 'bare-fastify.ts'), String(barePort)],
+      barePort,
+    ),
+  };
 
   // One real login through the contract gateway, for a session cookie as a browser holds it.
   gateway = await startEnvoyGateway({
@@ -110,50 +125,57 @@ try {
     'Sec-Fetch-Dest': 'document',
   };
   const path = '/files/report.pdf?page=2';
-  const targets = {
+  const targets: Record<Side, string> = {
     bare: `http://127.0.0.1:${barePort}${path}`,
     auth: `http://127.0.0.1:${authPort}${path}`,
   };
-  const run = async (url: string, o: { seconds: number; delayMs?: number }): Promise<WrkResult> => {
-    const r = await wrk(url, { core: 1, connections, headers, dir, ...o });
+  // Requests/s also moves with the machine's other load; the server's own CPU time per request
+  // (user + system, from /proc) moves much less, so both are reported.
+  const run = async (side: Side, o: { seconds: number; delayMs?: number }): Promise<Run> => {
+    const before = cpuSeconds(pids[side]);
+    const r = await wrk(targets[side], { core: 1, connections, headers, dir, ...o });
     if (r.errors > 0 || r.non2xx > 0)
-      throw new Error(`bench: ${url}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-    return r;
+      throw new Error(`bench: ${targets[side]}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+    return { ...r, cpuUs: ((cpuSeconds(pids[side]) - before) / r.requests) * 1e6 };
   };
-  await run(targets.bare, { seconds: 2 });
-  await run(targets.auth, { seconds: 2 });
+  await run('bare', { seconds: 2 });
+  await run('auth', { seconds: 2 });
 
-  const results: Record<'bare' | 'auth', WrkResult[]> = { bare: [], auth: [] };
+  const results: Record<Side, Run[]> = { bare: [], auth: [] };
   for (let r = 0; r < rounds; r += 1) {
     // Alternate who goes first, so a slow phase of the machine does not favour one side.
-    const order: ('bare' | 'auth')[] = r % 2 === 0 ? ['bare', 'auth'] : ['auth', 'bare'];
-    for (const side of order) results[side].push(await run(targets[side], { seconds }));
+    const order: Side[] = r % 2 === 0 ? ['bare', 'auth'] : ['auth', 'bare'];
+    for (const side of order) results[side].push(await run(side, { seconds }));
   }
   const median = (xs: number[]): number => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)] as number;
   };
   const max = { bare: median(results.bare.map((r) => r.rps)), auth: median(results.auth.map((r) => r.rps)) };
+  const cpu = {
+    bare: median(results.bare.map((r) => r.cpuUs)),
+    auth: median(results.auth.map((r) => r.cpuUs)),
+  };
   // A quarter of the auth check's maximum: each connection waits between requests (wrk's delay()).
   const delayMs = Math.max(1, Math.round((connections / (max.auth / 4)) * 1000));
   const quarter = {
-    auth: await run(targets.auth, { seconds, delayMs }),
-    bare: await run(targets.bare, { seconds, delayMs }),
+    auth: await run('auth', { seconds, delayMs }),
+    bare: await run('bare', { seconds, delayMs }),
   };
 
   const f = (n: number, d = 0) => n.toFixed(d);
-  const row = (label: string, side: 'bare' | 'auth', r: WrkResult) =>
-    `| ${label} | ${side === 'auth' ? 'Horizon auth check (valid session)' : 'bare fastify route (200)'} | ${f(r.rps)} | ${f(r.p50ms, 3)} | ${f(r.p99ms, 3)} |`;
+  const row = (label: string, side: Side, r: Run) =>
+    `| ${label} | ${side === 'auth' ? 'Horizon auth check (valid session)' : 'bare fastify route (200)'} | ${f(r.rps)} | ${f(r.p50ms, 3)} | ${f(r.p99ms, 3)} | ${f(r.cpuUs, 1)} |`;
   const lines = [
     `Horizon auth: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}; cookie session store; GET ${path} with a ${session.length}-byte session cookie.`,
     '',
     `wrk -t1 -c${connections}, ${seconds} s per run after 2 s warm-ups, ${rounds} alternating rounds; servers on core 0, wrk on core 1.`,
     '',
-    '| Run | Server | Requests/s | p50 (ms) | p99 (ms) |',
-    '| --- | --- | --- | --- | --- |',
+    '| Run | Server | Requests/s | p50 (ms) | p99 (ms) | server CPU per request (µs) |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...results.bare.flatMap((b, i) => [
       row(`max, round ${i + 1}`, 'bare', b),
-      row(`max, round ${i + 1}`, 'auth', results.auth[i] as WrkResult),
+      row(`max, round ${i + 1}`, 'auth', results.auth[i] as Run),
     ]),
     row(`paced (${delayMs} ms between requests per connection)`, 'auth', quarter.auth),
     row(`paced (${delayMs} ms between requests per connection)`, 'bare', quarter.bare),
@@ -161,7 +183,9 @@ try {
     '| Ratio | Value |',
     '| --- | --- |',
     `| Horizon auth / bare fastify, requests/s (medians) | ${(max.auth / max.bare).toFixed(2)} |`,
+    `| bare fastify / Horizon auth, server CPU per request (medians) | ${(cpu.bare / cpu.auth).toFixed(2)} |`,
     `| Horizon auth p99 at ${f(quarter.auth.rps)} req/s (${((quarter.auth.rps / max.auth) * 100).toFixed(0)}% of its maximum) | ${f(quarter.auth.p99ms, 3)} ms |`,
+    `| Peak resident memory, Horizon auth / bare fastify | ${f(peakMiB(pids.auth))} / ${f(peakMiB(pids.bare))} MiB |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 export interface WrkResult {
   rps: number;
+  /** Requests completed in the run. */
+  requests: number;
   p50ms: number;
   p99ms: number;
   errors: number;
@@ -49,6 +51,7 @@ export function wrk(url: string, o: WrkOptions): Promise<WrkResult> {
       const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       resolve({
         rps,
+        requests: Number(/(\d+) requests in/.exec(out)?.[1]),
         p50ms: ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1]),
         p99ms: ms(/^\s+99%\s+(\S+)/m.exec(out)?.[1]),
         errors: errors ? errors.slice(1).reduce((a, b) => a + Number(b), 0) : 0,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../harness/wait.ts';
@@ -9,7 +9,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /**
  * A service as its image runs it: `pnpm deploy --prod` of the package (the Dockerfile's last
  * build step: compiled dist/ and production dependencies only), then the image's entrypoint
- * (`node --conditions=production <V8 flags> dist/main.js --config FILE`). Needs `pnpm build`
+ * (read from its Dockerfile: `node --conditions=production [V8 flags] dist/main.js`, `--config FILE`). Needs `pnpm build`
  * first, which the README's test command runs.
  */
 export interface Service {
@@ -35,6 +35,14 @@ function deploy(pkg: 'dns' | 'authproxy'): string {
   return dir;
 }
 
+/** The image's ENTRYPOINT after the node binary (flags, then `dist/main.js`), read from its Dockerfile. */
+function imageEntrypoint(pkg: 'dns' | 'authproxy'): string[] {
+  const dockerfile = readFileSync(join(ROOT, 'packages', pkg, 'Dockerfile'), 'utf8');
+  const entry = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+  if (!entry) throw new Error(`packages/${pkg}/Dockerfile: no ENTRYPOINT in exec form`);
+  return (JSON.parse(entry) as string[]).slice(1);
+}
+
 export function removeDeployments(): void {
   for (const dir of deployed.values()) rmSync(join(dir, '..'), { recursive: true, force: true });
   deployed.clear();
@@ -53,18 +61,11 @@ export async function startService(
   let output = '';
   const start = async () => {
     output = '';
-    const c = spawn(
-      process.execPath,
-      [
-        '--conditions=production',
-        '--max-semi-space-size=2',
-        '--max-old-space-size=96',
-        'dist/main.js',
-        '--config',
-        configFile,
-      ],
-      { cwd: app, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const c = spawn(process.execPath, [...imageEntrypoint(pkg), '--config', configFile], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     c.stdout?.on('data', (d) => (output += d));
     c.stderr?.on('data', (d) => (output += d));
     child = c;

@@ -4,6 +4,7 @@ import type { AuthApp } from '../src/app.ts';
 import { normalizePath, resolvePath } from '../src/policy/path.ts';
 import { compilePolicy } from '../src/policy/policies.ts';
 import { cacheSessions } from '../src/session/cache.ts';
+import { createRecent } from '../src/session/recent.ts';
 import { createSealer, decodeKeys } from '../src/session/seal.ts';
 import type { Session, SessionStore } from '../src/session/types.ts';
 import { authConfig, KEY, startApp } from './helpers.ts';
@@ -132,6 +133,32 @@ describe('the verified-session cache', () => {
   });
 });
 
+describe('the bounded map of recent sessions', () => {
+  it('never holds more than max entries, and keeps the ones used since the last turn', () => {
+    const recent = createRecent<number, string>(10);
+    for (let i = 0; i < 1000; i += 1) {
+      recent.set(i, `v${i}`);
+      recent.get(0); // used all along: must survive every turn
+      expect([...recent.entries()].length).toBeLessThanOrEqual(10);
+    }
+    expect(recent.get(0)).toBe('v0');
+    expect(recent.get(999)).toBe('v999');
+    expect(recent.get(1)).toBeUndefined(); // not used since: gone
+  });
+
+  it('replaces, deletes, and lists each key once', () => {
+    const recent = createRecent<string, number>(4);
+    recent.set('a', 1);
+    recent.set('b', 2); // young is full (max / 2): a and b age
+    recent.set('a', 3); // an aged key set again moves back, not twice
+    expect(recent.get('a')).toBe(3);
+    expect([...recent.entries()].map(([k]) => k).sort()).toEqual(['a', 'b']);
+    recent.delete('b');
+    expect(recent.get('b')).toBeUndefined();
+    expect([...recent.entries()]).toEqual([['a', 3]]);
+  });
+});
+
 describe('a check with a known session', () => {
   let auth: AuthApp;
   const cookie = createSealer(decodeKeys([KEY])).seal('session', session('bob'));
@@ -152,5 +179,28 @@ describe('a check with a known session', () => {
     const again = auth.check(raw);
     expect(again).not.toBeInstanceOf(Promise);
     expect((again as { reason: string }).reason).toBe('session');
+  });
+
+  it('is written by hand as fastify would: a sized empty body, every header line, for GET and HEAD', async () => {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const res = await auth.app.inject({
+        method,
+        url: '/doc',
+        headers: { host: 'pdf.localhost', cookie: `horizon=${cookie}`, accept: 'text/html' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-length']).toBe('0');
+      expect(res.headers['transfer-encoding']).toBeUndefined();
+      expect(res.headers['x-auth-request-user']).toBe('bob');
+      expect(res.headers['x-auth-request-groups']).toBe('family');
+      expect(res.body).toBe('');
+    }
+    const page = await auth.app.inject({
+      method: 'GET',
+      url: '/doc',
+      headers: { host: 'nowhere.localhost' },
+    });
+    expect(Number(page.headers['content-length'])).toBe(Buffer.byteLength(page.body));
+    expect(page.body.length).toBeGreaterThan(0);
   });
 });

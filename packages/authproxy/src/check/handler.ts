@@ -140,9 +140,9 @@ export function createCheck(deps: CheckDeps): Check {
     return reply;
   };
 
-  const readSession = (req: CheckRequest): MaybePromise<Session | undefined> => {
+  const readSession = (req: CheckRequest, at: number): MaybePromise<Session | undefined> => {
     const value = req.cookies[deps.cookies.sessionName];
-    return value ? deps.store.read(value, now()) : undefined;
+    return value ? deps.store.read(value, at) : undefined;
   };
 
   const decide = (req: CheckRequest): Decision => {
@@ -159,8 +159,9 @@ export function createCheck(deps: CheckDeps): Check {
     }
     const policy = match.policy ?? anyUser;
     if (path === config.oidc.callbackPath) return { reply: callback(req), policy: policy.name };
+    const at = now();
     return {
-      reply: andThen(readSession(req), (session) => withSession(req, policy, path, session)),
+      reply: andThen(readSession(req, at), (session) => withSession(req, policy, path, session, at)),
       policy: policy.name,
     };
   };
@@ -170,6 +171,7 @@ export function createCheck(deps: CheckDeps): Check {
     policy: Policy,
     path: string,
     session: Session | undefined,
+    at: number,
   ): MaybePromise<Reply> => {
     if (path === config.oidc.signOutPath) return signOut(deps, req, session);
     if (isPublic(policy, req.method, path)) {
@@ -189,8 +191,8 @@ export function createCheck(deps: CheckDeps): Check {
         !req.authRequest &&
         req.navigation &&
         req.method === 'GET' &&
-        now() - session.renewedAt >= config.cookie.renewSeconds
-          ? deps.store.renew(session, now())
+        at - session.renewedAt >= config.cookie.renewSeconds
+          ? deps.store.renew(session, at)
           : undefined;
       if (renewed) return redirect(`${originOf(req)}${req.path}`, [deps.cookies.session(renewed)], 'renew');
       return granted(req, session, 'session');

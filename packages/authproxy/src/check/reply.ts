@@ -9,6 +9,23 @@ export interface Reply {
   body: string;
   /** Why, for metrics and logs: allow, public, login, forbidden, unauthenticated, ... */
   reason: string;
+  /** The header lines as written ([name, value, ...]), kept on replies that are reused. */
+  wire?: readonly string[];
+}
+
+/**
+ * A reply's header lines in the flat form Node's `writeHead` takes, `content-length` included
+ * (written by hand, Node would otherwise send an empty body chunked).
+ */
+export function wireHeaders(reply: Reply): readonly string[] {
+  if (reply.wire) return reply.wire;
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(reply.headers)) {
+    if (typeof value === 'string') out.push(name, value);
+    else for (const v of value) out.push(name, v);
+  }
+  out.push('content-length', String(Buffer.byteLength(reply.body)));
+  return out;
 }
 
 /** Header values must be visible ASCII: anything else (names with accents, commas in groups) is percent-encoded. */
@@ -81,7 +98,9 @@ export function createAllow(names: IdentityHeaders): Allow {
     // Envoy overwrites the headers a 200 carries; the rest are removed so the client's never pass.
     const remove = names.remove.filter((n) => !(n in out));
     if (remove.length > 0) out['x-envoy-auth-headers-to-remove'] = remove.join(', ');
-    return Object.freeze({ status: 200, headers: Object.freeze(out), body: '', reason });
+    const reply: Reply = { status: 200, headers: Object.freeze(out), body: '', reason };
+    reply.wire = Object.freeze(wireHeaders(reply));
+    return Object.freeze(reply);
   };
 
   return (id, jwt, reason, fillEmpty) => {

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { createRecent } from './recent.ts';
 import { expired, type Lifetimes, type Session, type SessionStore } from './types.ts';
 
 export interface SessionCacheOptions extends Lifetimes {
@@ -18,11 +18,10 @@ interface Entry {
 /**
  * Verified sessions by cookie value, so the check of a request with a known cookie is a map
  * lookup: no AES, no JSON, no Redis, no promise. Lifetimes are still checked on every hit. The
- * trust window is kept here in the check's own clock (seconds) rather than with lru-cache's
- * `ttl`, which reads the high-resolution clock and tracks staleness on every get.
+ * trust window is kept here in the check's own clock (seconds), read once per check.
  */
 export function cacheSessions(store: SessionStore, options: SessionCacheOptions): SessionStore {
-  const cache = new LRUCache<string, Entry>({ max: options.size });
+  const cache = createRecent<string, Entry>(options.size);
   return {
     ...store,
     read(cookieValue, now) {
