@@ -1,16 +1,16 @@
 import { hasCode, type Logger } from '@horizon/shared';
-import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
 import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
-import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../oidc/flow.ts';
+import type { FlowDeps } from '../oidc/flow.ts';
 import type { PolicyTable } from '../policy/index.ts';
 import { authorize, compilePolicy, isPublic, type Policy } from '../policy/policies.ts';
 import type { Session } from '../session/types.ts';
+import { createLogin, unavailable } from './login.ts';
 import { andThen, type MaybePromise } from './maybe.ts';
 import { createAllow, htmlPage, identityHeaderNames, type Reply, redirect, unauthorized } from './reply.ts';
-import { type CheckRequest, originOf, type RawCheck, readCheck, trustedProxyList, urlOf } from './request.ts';
+import { type CheckRequest, originOf, type RawCheck, readCheck, trustedProxyList } from './request.ts';
 import { signOut } from './sign-out.ts';
 
 export interface CheckDeps extends FlowDeps {
@@ -51,10 +51,6 @@ export function createCheck(deps: CheckDeps): Check {
     },
     'config',
   );
-  const replays = new LRUCache<string, Promise<Reply>>({
-    max: 1000,
-    ttl: Math.max(1, config.flow.replaySeconds) * 1000,
-  });
   const warned = new Set<string>();
   const record = createCheckRecorder(metrics);
   const warnOnce = (key: string, fields: object, message: string) => {
@@ -62,16 +58,6 @@ export function createCheck(deps: CheckDeps): Check {
     warned.add(key);
     log.warn(fields, message);
   };
-
-  const unavailable = (): Reply =>
-    // Not a 5xx: Envoy turns a 5xx from the auth service into its own bare 403. 424 reaches the browser.
-    htmlPage(
-      424,
-      'Sign-in is unavailable',
-      'The sign-in service (503 Service Unavailable) cannot be reached right now. Existing sessions still work; try again in a minute.',
-      'provider-unavailable',
-      { 'retry-after': '30' },
-    );
 
   const granted = (req: CheckRequest, session: Session, reason: string): MaybePromise<Reply> => {
     const fillEmpty = req.via === 'forward-auth';
@@ -81,64 +67,7 @@ export function createCheck(deps: CheckDeps): Check {
       .then((jwt) => allow(session, jwt, reason, fillEmpty));
   };
 
-  const login = async (req: CheckRequest, path: string): Promise<Reply> => {
-    // nginx auth_request passes only 2xx/401/403 and copies a 401's challenge to the client:
-    // a bare 401 signals it to replay the request here as a plain check, which answers for real.
-    if (req.authRequest) return { status: 401, headers: {}, body: '', reason: 'auth-request' };
-    if (!req.navigation || (req.method !== 'GET' && req.method !== 'HEAD'))
-      return unauthorized(req.hostname, 'unauthenticated');
-    try {
-      const { location, cookies } = await startLogin(deps, req, path);
-      return redirect(location, cookies, 'login');
-    } catch (err) {
-      if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
-      throw err;
-    }
-  };
-
-  const callback = async (req: CheckRequest): Promise<Reply> => {
-    const key = callbackKey(deps.cookies, req);
-    const run = async (): Promise<Reply> => {
-      const error = urlOf(req).searchParams.get('error');
-      if (error) {
-        metrics.logins.inc({ result: 'refused' });
-        return htmlPage(
-          403,
-          'Sign-in refused',
-          `The identity provider answered: ${error.slice(0, 100)}.`,
-          'callback-refused',
-        );
-      }
-      try {
-        const out = await finishLogin(deps, req);
-        metrics.logins.inc({ result: 'ok' });
-        log.info({ sub: out.session.sub, host: req.hostname }, 'login');
-        return redirect(out.location, out.cookies, 'callback');
-      } catch (err) {
-        const code = hasCode(err, 'E_PROVIDER_UNAVAILABLE')
-          ? 'E_PROVIDER_UNAVAILABLE'
-          : ((err as { code?: string }).code ?? 'E_UNKNOWN');
-        metrics.logins.inc({ result: code });
-        log.warn({ err, host: req.hostname }, 'login failed');
-        if (code === 'E_PROVIDER_UNAVAILABLE') return unavailable();
-        return htmlPage(
-          400,
-          'Sign-in failed',
-          'This sign-in link has expired, was already used, or was opened in another browser. Open the app again to sign in.',
-          'callback-invalid',
-        );
-      }
-    };
-    if (!key) return run();
-    const previous = replays.get(key);
-    if (previous) {
-      metrics.logins.inc({ result: 'replayed' });
-      return previous;
-    }
-    const reply = run();
-    replays.set(key, reply);
-    return reply;
-  };
+  const { login, callback } = createLogin(deps, log);
 
   const readSession = (req: CheckRequest, at: number): MaybePromise<Session | undefined> => {
     const value = req.cookies[deps.cookies.sessionName];
