@@ -11,7 +11,8 @@ import {
   loadConfig,
   parseCommandLine,
 } from '@horizon/shared';
-import { checkDnsConfig, type DnsConfig, DnsConfigSchema } from './config.ts';
+import { type DnsConfig, DnsConfigSchema } from './config.ts';
+import { checkDnsConfig } from './config-check.ts';
 import { createDnsService } from './service.ts';
 
 let config: DnsConfig;

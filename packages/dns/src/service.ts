@@ -1,6 +1,7 @@
 import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
 import { createChain } from './chain.ts';
-import { type DnsConfig, parseHostPort } from './config.ts';
+import type { DnsConfig } from './config.ts';
+import { parseHostPort } from './config-check.ts';
 import { createAcl } from './handlers/acl.ts';
 import { createAuthoritative } from './handlers/authoritative.ts';
 import { createCache } from './handlers/cache.ts';

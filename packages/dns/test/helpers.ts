@@ -13,7 +13,8 @@ import {
   type Registry,
 } from '@horizon/shared';
 import { freePort } from '@horizon/test/harness';
-import { checkDnsConfig, type DnsConfig, DnsConfigSchema } from '../src/config.ts';
+import { type DnsConfig, DnsConfigSchema } from '../src/config.ts';
+import { checkDnsConfig } from '../src/config-check.ts';
 import { createDnsService } from '../src/service.ts';
 
 const exec = promisify(execFile);
