@@ -13,6 +13,7 @@ import {
   DEV_ACCOUNTS,
   freePort,
   IDENTITY_HEADERS,
+  imageEntrypoint,
   startDevProvider,
   startEnvoyGateway,
   tcpOpen,
@@ -25,15 +26,19 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
-    'node-flags': { type: 'string', default: '' },
+    'node-flags': { type: 'string' },
     built: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(flags.seconds);
 const rounds = Number(flags.rounds);
 const connections = Number(flags.connections);
-const nodeFlags = flags['node-flags'] ? flags['node-flags'].split(' ') : [];
 const root = join(import.meta.dirname, '..');
+// Both servers get the same V8 flags: by default the authproxy image's (its Dockerfile ENTRYPOINT).
+const nodeFlags =
+  flags['node-flags'] === undefined
+    ? imageEntrypoint('authproxy').filter((a) => a.startsWith('--max-'))
+    : flags['node-flags'].split(' ').filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'horizon-bench-auth-'));
 const children: ChildProcess[] = [];
 type Side = 'bare' | 'auth';

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageEntrypoint } from '../harness/image.ts';
 import { waitFor } from '../harness/wait.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -33,14 +34,6 @@ function deploy(pkg: 'dns' | 'authproxy'): string {
   if (out.status !== 0) throw new Error(`pnpm deploy @horizon/${pkg} failed: ${out.stdout}${out.stderr}`);
   deployed.set(pkg, dir);
   return dir;
-}
-
-/** The image's ENTRYPOINT after the node binary (flags, then `dist/main.js`), read from its Dockerfile. */
-function imageEntrypoint(pkg: 'dns' | 'authproxy'): string[] {
-  const dockerfile = readFileSync(join(ROOT, 'packages', pkg, 'Dockerfile'), 'utf8');
-  const entry = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
-  if (!entry) throw new Error(`packages/${pkg}/Dockerfile: no ENTRYPOINT in exec form`);
-  return (JSON.parse(entry) as string[]).slice(1);
 }
 
 export function removeDeployments(): void {

@@ -13,6 +13,7 @@ export {
   type FakeApiServerOptions,
   startFakeApiServer,
 } from './fake-apiserver/server.ts';
+export { imageEntrypoint } from './image.ts';
 export { writeKubeconfig } from './kubeconfig.ts';
 export { GUARDED, installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';
 export { accepted, gateway, httpRoute } from './objects.ts';
