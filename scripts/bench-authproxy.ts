@@ -4,7 +4,7 @@
 // provider (for the one login) and the contract gateway live in this process. Loopback only.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import {
   tcpOpen,
   waitFor,
 } from '@horizon/test/harness';
+import { cpuSeconds, statusMiB } from './bench/proc.ts';
 import { type WrkResult, wrk } from './bench/wrk.ts';
 
 const { values: flags } = parseArgs({
@@ -54,16 +55,6 @@ const startPinned = async (name: string, args: string[], port: number): Promise<
     intervalMs: 50,
   });
   return child.pid as number;
-};
-// CPU seconds (user + system) a process has used so far: /proc/<pid>/stat fields 14 and 15, in ticks.
-const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-/** The most memory a process has had resident (VmHWM), in MiB. */
-const peakMiB = (pid: number): number =>
-  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-const cpuSeconds = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 };
 
 if (flags.built && spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' }).status !== 0) {
@@ -190,7 +181,7 @@ try {
     `| Horizon auth / bare fastify, requests/s (medians) | ${(max.auth / max.bare).toFixed(2)} |`,
     `| bare fastify / Horizon auth, server CPU per request (medians) | ${(cpu.bare / cpu.auth).toFixed(2)} |`,
     `| Horizon auth p99 at ${f(quarter.auth.rps)} req/s (${((quarter.auth.rps / max.auth) * 100).toFixed(0)}% of its maximum) | ${f(quarter.auth.p99ms, 3)} ms |`,
-    `| Peak resident memory, Horizon auth / bare fastify | ${f(peakMiB(pids.auth))} / ${f(peakMiB(pids.bare))} MiB |`,
+    `| Peak resident memory, Horizon auth / bare fastify | ${f(statusMiB(pids.auth, 'VmHWM'))} / ${f(statusMiB(pids.bare, 'VmHWM'))} MiB |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -1,8 +1,9 @@
 // The programs a DNS benchmark runs side by side: each started pinned to a core, on loopback.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { statusMiB } from './proc.ts';
 
 export interface Peer {
   name: string;
@@ -55,12 +56,6 @@ export async function startPinned(
       await new Promise((r) => child.once('exit', r));
     },
   };
-}
-
-/** A memory field of /proc/PID/status (reported in kB), in MiB. */
-function statusMiB(pid: number | undefined, field: 'VmRSS' | 'RssAnon'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** dnsmasq answering `names` with one address each (its `address=` lines), or forwarding. */

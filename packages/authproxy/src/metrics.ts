@@ -14,6 +14,7 @@ export function createAuthMetrics(registry: Registry) {
       registry,
       'horizon_authproxy_checks_total',
       'Checks answered, by decision (allow, redirect, deny), reason and policy.',
+      ['decision', 'reason', 'policy'],
     ),
     duration: hotHistogram(
       registry,
@@ -43,34 +44,11 @@ export function createAuthMetrics(registry: Registry) {
 
 export type AuthMetrics = ReturnType<typeof createAuthMetrics>;
 
-/**
- * Counts one answered check (decision by status, reason, policy) and its duration. Counter
- * children are found through nested maps, so no key string is built per check.
- */
+/** Counts one answered check (decision by status, reason, policy) and its duration. */
 export function createCheckRecorder(metrics: AuthMetrics) {
-  type Child = ReturnType<AuthMetrics['checks']['child']>;
-  const children = new Map<string, Map<string, Map<string, Child>>>();
-  const counter = (decision: string, reason: string, policy: string): Child => {
-    let byReason = children.get(decision);
-    if (!byReason) {
-      byReason = new Map();
-      children.set(decision, byReason);
-    }
-    let byPolicy = byReason.get(reason);
-    if (!byPolicy) {
-      byPolicy = new Map();
-      byReason.set(reason, byPolicy);
-    }
-    let child = byPolicy.get(policy);
-    if (!child) {
-      child = metrics.checks.child({ decision, reason, policy });
-      byPolicy.set(policy, child);
-    }
-    return child;
-  };
   return <R extends { status: number; reason: string }>(reply: R, policy: string, started: number): R => {
     const decision = reply.status === 200 ? 'allow' : reply.status === 302 ? 'redirect' : 'deny';
-    counter(decision, reply.reason, policy).inc();
+    metrics.checks.of(decision, reply.reason, policy).inc();
     metrics.duration.observe((performance.now() - started) / 1000);
     return reply;
   };

@@ -16,6 +16,18 @@ describe('hot metrics (counted with a field increment, read by prom-client at sc
     expect(text).toContain('x_checks_total{decision="deny",policy="pdf",service="svc"} 1');
   });
 
+  it('finds the same child by label values in labelNames order', async () => {
+    const registry = createMetricsRegistry('svc');
+    const c = hotCounter(registry, 'x_decisions_total', 'Decisions.', ['decision', 'policy']);
+    c.of('allow', 'pdf').inc();
+    c.child({ policy: 'pdf', decision: 'allow' }).inc();
+    expect(c.of('allow', 'pdf')).toBe(c.child({ decision: 'allow', policy: 'pdf' }));
+    c.of('deny', 'pdf').inc();
+    const text = await registry.metrics();
+    expect(text).toContain('x_decisions_total{decision="allow",policy="pdf",service="svc"} 2');
+    expect(text).toContain('x_decisions_total{decision="deny",policy="pdf",service="svc"} 1');
+  });
+
   it('exposes histograms with cumulative buckets, +Inf, sum and count (Prometheus text format)', async () => {
     const registry = createMetricsRegistry('svc');
     const h = hotHistogram(registry, 'x_seconds', 'Time.', [0.001, 0.01, 0.1]).child({});

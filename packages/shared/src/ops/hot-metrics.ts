@@ -13,6 +13,11 @@ export type Labels = Record<string, string>;
 export interface HotCounter {
   /** The child for one label set; keep it, it is the cheap handle. */
   child(labels: Labels): { inc(value?: number): void };
+  /**
+   * The child for label values given in `labelNames` order, for label sets only known per
+   * request (a check's reason and policy): found through one Map per label, no key string built.
+   */
+  of(...values: string[]): { inc(value?: number): void };
 }
 
 export interface HotHistogram {
@@ -38,12 +43,41 @@ function register(
 
 const keyOf = (labels: Labels): string => JSON.stringify(Object.entries(labels).sort());
 
-export function hotCounter(registry: Registry, name: string, help: string): HotCounter {
-  const children = new Map<string, { labels: Labels; value: number; inc(value?: number): void }>();
+export function hotCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[] = [],
+): HotCounter {
+  type Child = { labels: Labels; value: number; inc(value?: number): void };
+  const children = new Map<string, Child>();
   register(registry, name, help, 'counter', () =>
     [...children.values()].filter((c) => c.value > 0).map((c) => ({ labels: c.labels, value: c.value })),
   );
-  return {
+  // Nested Maps, one level per label name; the last level holds the child.
+  const byValues = new Map<string, unknown>();
+  const counter: HotCounter = {
+    of(...values) {
+      let level = byValues;
+      for (let i = 0; i < values.length - 1; i += 1) {
+        const v = values[i] as string;
+        let next = level.get(v) as Map<string, unknown> | undefined;
+        if (!next) {
+          next = new Map();
+          level.set(v, next);
+        }
+        level = next;
+      }
+      const last = values[values.length - 1] as string;
+      let child = level.get(last) as Child | undefined;
+      if (!child) {
+        child = counter.child(
+          Object.fromEntries(labelNames.map((n, i) => [n, values[i] as string])),
+        ) as Child;
+        level.set(last, child);
+      }
+      return child;
+    },
     child(labels) {
       const key = keyOf(labels);
       let child = children.get(key);
@@ -61,6 +95,7 @@ export function hotCounter(registry: Registry, name: string, help: string): HotC
       return child;
     },
   };
+  return counter;
 }
 
 export function hotHistogram(
