@@ -10,13 +10,15 @@ const handedOut = new Set<number>();
 
 /**
  * Ports come from below the kernel's ephemeral range (32768-60999 on Linux), in a slice of their
- * own per vitest worker: a port picked now and bound later can then be taken neither by another
+ * own per vitest worker (4 slices from `TEST_PORT_BASE`, default 24000): a port picked now and bound later can then be taken neither by another
  * worker's server nor by any process's outgoing connection in between (both happened with
  * kernel-chosen ports: EADDRINUSE once in a few full runs).
  */
-const SLICE = 2500;
+const SLICE = 2000;
 const slot = Number(process.env.VITEST_POOL_ID ?? 0) % 4;
-const base = 20_000 + slot * SLICE;
+// Two checkouts testing at once on one machine (git worktrees) each set their own range start.
+const first = Number(process.env.TEST_PORT_BASE ?? 24_000);
+const base = first + slot * SLICE;
 let next = base + Math.floor(Math.random() * SLICE);
 
 const tcpFree = (port: number, host: string) =>
