@@ -3,13 +3,14 @@
 // plain line `N passed, N failed, N skipped` from the real results; exit 1 on any failure.
 // Typecheck and lint each count as one check in that line.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const extra = process.argv.slice(2).filter((a) => a !== '--'); // e.g. a test file, for vitest
-const run = (cmd: string, args: string[]) =>
-  spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status === 0;
+const run = (cmd: string, args: string[], env = process.env) =>
+  spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status === 0;
 
 if (!run('bash', ['scripts/debian-programs.sh', 'check'])) {
   if (!run('bash', ['scripts/debian-programs.sh', 'install'])) {
@@ -35,15 +36,29 @@ if (extra.length === 0) {
 const results = join(root, '.tmp', 'vitest-results.json');
 mkdirSync(join(root, '.tmp'), { recursive: true });
 rmSync(results, { force: true });
-const vitestOk = run('pnpm', [
-  'exec',
-  'vitest',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${results}`,
-  ...extra,
-]);
+// The tests get a temporary folder of their own: whatever is left in it afterwards is a test that
+// did not remove what it made (configs with cookie keys among them), and fails the run.
+const scratch = mkdtempSync(join(tmpdir(), 'horizon-test-run-'));
+const vitestOk = run(
+  'pnpm',
+  [
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${results}`,
+    ...extra,
+  ],
+  // Node's compile cache (pnpm turns it on) would otherwise live in that folder too.
+  { ...process.env, TMPDIR: scratch, NODE_DISABLE_COMPILE_CACHE: '1' },
+);
+const left = readdirSync(scratch);
+rmSync(scratch, { recursive: true, force: true });
+check(
+  `tests removed their temporary files${left.length ? ` (left: ${left.join(', ')})` : ''}`,
+  left.length === 0,
+);
 try {
   const r = JSON.parse(readFileSync(results, 'utf8')) as {
     numPassedTests: number;

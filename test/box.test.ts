@@ -4,8 +4,7 @@
 // DNS", another dnsmasq that also plays Cloudflare for names with no internal route), the dev
 // provider plays Pocket-ID, Caddy the gateway asking Horizon auth about every request.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { substituteVariables } from '@horizon/shared';
@@ -23,6 +22,7 @@ import {
   freePort,
   httpRoute,
   type RunningProgram,
+  scratchDir,
   startCaddy,
   startDevProvider,
   startDnsmasq,
@@ -158,7 +158,7 @@ describe('the design in a box', () => {
       accounts: DEV_ACCOUNTS,
     });
     // The Secret's files, mounted as the Deployment mounts them.
-    const secrets = mkdtempSync(join(tmpdir(), 'horizon-box-secret-'));
+    const secrets = scratchDir('box-secret');
     writeFileSync(join(secrets, 'client-secret'), 'box-secret');
     writeFileSync(join(secrets, 'cookie-keys'), Buffer.alloc(32, 7).toString('base64url'));
     auth = await startService(

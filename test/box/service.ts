@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageEntrypoint } from '../harness/image.ts';
+import { imageDeployArgs, imageEntrypoint } from '../harness/image.ts';
+import { removeScratch, scratchDir } from '../harness/scratch.ts';
 import { waitFor } from '../harness/wait.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -25,19 +25,19 @@ const deployed = new Map<string, string>();
 function deploy(pkg: 'dns' | 'authproxy'): string {
   const existing = deployed.get(pkg);
   if (existing) return existing;
-  const dir = join(mkdtempSync(join(tmpdir(), `horizon-image-${pkg}-`)), 'app');
-  const out = spawnSync(
-    join(ROOT, 'pnpmw'),
-    ['--filter', `@horizon/${pkg}`, 'deploy', '--prod', '--legacy', '--offline', dir],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const dir = join(scratchDir(`image-${pkg}`), 'app');
+  // Offline: the image's deploy step resolves nothing, it copies from the store the install filled.
+  const out = spawnSync(join(ROOT, 'pnpmw'), ['--offline', ...imageDeployArgs(pkg, dir)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (out.status !== 0) throw new Error(`pnpm deploy @horizon/${pkg} failed: ${out.stdout}${out.stderr}`);
   deployed.set(pkg, dir);
   return dir;
 }
 
 export function removeDeployments(): void {
-  for (const dir of deployed.values()) rmSync(join(dir, '..'), { recursive: true, force: true });
+  for (const dir of deployed.values()) removeScratch(join(dir, '..'));
   deployed.clear();
 }
 
@@ -48,7 +48,7 @@ export async function startService(
   env: Record<string, string> = {},
 ): Promise<Service> {
   const app = deploy(pkg);
-  const configFile = join(mkdtempSync(join(tmpdir(), `horizon-${pkg}-config-`)), 'config.yaml');
+  const configFile = join(scratchDir(`${pkg}-config`), 'config.yaml');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   let child: ChildProcess | undefined;
   let output = '';

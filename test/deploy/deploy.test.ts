@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthConfigSchema } from '@horizon/authproxy/config';
 import { checkAuthConfig } from '@horizon/authproxy/config-check';
 import { DnsConfigSchema } from '@horizon/dns/config';
 import { checkDnsConfig } from '@horizon/dns/config-check';
 import { loadConfig, substituteVariables } from '@horizon/shared';
+import { scratchDir } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadCrdValidator } from './crd-schema.ts';
@@ -100,7 +100,7 @@ describe('deploy/: the manifests a home-lab applies', () => {
   );
 
   it('gives each service a config its own loader accepts, and the image of this release', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'horizon-deploy-'));
+    const dir = scratchDir('deploy');
     const configOf = (name: string) => {
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, String((find('ConfigMap', name).data as Record<string, string>)['config.yaml']));

@@ -13,7 +13,7 @@ export {
   type FakeApiServerOptions,
   startFakeApiServer,
 } from './fake-apiserver/server.ts';
-export { imageEntrypoint } from './image.ts';
+export { imageDeployArgs, imageEntrypoint } from './image.ts';
 export { writeKubeconfig } from './kubeconfig.ts';
 export { GUARDED, installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';
 export { accepted, gateway, httpRoute } from './objects.ts';
@@ -36,4 +36,5 @@ export {
   startProgram,
   stopAllPrograms,
 } from './programs.ts';
+export { removeScratch, scratchDir } from './scratch.ts';
 export { waitFor } from './wait.ts';

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.ts';
 
 /**
  * Writes a kubeconfig for a fake API server on loopback. The client refuses plain http unless the
  * cluster sets insecure-skip-tls-verify, which is what a real kubeconfig for such a server says.
  */
 export function writeKubeconfig(server: { url: string; token: string }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'horizon-kube-'));
+  const dir = scratchDir('kube');
   const path = join(dir, 'kubeconfig.yaml');
   writeFileSync(
     path,

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { freePort } from './ports.ts';
+import { removeScratch, scratchDir } from './scratch.ts';
 import { waitFor } from './wait.ts';
 
 /** A real program a test started; stop() ends it and removes its temporary folder. */
@@ -59,7 +59,7 @@ export async function startProgram(
   const bin = findProgram(spec.command, spec.debianPackage);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
-  const dir = mkdtempSync(join(tmpdir(), `horizon-${spec.name}-`));
+  const dir = scratchDir(spec.name);
   const ctx = { dir, host, port };
   for (const [name, text] of Object.entries(spec.files?.(ctx) ?? {})) writeFileSync(join(dir, name), text);
   const child = spawn(bin, spec.args(ctx), {
@@ -89,7 +89,7 @@ export async function startProgram(
         await exited;
         clearTimeout(killer);
       }
-      rmSync(dir, { recursive: true, force: true });
+      removeScratch(dir);
     },
   };
   live.add(program);

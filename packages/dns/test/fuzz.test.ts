@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, waitFor } from '@horizon/test/harness';
+import { freePort, scratchDir, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dig, manifests } from './helpers.ts';
 
@@ -16,7 +15,7 @@ let opsPort: number;
 beforeAll(async () => {
   port = await freePort();
   opsPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'horizon-fuzz-'));
+  const dir = scratchDir('fuzz');
   writeFileSync(
     join(dir, 'dns.yaml'),
     `listen: { addresses: [127.0.0.1], port: ${port} }

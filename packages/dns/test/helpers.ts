@@ -1,6 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -12,7 +11,7 @@ import {
   loadConfig,
   type Registry,
 } from '@horizon/shared';
-import { freePort } from '@horizon/test/harness';
+import { freePort, scratchDir } from '@horizon/test/harness';
 import { type DnsConfig, DnsConfigSchema } from '../src/config.ts';
 import { checkDnsConfig } from '../src/config-check.ts';
 import { createDnsService } from '../src/service.ts';
@@ -22,7 +21,7 @@ export const logger: Logger = createLogger({ level: 'silent', format: 'json' }, 
 
 /** A folder of manifests: the design's gateways plus the given routes (`name: hostnames`). */
 export function manifests(routes: Record<string, string[]>, gatewayAddresses = ['10.90.3.202']): string {
-  const dir = mkdtempSync(join(tmpdir(), 'horizon-dns-'));
+  const dir = scratchDir('dns');
   writeFileSync(
     join(dir, 'gateway.yaml'),
     `apiVersion: gateway.networking.k8s.io/v1

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HTTPRoute } from '@horizon/shared';
@@ -10,6 +9,7 @@ import {
   freePort,
   gateway,
   httpRoute,
+  scratchDir,
   startFakeApiServer,
   waitFor,
   writeKubeconfig,
@@ -35,7 +35,7 @@ beforeAll(async () => {
   api.apply('httproutes', { ...httpRoute('home', 'pending', ['pending.home.example.com']) }); // no status yet
   port = await freePort();
   opsPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'horizon-dns-kube-'));
+  const dir = scratchDir('dns-kube');
   const configFile = join(dir, 'dns.yaml');
   writeFileSync(
     configFile,

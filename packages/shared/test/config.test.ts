@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { envVariables, hasCode, loadConfig, parseCommandLine, sharedSections } from '../src/index.ts';
 
 const Schema = Type.Object(
@@ -15,6 +15,7 @@ const Schema = Type.Object(
 );
 
 const tmp = mkdtempSync(join(tmpdir(), 'horizon-config-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const path = join(tmp, name);
   writeFileSync(path, text);

@@ -12,8 +12,10 @@ import {
 
 const logger = createLogger({ level: 'silent', format: 'json' }, { service: 'test' });
 const sources: GatewayApiSource[] = [];
+const folders: string[] = [];
 afterEach(async () => {
   await Promise.all(sources.splice(0).map((s) => s.stop()));
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const route = (name: string, host: string, extra = '') => `apiVersion: gateway.networking.k8s.io/v1
@@ -28,6 +30,7 @@ ${extra}spec:
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'horizon-manifests-'));
+  folders.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);
