@@ -1,71 +1,52 @@
 // The README's first command (`./pnpmw demo`): Horizon on loopback with embedded defaults.
 //   - prints every hostname of deploy/examples/ with the Gateway and address it is attached to;
-//   - starts Horizon DNS as its container does (main.ts --config FILE) on 127.0.0.1:5300, over
-//     deploy/examples/ through the file source, ops on 127.0.0.1:9153;
-//   - prints the dig commands to try;
-//   - starts the auth half (demo-auth.ts): Horizon auth on 127.0.0.1:4180, a development OpenID
-//     Provider on 127.0.0.1:1411, an Envoy-like gateway with a sample app on 127.0.0.1:8080.
-// Ctrl-C stops it all.
-// Forwarding is off unless --upstream HOST[:PORT] is given (then it is a full resolver); without
-// it, names outside the zone get REFUSED and zone names with no route NXDOMAIN.
-// --once prints the table and exits without starting anything.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+//   - starts Horizon DNS as its container does (main.ts --config FILE) over deploy/examples/;
+//   - starts the auth half (demo/auth.ts): Horizon auth, a development OpenID Provider, and an
+//     Envoy-like gateway in front of a sample app;
+//   - prints what to try once everything answers. `--help` lists the flags (demo/cli.ts).
+// It fails whole: a service that does not start (a bad setting, a taken port) stops everything,
+// with the reason and exit 1. Its services never outlive it (demo/orphan-guard.ts), and the
+// configs it writes (with a cookie key) are removed once read.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import {
-  createFileSource,
-  createLogger,
-  type Gateway,
-  type GatewayApiSnapshot,
-  gatewayRefsOf,
-} from '@horizon/shared';
-import { startAuthDemo } from './demo-auth.ts';
+import { createFileSource, createLogger } from '@horizon/shared';
+import { authBanner, startAuthDemo } from './demo/auth.ts';
+import { childReady, type DemoChild, startChild } from './demo/children.ts';
+import { parseDemoArgs, UsageError, usage } from './demo/cli.ts';
+import { dnsBanner, dnsConfig } from './demo/dns.ts';
+import { splitEnv } from './demo/env.ts';
+import { firstTakenPort } from './demo/ports.ts';
+import { hostnameRows, renderTable } from './demo/table.ts';
 
-const { values: flags } = parseArgs({
-  options: {
-    once: { type: 'boolean', default: false },
-    manifests: { type: 'string' },
-    upstream: { type: 'string' },
-    'dns-port': { type: 'string', default: '5300' },
-    'ops-port': { type: 'string', default: '9153' },
-    'auth-port': { type: 'string', default: '4180' },
-    'op-port': { type: 'string', default: '1411' },
-    'gateway-port': { type: 'string', default: '8080' },
-  },
-});
 const root = join(import.meta.dirname, '..');
-const dir = flags.manifests ?? join(root, 'deploy', 'examples');
-const domain = process.env.SECRET_DOMAIN ?? 'home.example.com';
-const vars = { ...process.env, SECRET_DOMAIN: domain };
+const fail = (message: string, code = 1): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+};
 
-/** One line per hostname and Gateway it is attached to. */
-function table(snap: GatewayApiSnapshot): string[][] {
-  const gateways = new Map<string, Gateway>(
-    snap.gateways.map((g) => [`${g.metadata.namespace}/${g.metadata.name}`, g]),
-  );
-  const rows: string[][] = [];
-  for (const route of snap.httpRoutes) {
-    for (const ref of gatewayRefsOf(route)) {
-      const gw = gateways.get(ref.gateway);
-      const address = gw
-        ? (gw.status?.addresses ?? gw.spec.addresses ?? []).map((a) => a.value).join(',') || '(none)'
-        : '(no such gateway)';
-      for (const host of route.spec.hostnames ?? [])
-        rows.push([host, ref.gateway, address, `${route.metadata.namespace}/${route.metadata.name}`]);
-    }
-  }
-  return rows.sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+let args: ReturnType<typeof parseDemoArgs>;
+try {
+  args = parseDemoArgs(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(`demo: ${err.message}\n\n${usage()}`);
+  process.exit(2);
+}
+if (args === 'help') {
+  process.stdout.write(usage());
+  process.exit(0);
 }
 
+const dir = args.manifests ?? join(root, 'deploy', 'examples');
+const domain = process.env.SECRET_DOMAIN ?? 'home.example.com';
 const logger = createLogger(
   { level: 'warn', format: 'auto' },
   { service: 'demo', isTty: process.stdout.isTTY },
 );
 const source = createFileSource({
   dir,
-  vars,
+  vars: { ...process.env, SECRET_DOMAIN: domain },
   namespace: '',
   labelSelector: '',
   debounceMs: 100,
@@ -73,68 +54,51 @@ const source = createFileSource({
   logger,
 });
 await source.start();
-if (!source.synced()) {
-  process.stderr.write(`demo: could not load manifests from ${dir}; see the log above\n`);
-  process.exit(1);
-}
-const rows = [['HOSTNAME', 'GATEWAY', 'ADDRESS', 'ROUTE'], ...table(source.snapshot())];
+if (!source.synced()) fail(`demo: could not load manifests from ${dir}; see the log above`);
+const rows = hostnameRows(source.snapshot());
 await source.stop();
-const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-process.stdout.write(`\nHorizon: ${rows.length - 1} hostnames from ${dir} (SECRET_DOMAIN=${domain})\n`);
-for (const r of rows)
-  process.stdout.write(
-    `  ${r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd()}\n`,
-  );
-if (flags.once) process.exit(0);
+process.stdout.write(renderTable(rows, dir, domain));
+if (args.once) process.exit(0);
 
-// Horizon DNS, configured as a file, started as its container starts it.
-const dnsPort = Number(flags['dns-port']);
-const opsPort = Number(flags['ops-port']);
-const upstreams = flags.upstream ? [flags.upstream] : [];
-const config = {
-  log: { level: 'info', format: 'auto' },
-  ops: { host: '127.0.0.1', port: opsPort },
-  shutdown: { lameDuckSeconds: 0 },
-  source: { manifests: dir },
-  listen: { addresses: ['127.0.0.1'], port: dnsPort },
-  zones: [domain],
-  nameserver: { addresses: ['127.0.0.1'] },
-  zoneMiss: upstreams.length > 0 ? { mode: 'forward', upstreams } : { mode: 'nxdomain' },
-  forward: { upstreams },
+const taken = await firstTakenPort(args.ports);
+if (taken) fail(taken);
+const env = splitEnv(process.env, (line) => process.stderr.write(`${line}\n`));
+
+// Everything started is stopped on any failure and on Ctrl-C, in reverse order.
+const started: { stop(): Promise<void> }[] = [];
+const configDir = mkdtempSync(join(tmpdir(), 'horizon-demo-'));
+const removeConfigs = () => rmSync(configDir, { recursive: true, force: true });
+process.on('exit', removeConfigs);
+// The first reason to stop decides the exit code; services exiting because of it change nothing.
+let stopping: Promise<never> | undefined;
+const stopAll = (code: number, why?: string): Promise<never> => {
+  stopping ??= (async () => {
+    if (why) process.stderr.write(`${why}\n`);
+    for (const part of started.reverse()) await part.stop().catch(() => undefined);
+    return process.exit(code);
+  })();
+  return stopping;
 };
-const configFile = join(mkdtempSync(join(tmpdir(), 'horizon-demo-')), 'dns.yaml');
-writeFileSync(configFile, JSON.stringify(config, null, 2)); // YAML is a superset of JSON
-const dns = spawn(
-  process.execPath,
-  [join(root, 'packages', 'dns', 'src', 'main.ts'), '--config', configFile],
-  {
-    env: { ...process.env, SECRET_DOMAIN: domain },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  },
-);
-const at = `-p ${dnsPort} @127.0.0.1`;
+process.on('SIGINT', () => void stopAll(0, '\ndemo: stopping'));
+process.on('SIGTERM', () => void stopAll(0));
+
+const children: DemoChild[] = [];
+try {
+  const dnsFile = join(configDir, 'dns.yaml');
+  writeFileSync(dnsFile, JSON.stringify(dnsConfig(args.ports, dir, domain, args.upstream), null, 2)); // YAML reads JSON
+  const dnsMain = join(root, 'packages', 'dns', 'src', 'main.ts');
+  const dns = startChild('Horizon DNS', dnsMain, dnsFile, { ...env.dns, SECRET_DOMAIN: domain });
+  started.push(dns);
+  children.push(dns);
+  await childReady(dns, `http://127.0.0.1:${args.ports['ops-port']}/readyz`);
+  children.push(await startAuthDemo({ root, configDir, ports: args.ports, env: env.auth, started }));
+} catch (err) {
+  await stopAll(1, `demo: ${(err as Error).message.replace(/^demo: /, '')}; the demo stops.`);
+}
+removeConfigs(); // both services have read theirs
+for (const child of children) {
+  void child.exited.then((how) => stopAll(1, `demo: ${child.name} stopped (${how}); the demo stops.`));
+}
 process.stdout.write(
-  `\nHorizon DNS on 127.0.0.1:${dnsPort} (UDP and TCP), ops on http://127.0.0.1:${opsPort}. Try:\n` +
-    `  dig ${at} id.${domain}          # the internal gateway: 10.90.3.202\n` +
-    `  dig ${at} unifi.${domain} AAAA  # NODATA: never passed upstream\n` +
-    `  dig ${at} pdf.${domain}         # external only: ${upstreams.length ? 'resolved by the upstream' : 'NXDOMAIN (no --upstream)'}\n` +
-    `  dig ${at} +tcp ${domain} SOA\n` +
-    `  curl http://127.0.0.1:${opsPort}/records\n` +
-    `Edit a file in ${dir} and the answers follow within a second. Ctrl-C stops.\n\n`,
+  `\n${dnsBanner(args.ports, domain, args.upstream !== undefined, dir)}\n${authBanner(args.ports, `http://127.0.0.1:${args.ports['op-port']}`)}\nCtrl-C stops it all.\n\n`,
 );
-const auth = await startAuthDemo({
-  root,
-  authPort: Number(flags['auth-port']),
-  opPort: Number(flags['op-port']),
-  gatewayPort: Number(flags['gateway-port']),
-});
-const stop = () => {
-  dns.kill('SIGTERM');
-  void auth.stop();
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-dns.on('exit', (code) => process.exit(code ?? 0));

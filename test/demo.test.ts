@@ -1,22 +1,132 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allPortsClosed, type DemoRun, demoPorts, demoUp, runDemo } from './demo/run.ts';
+import { dnsQuery, udpExchange } from './harness/probes.ts';
+import { waitFor } from './harness/wait.ts';
 
-// The README's first command, as a user runs it (minus the interactive part: --once).
-it('the demo loads deploy/examples and prints each hostname with its gateway and address', async () => {
-  const script = join(import.meta.dirname, '..', 'scripts', 'demo.ts');
-  const { stdout } = await promisify(execFile)(process.execPath, [script, '--once'], {
+// The README's first command, as a user runs it: it comes up whole or stops whole, explains
+// itself, and leaves nothing behind (no process, no port, no temporary file).
+const script = join(import.meta.dirname, '..', 'scripts', 'demo.ts');
+const exec = (args: string[]) =>
+  promisify(execFile)(process.execPath, [script, ...args], {
     env: { PATH: process.env.PATH ?? '' },
     timeout: 20_000,
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+const runs: DemoRun[] = [];
+afterEach(async () => {
+  for (const run of runs.splice(0)) {
+    run.child.kill('SIGKILL');
+    await run.exited;
+  }
+});
+const start = async (options: Parameters<typeof runDemo>[0] = {}) => {
+  const run = await runDemo(options);
+  runs.push(run);
+  return run;
+};
+
+describe('./pnpmw demo', () => {
+  it('--once prints each hostname with its gateway and address, and counts names, not lines', async () => {
+    const { stdout } = await exec(['--once']);
+    const rows = stdout.split('\n').map((l) => l.trim().split(/\s+/));
+    const row = (host: string, gw: string) => rows.find((r) => r[0] === host && r[1] === gw);
+    expect(stdout).toContain('Horizon: 5 hostnames from');
+    expect(stdout).toContain('id.home.example.com is on more than one gateway, a line each');
+    expect(row('id.home.example.com', 'network/internal')?.[2]).toBe('10.90.3.202');
+    expect(row('id.home.example.com', 'network/external')?.[2]).toBe('10.90.3.201');
+    expect(row('pdf.home.example.com', 'network/external')?.[2]).toBe('10.90.3.201');
+    expect(row('pdf.home.example.com', 'network/internal')).toBeUndefined();
+    for (const app of ['unifi', 'truenas', 'voron'])
+      expect(row(`${app}.home.example.com`, 'network/internal')?.[2]).toBe('10.90.3.202');
   });
-  const rows = stdout.split('\n').map((l) => l.trim().split(/\s+/));
-  const row = (host: string, gw: string) => rows.find((r) => r[0] === host && r[1] === gw);
-  expect(stdout).toContain('6 hostnames');
-  expect(row('id.home.example.com', 'network/internal')?.[2]).toBe('10.90.3.202');
-  expect(row('id.home.example.com', 'network/external')?.[2]).toBe('10.90.3.201');
-  expect(row('pdf.home.example.com', 'network/external')?.[2]).toBe('10.90.3.201');
-  expect(row('pdf.home.example.com', 'network/internal')).toBeUndefined();
-  for (const app of ['unifi', 'truenas', 'voron'])
-    expect(row(`${app}.home.example.com`, 'network/internal')?.[2]).toBe('10.90.3.202');
+
+  it('--help lists every flag with its default and exits 0; an unknown flag prints the usage, exit 2', async () => {
+    const help = await exec(['--help']);
+    expect(help.code).toBe(0);
+    for (const flag of [
+      '--once',
+      '--manifests DIR',
+      '--upstream HOST[:PORT]',
+      '--dns-port PORT',
+      '--op-port PORT',
+    ])
+      expect(help.stdout).toContain(flag);
+    expect(help.stdout).toContain('(default 1411)');
+    const bad = await exec(['--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("demo: Unknown option '--bogus'");
+    expect(bad.stderr).toContain('Usage: ./pnpmw demo');
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('comes up whole, removes its configs once read, answers, and stops clean on Ctrl-C', async () => {
+    const run = await start({ env: { PATH: '/nonexistent' } }); // a fresh machine: no dig
+    await demoUp(run);
+    expect(run.output()).toContain('dig is not installed here: sudo apt-get install bind9-dnsutils');
+    expect(readdirSync(run.tmp)).toEqual([]); // the configs with the cookie key are gone
+    const answer = await udpExchange('127.0.0.1', run.ports['dns-port'], dnsQuery('id.home.example.com'));
+    expect(answer?.subarray(-4)).toEqual(Buffer.from([10, 90, 3, 202]));
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).not.toContain('ELIFECYCLE');
+    expect(await allPortsClosed(run.ports)).toBe(true);
+  });
+
+  it('SIGKILL of the demo takes its services down with it', async () => {
+    const run = await start();
+    await demoUp(run);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    // The services notice their pipe to the demo closing and shut down (no timer to wait out).
+    await waitFor('the services to stop', () => allPortsClosed(run.ports), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+  });
+
+  it('a setting a service refuses stops the whole demo with the reason, exit 1, nothing left', async () => {
+    const run = await start({ env: { HORIZON_TTL: 'abc' } });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('horizon-dns: config: env HORIZON_TTL (key ttl): "abc" is not a number');
+    expect(run.output()).toContain('demo: Horizon DNS exited during start (exit code 2); the demo stops.');
+    expect(run.output()).not.toContain('Try:');
+    expect(await allPortsClosed(run.ports)).toBe(true);
+    expect(readdirSync(run.tmp)).toEqual([]);
+  });
+
+  it('a taken port is one line naming the port and the flag that moves it', async () => {
+    const ports = await demoPorts();
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(ports['op-port'], '127.0.0.1', () => r()));
+    try {
+      const run = await start({ ports });
+      expect(await run.exited).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines.at(-1)).toBe(
+        `demo: 127.0.0.1:${ports['op-port']} (TCP) is already in use, and the development OpenID Provider needs it. ` +
+          'Stop what holds it (another demo?) or move it with --op-port PORT (default 1411).',
+      );
+      expect(run.output()).not.toMatch(/EADDRINUSE|\n\s+at /);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('a HORIZON_ variable neither service reads is named once, with the closest setting', async () => {
+    const run = await start({ env: { HORIZON_TTLL: '60' } });
+    await demoUp(run);
+    const said = run
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('HORIZON_TTLL'));
+    expect(said).toEqual(['demo: HORIZON_TTLL is not a setting, ignored (did you mean HORIZON_TTL?)']);
+  });
 });

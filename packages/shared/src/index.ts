@@ -4,6 +4,8 @@ export * from './config/common.ts';
 export { type EnvVariable, envVariables } from './config/env.ts';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.ts';
 export { configReference } from './config/reference.ts';
+export { closest, didYouMean } from './config/suggest.ts';
+export { type UnknownEnvWarning, unknownEnvWarnings } from './config/unknown-env.ts';
 export { describeError, HorizonError, hasCode, type SharedErrorCode } from './errors.ts';
 export { type GatewayRef, gatewayRefsOf } from './gateway-api/parent-refs.ts';
 export * from './gateway-api/types.ts';
@@ -24,6 +26,13 @@ export {
   type OpsServer,
   type OpsServerOptions,
 } from './ops/server.ts';
+export {
+  runService,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceParts,
+  type ServiceProcess,
+} from './runner.ts';
 export { createShutdown, type Shutdown, type ShutdownOptions, type ShutdownStep } from './shutdown.ts';
 export { createFileSource, type FileSourceOptions } from './source/file.ts';
 export { createGatewayApiSource, type SourceDeps } from './source/index.ts';

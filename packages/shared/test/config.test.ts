@@ -57,11 +57,22 @@ describe('loadConfig', () => {
     const err = errorOf(() => loadConfig(Schema, { file: path }));
     expect(err.code).toBe('E_CONFIG_INVALID');
     expect(err.message).toContain(`ops.port: must be <= 65535 (from file ${path})`);
-    expect(err.message).toContain('unknown key "namspace"');
-    expect(err.message).toContain(path);
+    expect(err.message).toContain(
+      `unknown key "source.namspace" in ${path} (did you mean "source.namespace"?)`,
+    );
     const envErr = errorOf(() => loadConfig(Schema, { env: { HORIZON_LOG_LEVEL: 'loud' } }));
     expect(envErr.message).toContain('log.level');
     expect(envErr.message).toContain('env HORIZON_LOG_LEVEL');
+  });
+
+  it('says an unknown key once, with its file and the closest known key, and nothing of the schema', () => {
+    const path = file('c.yaml', 'ttll: 5\nzones: [a.example]\nlog: { levl: debug }\n');
+    const err = errorOf(() => loadConfig(Schema, { file: path }));
+    expect(err.message).toBe(
+      `invalid config:\n  unknown key "ttll" in ${path}\n  unknown key "log.levl" in ${path} (did you mean "log.level"?)`,
+    );
+    expect(err.message).not.toContain('schema is false');
+    expect(err.message).not.toContain('additional properties');
   });
 
   it('refuses a variable that cannot be parsed, naming it', () => {

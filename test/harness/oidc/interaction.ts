@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { escapeHtml } from '../html.ts';
+import { devPage } from './pages.ts';
 import type { DevAccount } from './provider.ts';
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -64,11 +65,13 @@ export async function handleInteraction(
     )
     .join('\n');
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Development OpenID Provider</title></head>
-<body style="font:16px system-ui;max-width:32rem;margin:3rem auto">
-<p style="background:#fee;padding:.5rem;border:1px solid #c00"><b>Development OpenID Provider: not for production.</b> It stands in for Pocket-ID; anyone can sign in as anyone.</p>
-<h1>Sign in as</h1>
+  res.end(
+    devPage(
+      'Development OpenID Provider',
+      `<h1>Sign in as</h1>
 <form method="post" action="/interaction/${escapeHtml(uid)}/login">
 ${buttons}
-</form></body></html>`);
+</form>`,
+    ),
+  );
 }

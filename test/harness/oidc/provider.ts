@@ -5,6 +5,7 @@ import { closeServer, listenOn } from '../http-server.ts';
 import { freePort } from '../ports.ts';
 import { handleInteraction } from './interaction.ts';
 import { jwtUserinfo } from './jwt-userinfo.ts';
+import { DEV_PAGES } from './pages.ts';
 
 /**
  * A DEVELOPMENT OpenID Provider, NOT FOR PRODUCTION: oidc-provider (OpenID-certified) set up the
@@ -77,6 +78,12 @@ export const DEV_ACCOUNTS: DevAccount[] = [
   { sub: 'u-eve', preferred_username: 'eve', name: 'Eve Guest', groups: [] },
 ];
 
+// The provider's own in-memory storage, named explicitly: left implicit, oidc-provider prints a
+// production warning on every start (the pages and this file already say "not for production").
+const { createMemoryAdapter } = (await import('oidc-provider/lib/adapters/memory_adapter.js' as string)) as {
+  createMemoryAdapter(clockToleranceSeconds: number): NonNullable<Configuration['adapter']>;
+};
+
 const POCKET_ID_ROUTES = {
   authorization: '/authorize',
   token: '/api/oidc/token',
@@ -124,9 +131,11 @@ function configuration(
     },
     conformIdTokenClaims: false, // Pocket-ID puts the scopes' claims in the ID token
     pkce: { required: () => true },
+    adapter: createMemoryAdapter(0),
+    renderError: DEV_PAGES.renderError,
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: DEV_PAGES.rpInitiatedLogout,
       revocation: { enabled: true },
       userinfo: { enabled: true },
     },

@@ -4,6 +4,7 @@ import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { HorizonError } from '../errors.ts';
 import { envVariables, readEnv } from './env.ts';
+import { describeProblems } from './problems.ts';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -22,6 +23,8 @@ export interface LoadedConfig<T> {
   config: T;
   /** Variables with the prefix that no key reads (typos, or Kubernetes service links). */
   unknownEnv: string[];
+  /** Every variable name the schema reads (with `_FILE` variants), for "did you mean". */
+  knownEnv: string[];
   /** Where each key set by the user came from: `file PATH` or `env NAME`. */
   sources: ReadonlyMap<string, string>;
 }
@@ -54,17 +57,14 @@ export function loadConfig<S extends TSchema>(
   const value = Value.Default(schema, raw);
   const errors = Value.Errors(schema, value);
   if (errors.length > 0) {
-    const lines = errors.slice(0, 10).map((e) => {
-      const key = e.instancePath.split('/').slice(1).join('.');
-      const extra = e.keyword === 'additionalProperties' ? describeExtra(e.params) : '';
-      const where = sourceOf(key, sources, options.file);
-      return `  ${key || '(top level)'}${extra}: ${e.message}${where}`;
-    });
-    throw new HorizonError('E_CONFIG_INVALID', `invalid config:\n${lines.join('\n')}`);
+    const where = (key: string) => sourceOf(key, sources, options.file);
+    const lines = describeProblems(schema, errors, where).slice(0, 10);
+    throw new HorizonError('E_CONFIG_INVALID', `invalid config:\n${lines.map((l) => `  ${l}`).join('\n')}`);
   }
-  const known = new Set(variables.flatMap((v) => [v.name, `${v.name}_FILE`]));
+  const knownEnv = variables.flatMap((v) => [v.name, `${v.name}_FILE`]);
+  const known = new Set(knownEnv);
   const unknownEnv = Object.keys(env).filter((k) => k.startsWith(prefix) && !known.has(k));
-  return { config: deepFreeze(value) as Static<S>, unknownEnv, sources };
+  return { config: deepFreeze(value) as Static<S>, unknownEnv, knownEnv, sources };
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -90,17 +90,13 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function describeExtra(params: object): string {
-  const names = (params as { additionalProperties?: string[] }).additionalProperties ?? [];
-  return names.length > 0 ? ` (unknown key ${names.map((n) => `"${n}"`).join(', ')})` : '';
-}
-
-function sourceOf(key: string, sources: ReadonlyMap<string, string>, file?: string): string {
+/** Where a key's value came from (`file PATH`, `env NAME`, `command line`), or the file it sits in. */
+function sourceOf(key: string, sources: ReadonlyMap<string, string>, file?: string): string | undefined {
   for (let k = key; k !== ''; k = k.includes('.') ? k.slice(0, k.lastIndexOf('.')) : '') {
     const source = sources.get(k);
-    if (source !== undefined) return ` (from ${source})`;
+    if (source !== undefined) return source;
   }
-  return file === undefined ? '' : ` (in ${file})`;
+  return file === undefined ? undefined : `file ${file}`;
 }
 
 function markSources(node: unknown, path: string[], source: string, out: Map<string, string>) {

@@ -1,0 +1,52 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { PortFlag } from './cli.ts';
+
+/** Horizon DNS's config in the demo: the manifest folder, loopback only, forwarding only when asked. */
+export function dnsConfig(ports: Record<PortFlag, number>, dir: string, domain: string, upstream?: string) {
+  const upstreams = upstream ? [upstream] : [];
+  return {
+    log: { level: 'info', format: 'auto' },
+    ops: { host: '127.0.0.1', port: ports['ops-port'] },
+    shutdown: { lameDuckSeconds: 0 },
+    source: { manifests: dir },
+    listen: { addresses: ['127.0.0.1'], port: ports['dns-port'] },
+    zones: [domain],
+    nameserver: { addresses: ['127.0.0.1'] },
+    zoneMiss: upstreams.length > 0 ? { mode: 'forward', upstreams } : { mode: 'nxdomain' },
+    forward: { upstreams },
+  };
+}
+
+const onPath = (program: string, path = process.env.PATH ?? '') =>
+  path.split(delimiter).some((d) => {
+    try {
+      accessSync(join(d, program), constants.X_OK);
+      return true;
+    } catch {
+      return false; // not in this folder
+    }
+  });
+
+/** What to try against Horizon DNS; says how to get dig where it is missing (a fresh Debian has none). */
+export function dnsBanner(
+  ports: Record<PortFlag, number>,
+  domain: string,
+  forwarding: boolean,
+  dir: string,
+): string {
+  const at = `-p ${ports['dns-port']} @127.0.0.1`;
+  const noDig = onPath('dig')
+    ? ''
+    : '  (dig is not installed here: sudo apt-get install bind9-dnsutils, or ./pnpmw programs install)\n';
+  return (
+    `Horizon DNS on 127.0.0.1:${ports['dns-port']} (UDP and TCP), ops on http://127.0.0.1:${ports['ops-port']}. Try:\n` +
+    noDig +
+    `  dig ${at} id.${domain}          # the internal gateway: 10.90.3.202\n` +
+    `  dig ${at} unifi.${domain} AAAA  # NODATA: never passed upstream\n` +
+    `  dig ${at} pdf.${domain}         # external only: ${forwarding ? 'resolved by the upstream' : 'NXDOMAIN (no --upstream)'}\n` +
+    `  dig ${at} +tcp ${domain} SOA\n` +
+    `  curl http://127.0.0.1:${ports['ops-port']}/records\n` +
+    `Edit a file in ${dir} and the answers follow within a second.\n`
+  );
+}
