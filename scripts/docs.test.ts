@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dnsQuery, freePort, udpExchange, waitFor } from '@horizon/test/harness';
 import { expect, it } from 'vitest';
 import { tables } from './docs.ts';
 
@@ -14,3 +16,31 @@ it.each(Object.entries(tables))(
     expect(found).toBe(table);
   },
 );
+
+// The DNS README's "from a clone" command, run as written (its port moved to a free one): on a
+// fresh machine the system's Node cannot run the sources, so the command must go through ./pnpmw.
+it('packages/dns/README.md: the command to run Horizon DNS from a clone works as written', async () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'packages', 'dns', 'README.md'), 'utf8');
+  const block = /<!-- run:dns -->\n```sh\n([\s\S]*?)```\n<!-- \/run:dns -->/.exec(readme)?.[1];
+  expect(block).toMatch(/\.\/pnpmw dns\n$/);
+  const port = await freePort();
+  const ops = await freePort();
+  const command =
+    block?.replace(
+      'HORIZON_LISTEN_PORT=5300',
+      `HORIZON_LISTEN_PORT=${port} HORIZON_OPS_PORT=${ops} HORIZON_OPS_HOST=127.0.0.1 HORIZON_LISTEN_ADDRESSES=127.0.0.1 HORIZON_SHUTDOWN_LAME_DUCK_SECONDS=0`,
+    ) ?? '';
+  const child = spawn('bash', ['-c', command], {
+    cwd: join(import.meta.dirname, '..'),
+    stdio: 'ignore',
+  });
+  try {
+    await waitFor('an answer', () => udpExchange('127.0.0.1', port, dnsQuery('id.home.example.com')), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    }).then((answer) => expect(answer.subarray(-4)).toEqual(Buffer.from([10, 90, 3, 202])));
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+});
