@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoRun, demoUp, runDemo } from './demo/run.ts';
+import { isLoopbackUrl, type RealBrowser, startChromium } from './harness/chromium.ts';
+
+// The sign-in demo as a person uses it, in Debian's Chromium: sign in, read the app's page, sign
+// out (of the provider too), sign in as someone the policy refuses, and never load a thing from
+// outside the machine.
+let demo: DemoRun;
+let browser: RealBrowser;
+let app: string;
+
+beforeAll(async () => {
+  demo = await runDemo();
+  await demoUp(demo);
+  browser = await startChromium();
+  app = `http://pdf.localhost:${demo.ports['gateway-port']}`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  demo?.child.kill('SIGINT');
+  await demo?.exited;
+});
+
+describe('the sign-in demo in a real browser', () => {
+  it('signs alice in, and the app page is readable: wrapped, cookie values cut short', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${app}/`);
+    await page.getByRole('button', { name: /Alice Admin/ }).click();
+    await page.waitForURL(`${app}/`);
+    await page.getByText('The gateway let you in as alice.').waitFor();
+    const cookieRow = page.locator('tr', { has: page.locator('th', { hasText: /^cookie$/ }) });
+    expect(await cookieRow.textContent()).toMatch(/horizon=.{12}\.\.\. \(\d+ characters\)/);
+    // A page script, as text: the tests compile without the DOM's types.
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it('sign-out ends the provider session too: the next visit asks who to sign in as', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${app}/`);
+    await page.getByText('The gateway let you in as alice.').waitFor();
+    await page.getByRole('link', { name: 'Sign out' }).click();
+    // The provider's confirmation answers itself, then the app's own page sends us to sign in.
+    await page.getByRole('heading', { name: 'Sign in as' }).waitFor();
+    await page.getByRole('button', { name: /Eve Guest/ }).click();
+    await page.getByText('You are signed in as eve, who may not use this app.').waitFor();
+    await page.close();
+  });
+
+  it('loaded nothing from outside the machine (no fonts, no scripts, no beacons)', () => {
+    expect(browser.requested.length).toBeGreaterThan(5);
+    expect(browser.requested.filter((u) => !isLoopbackUrl(u))).toEqual([]);
+  });
+});
