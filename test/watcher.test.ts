@@ -8,6 +8,8 @@ import {
   type FakeApiServer,
   gateway,
   httpRoute,
+  type ManualClock,
+  manualClock,
   startFakeApiServer,
   waitFor,
   writeKubeconfig,
@@ -37,6 +39,7 @@ function startSource(
     labelSelector?: string;
     watchTimeoutSeconds?: number;
     backoffMaxMs?: number;
+    clock?: ManualClock;
   } = {},
 ) {
   source = createKubeSource({
@@ -55,6 +58,7 @@ function startSource(
       backoffInitialMs: 50,
       backoffMaxMs: overrides.backoffMaxMs ?? 400,
       pageSize: 500,
+      ...(overrides.clock ? { clock: overrides.clock } : {}),
     },
   });
   return source;
@@ -270,14 +274,19 @@ describe('Gateway API watcher against the fake API server', () => {
   });
 
   it('serves the last objects through 30 s of API outage with rising staleness, then recovers', async () => {
+    // A manual clock: the retry loops' backoff waits and the staleness both read it, so the 30 s
+    // pass as fast as the loops can retry against the refused connections.
+    const clock = manualClock();
     api.apply('httproutes', httpRoute('home', 'pdf', ['pdf.home.example.com']));
-    const s = startSource({ backoffMaxMs: 2000 });
+    const s = startSource({ backoffMaxMs: 2000, clock });
     await s.start();
     await waitFor('two watches', () => api.openWatches() === 2);
     await api.down();
     const staleness: number[] = [];
     for (let second = 0; second < 30; second += 1) {
-      await new Promise((r) => setTimeout(r, 1000));
+      // Both kinds' loops have failed again and wait in a backoff: only then does time move.
+      await waitFor('both loops backing off', () => clock.waiting() === 2);
+      clock.advance(1000);
       expect(routeNames(s)).toEqual(['pdf']);
       expect(s.synced()).toBe(true);
       staleness.push(s.stalenessSeconds());
@@ -293,9 +302,11 @@ describe('Gateway API watcher against the fake API server', () => {
     api.remove('httproutes', 'home', 'pdf');
     api.apply('httproutes', httpRoute('home', 'id', ['id.home.example.com']));
     await api.up();
-    await waitFor('recovery', () => routeNames(s).join() === 'id', { timeoutMs: 5000 });
+    await waitFor('both loops backing off', () => clock.waiting() === 2);
+    clock.advance(2000); // the longest backoff: both retry now, and reach the API
+    await waitFor('recovery', () => routeNames(s).join() === 'id');
     await waitFor('fresh again', () => s.stalenessSeconds() === 0);
-  }, 60_000);
+  });
 
   it('leaves no timers or sockets after stop(): a process that only syncs and stops exits by itself', async () => {
     api.apply('httproutes', httpRoute('home', 'pdf', ['pdf.home.example.com']));

@@ -1,5 +1,6 @@
 export { Browser, type BrowserOptions, type Page } from './browser.ts';
 export { isLoopbackUrl, type RealBrowser, startChromium } from './chromium.ts';
+export { type ManualClock, manualClock } from './clock.ts';
 export { type EchoApp, echoed, startEchoApp } from './echo-app.ts';
 export {
   type CheckRecord,

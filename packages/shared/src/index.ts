@@ -1,4 +1,5 @@
 export { type Backoff, type BackoffOptions, createBackoff } from './backoff.ts';
+export { type Clock, systemClock } from './clock.ts';
 export { type CommandLine, parseCommandLine } from './config/cli.ts';
 export * from './config/common.ts';
 export { type EnvVariable, envVariables } from './config/env.ts';

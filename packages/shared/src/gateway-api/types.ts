@@ -75,3 +75,9 @@ export interface HTTPRoute extends KubeObject {
 
 /** Namespaced name, `namespace/name`: how Horizon refers to an object in config and output. */
 export const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/** True for anything shaped like a Kubernetes object with a name. */
+export function isKubeObject(value: unknown): value is KubeObject {
+  const meta = (value as { metadata?: { name?: unknown } } | null)?.metadata;
+  return typeof meta?.name === 'string' && meta.name !== '';
+}

@@ -1,12 +1,12 @@
 import type { Backoff } from '../backoff.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import { describeError, HorizonError } from '../errors.ts';
-import type { KubeObject } from '../gateway-api/types.ts';
+import { isKubeObject, type KubeObject } from '../gateway-api/types.ts';
 import type { Logger } from '../log.ts';
 import type { SourceMetrics } from '../source/metrics.ts';
 import { hasChanges, type ObjectStore } from '../source/store.ts';
 import type { ResourceKind } from '../source/types.ts';
 import type { KubeClient, WatchEventType } from './client.ts';
-import { abortableDelay, isKubeObject } from './util.ts';
 
 /** Options of {@link createReflector}. */
 export interface ReflectorOptions {
@@ -28,7 +28,8 @@ export interface ReflectorOptions {
   metrics?: SourceMetrics | undefined;
   /** Called after every change to the store (the source debounces). */
   onChange: () => void;
-  now?: () => number;
+  /** Time for staleness and backoff waits; tests pass a manual clock. Default: the system's. */
+  clock?: Clock;
   random?: () => number;
 }
 
@@ -51,7 +52,8 @@ export interface Reflector {
  * - anything else: retry with jittered exponential backoff, forever, keeping the last objects.
  */
 export function createReflector(o: ReflectorOptions): Reflector {
-  const now = o.now ?? (() => performance.now());
+  const clock = o.clock ?? systemClock;
+  const now = () => clock.now();
   const random = o.random ?? Math.random;
   const log = o.logger.child({ kind: o.kind.plural });
   const label = { kind: o.kind.plural };
@@ -185,7 +187,7 @@ export function createReflector(o: ReflectorOptions): Reflector {
         delayMs = o.backoff.next();
         log.warn({ err: describeError(err), retry_in_ms: delayMs }, 'list failed');
       }
-      if (delayMs > 0) await abortableDelay(delayMs, signal);
+      if (delayMs > 0) await clock.delay(delayMs, signal);
     }
   };
 

@@ -1,4 +1,5 @@
 import { createBackoff } from '../backoff.ts';
+import type { Clock } from '../clock.ts';
 import type { SourceConfig } from '../config/common.ts';
 import type { Logger } from '../log.ts';
 import type { Registry } from '../ops/metrics.ts';
@@ -26,6 +27,7 @@ export interface KubeSourceOptions {
     listTimeoutMs?: number;
     backoffInitialMs?: number;
     backoffMaxMs?: number;
+    clock?: Clock;
   };
 }
 
@@ -61,6 +63,7 @@ export function createKubeSource(options: KubeSourceOptions): GatewayApiSource {
         logger,
         metrics,
         onChange: core.changed,
+        ...(t.clock ? { clock: t.clock } : {}),
       }),
     );
   }
