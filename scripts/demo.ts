@@ -9,14 +9,14 @@
 // configs it writes (with a cookie key) are removed once read.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createFileSource, createLogger } from '@horizon/shared';
-import { authBanner, startAuthDemo } from './demo/auth.ts';
+import { authBanner, authConfig, startAuthDemo } from './demo/auth.ts';
 import { childReady, type DemoChild, startChild } from './demo/children.ts';
 import { parseDemoArgs, UsageError, usage } from './demo/cli.ts';
 import { dnsBanner, dnsConfig } from './demo/dns.ts';
 import { splitEnv } from './demo/env.ts';
-import { firstTakenPort } from './demo/ports.ts';
+import { takenPorts } from './demo/ports.ts';
 import { hostnameRows, renderTable } from './demo/table.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -38,7 +38,7 @@ if (args === 'help') {
   process.exit(0);
 }
 
-const dir = args.manifests ?? join(root, 'deploy', 'examples');
+const dir = args.manifests ? resolve(args.manifests) : join(root, 'deploy', 'examples');
 const domain = process.env.SECRET_DOMAIN ?? 'home.example.com';
 const logger = createLogger(
   { level: 'warn', format: 'auto' },
@@ -57,12 +57,17 @@ await source.start();
 if (!source.synced()) fail(`demo: could not load manifests from ${dir}; see the log above`);
 const rows = hostnameRows(source.snapshot());
 await source.stop();
-process.stdout.write(renderTable(rows, dir, domain));
-if (args.once) process.exit(0);
+if (args.once) {
+  process.stdout.write(renderTable(rows, dir, domain));
+  process.exit(0);
+}
 
-const taken = await firstTakenPort(args.ports);
-if (taken) fail(taken);
-const env = splitEnv(process.env, (line) => process.stderr.write(`${line}\n`));
+// Refuse before anything starts: every taken port, every variable that would fight the demo.
+const configs = { dns: dnsConfig(args.ports, dir, domain, args.upstream), auth: authConfig(args.ports) };
+const env = splitEnv(process.env, configs, (line) => process.stderr.write(`${line}\n`));
+const refusals = [...(await takenPorts(args.ports)), ...env.refused];
+if (refusals.length > 0) fail(refusals.join('\n'));
+process.stdout.write(renderTable(rows, dir, domain));
 
 // Everything started is stopped on any failure and on Ctrl-C, in reverse order.
 const started: { stop(): Promise<void> }[] = [];
@@ -80,18 +85,20 @@ const stopAll = (code: number, why?: string): Promise<never> => {
   return stopping;
 };
 process.on('SIGINT', () => void stopAll(0, '\ndemo: stopping'));
-process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0, 'demo: stopping'));
 
 const children: DemoChild[] = [];
 try {
   const dnsFile = join(configDir, 'dns.yaml');
-  writeFileSync(dnsFile, JSON.stringify(dnsConfig(args.ports, dir, domain, args.upstream), null, 2)); // YAML reads JSON
+  writeFileSync(dnsFile, JSON.stringify(configs.dns, null, 2)); // YAML reads JSON
   const dnsMain = join(root, 'packages', 'dns', 'src', 'main.ts');
   const dns = startChild('Horizon DNS', dnsMain, dnsFile, { ...env.dns, SECRET_DOMAIN: domain });
   started.push(dns);
   children.push(dns);
   await childReady(dns, `http://127.0.0.1:${args.ports['ops-port']}/readyz`);
-  children.push(await startAuthDemo({ root, configDir, ports: args.ports, env: env.auth, started }));
+  children.push(
+    await startAuthDemo({ root, config: configs.auth, configDir, ports: args.ports, env: env.auth, started }),
+  );
 } catch (err) {
   await stopAll(1, `demo: ${(err as Error).message.replace(/^demo: /, '')}; the demo stops.`);
 }

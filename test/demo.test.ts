@@ -54,7 +54,7 @@ describe('./pnpmw demo', () => {
     for (const flag of [
       '--once',
       '--manifests DIR',
-      '--upstream HOST[:PORT]',
+      '--upstream IP[:PORT]',
       '--dns-port PORT',
       '--op-port PORT',
     ])
@@ -100,6 +100,30 @@ describe('./pnpmw demo', () => {
     expect(run.output()).not.toContain('Try:');
     expect(await allPortsClosed(run.ports)).toBe(true);
     expect(readdirSync(run.tmp)).toEqual([]);
+  });
+
+  it('taken ports and variables that would fight the demo are all named before anything starts', async () => {
+    const ports = await demoPorts();
+    const holders = [ports['op-port'], ports['gateway-port']].map((p) =>
+      createServer().listen(p, '127.0.0.1'),
+    );
+    try {
+      const run = await start({
+        ports,
+        env: { HORIZON_LISTEN_PORT: '5353', HORIZON_OIDC_ISSUER: 'http://x' },
+      });
+      expect(await run.exited).toBe(1);
+      const out = run.output();
+      expect(out).toContain(`127.0.0.1:${ports['op-port']} (TCP) is already in use`);
+      expect(out).toContain(`127.0.0.1:${ports['gateway-port']} (TCP) is already in use`);
+      expect(out).toContain(
+        'demo: HORIZON_LISTEN_PORT would override listen.port, which the demo sets itself; use --dns-port and --auth-port',
+      );
+      expect(out).toContain('demo: HORIZON_OIDC_ISSUER would override oidc.issuer');
+      expect(out).not.toContain('HOSTNAME'); // nothing printed as if it were starting
+    } finally {
+      for (const h of holders) h.close();
+    }
   });
 
   it('a taken port is one line naming the port and the flag that moves it', async () => {

@@ -19,6 +19,8 @@ import { portTakenMessage } from './ports.ts';
 
 export interface AuthDemoOptions {
   root: string;
+  /** Horizon auth's config ({@link authConfig}). */
+  config: object;
   /** Where the generated config goes (the demo removes the folder once everything is up). */
   configDir: string;
   ports: Record<PortFlag, number>;
@@ -35,6 +37,25 @@ async function bind<T>(flag: PortFlag, port: number, start: () => Promise<T>): P
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(portTakenMessage(flag, port));
     throw err;
   }
+}
+
+/** Horizon auth's config in the demo: loopback, the development provider, one policy for pdf. */
+export function authConfig(ports: Record<PortFlag, number>) {
+  return {
+    log: { level: 'info', format: 'auto' },
+    ops: { host: '127.0.0.1', port: ports['auth-ops-port'] },
+    shutdown: { lameDuckSeconds: 0 },
+    listen: { host: '127.0.0.1', port: ports['auth-port'] },
+    oidc: {
+      issuer: `http://127.0.0.1:${ports['op-port']}`,
+      clientId: 'horizon-demo',
+      clientSecret: 'demo-secret',
+      allowHttp: true,
+    },
+    cookie: { name: 'horizon', secure: false, keys: [randomBytes(32).toString('base64url')] },
+    trustedProxies: ['127.0.0.0/8'],
+    policies: [{ name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'] }],
+  };
 }
 
 /** Starts the provider, Horizon auth, the sample app and the gateway; returns the auth service. */
@@ -55,18 +76,8 @@ export async function startAuthDemo(o: AuthDemoOptions): Promise<DemoChild> {
     }),
   );
   o.started.push({ stop: () => op.close() });
-  const config = {
-    log: { level: 'info', format: 'auto' },
-    ops: { host: '127.0.0.1', port: o.ports['auth-ops-port'] },
-    shutdown: { lameDuckSeconds: 0 },
-    listen: { host: '127.0.0.1', port: o.ports['auth-port'] },
-    oidc: { issuer: op.issuer, clientId: 'horizon-demo', clientSecret: 'demo-secret', allowHttp: true },
-    cookie: { name: 'horizon', secure: false, keys: [randomBytes(32).toString('base64url')] },
-    trustedProxies: ['127.0.0.0/8'],
-    policies: [{ name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'] }],
-  };
   const configFile = join(o.configDir, 'authproxy.yaml');
-  writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 }); // holds the cookie key
+  writeFileSync(configFile, JSON.stringify(o.config, null, 2), { mode: 0o600 }); // holds the cookie key
   const main = join(o.root, 'packages', 'authproxy', 'src', 'main.ts');
   const auth = startChild('Horizon auth', main, configFile, o.env);
   o.started.push(auth);

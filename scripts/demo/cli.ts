@@ -18,8 +18,8 @@ export const FLAGS = {
   },
   upstream: {
     type: 'string',
-    value: 'HOST[:PORT]',
-    help: 'forward names outside the zone there (default: none, they get REFUSED)',
+    value: 'IP[:PORT]',
+    help: 'forward names outside the zone to this resolver (default: none, they get REFUSED)',
   },
   'dns-port': { type: 'string', value: 'PORT', default: '5300', help: 'Horizon DNS, UDP and TCP' },
   'ops-port': { type: 'string', value: 'PORT', default: '9153', help: 'Horizon DNS ops: /records, /metrics' },

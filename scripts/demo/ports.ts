@@ -36,13 +36,15 @@ const udpFree = (port: number) =>
   });
 
 /**
- * Checks every port before anything starts, so a taken port stops the demo with one line instead
- * of half a demo. Something can still take a port in between; each start says so the same way.
+ * Checks every port before anything starts, so taken ports stop the demo with a line each (all of
+ * them at once) instead of half a demo. Something can still take a port in between; each start
+ * says so the same way.
  */
-export async function firstTakenPort(ports: Record<PortFlag, number>): Promise<string | undefined> {
+export async function takenPorts(ports: Record<PortFlag, number>): Promise<string[]> {
+  const lines: string[] = [];
   for (const [flag, port] of Object.entries(ports) as [PortFlag, number][]) {
-    if (!(await tcpFree(port))) return portTakenMessage(flag, port);
-    if (flag === 'dns-port' && !(await udpFree(port))) return portTakenMessage(flag, port, 'UDP');
+    if (!(await tcpFree(port))) lines.push(portTakenMessage(flag, port));
+    else if (flag === 'dns-port' && !(await udpFree(port))) lines.push(portTakenMessage(flag, port, 'UDP'));
   }
-  return undefined;
+  return lines;
 }

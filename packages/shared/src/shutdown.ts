@@ -49,7 +49,13 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   };
 
   const sequence = async (reason: string): Promise<void> => {
-    logger.info({ reason, lame_duck_seconds: options.lameDuckMs / 1000 }, 'shutting down');
+    const waiting = options.lameDuckMs > 0;
+    logger.info(
+      { reason, lame_duck_seconds: options.lameDuckMs / 1000 },
+      waiting
+        ? `shutting down: not ready now, closing in ${options.lameDuckMs / 1000} s (lame duck); a second signal stops at once`
+        : 'shutting down',
+    );
     readiness.drain();
     if (options.lameDuckMs > 0) await sleep(options.lameDuckMs);
     let failed = false;

@@ -150,14 +150,19 @@ describe('file source', () => {
     expect(hosts(s)).toEqual(['cm.example.com']);
   });
 
-  it('skips a file whose ${VAR} has no value, naming it, and is unsynced when the folder is missing', async () => {
+  it('is not synced until every file loads (a ${VAR} without a value names the file), nor without its folder', async () => {
     const dir = folder({
       'a.yaml': route('a', 'a.${MISSING_DOMAIN}'),
       'b.yaml': route('b', 'b.example.com'),
     });
     const s = source(dir, { vars: {} });
     await s.start();
-    expect(hosts(s)).toEqual(['b.example.com']);
+    // Serving b alone would answer a's names NXDOMAIN: a false negative. Unsynced means SERVFAIL.
+    expect(s.synced()).toBe(false);
+    expect(hosts(s)).toEqual([]);
+    writeFileSync(join(dir, 'a.yaml'), route('a', 'a.example.com'));
+    await until(() => s.synced(), 'the sync once a.yaml loads');
+    expect(hosts(s)).toEqual(['a.example.com', 'b.example.com']);
     const none = source(join(dir, 'nope'));
     await none.start();
     expect(none.synced()).toBe(false);

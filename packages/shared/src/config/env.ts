@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TSchema } from 'typebox';
-import { HorizonError } from '../errors.ts';
+import { describeError, HorizonError } from '../errors.ts';
 
 /** One environment variable a config schema accepts, derived from the schema's leaf keys. */
 export interface EnvVariable {
@@ -133,7 +133,8 @@ export function readEnv(variables: readonly EnvVariable[], env: NodeJS.ProcessEn
       try {
         text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
       } catch (err) {
-        throw new HorizonError('E_CONFIG_ENV', `config: ${source}: cannot read the file`, {
+        const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeError(err);
+        throw new HorizonError('E_CONFIG_ENV', `config: ${source}: cannot read the file: ${why}`, {
           cause: err,
         });
       }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { HorizonError } from '../errors.ts';
+import { describeError, HorizonError } from '../errors.ts';
 import { envVariables, readEnv } from './env.ts';
 import { describeProblems } from './problems.ts';
 
@@ -72,7 +72,8 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new HorizonError('E_CONFIG_FILE', `config: cannot read ${file}`, { cause: err });
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeError(err);
+    throw new HorizonError('E_CONFIG_FILE', `config: cannot read ${file}: ${why}`, { cause: err });
   }
   let parsed: unknown;
   try {

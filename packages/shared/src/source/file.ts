@@ -110,6 +110,17 @@ export function createFileSource(options: FileSourceOptions): GatewayApiSource {
       }
     }
     if (!touched && loaded) return; // nothing on disk changed since the last reload
+    // Synced only once every file has loaded: serving a folder with a broken file left out would
+    // answer that file's names NXDOMAIN, a false negative (style rule 4: SERVFAIL instead, and not
+    // ready, until it is fixed). After that a file that breaks keeps its last good objects.
+    const missing = files.filter((file) => !lastGood.has(file));
+    if (!loaded && missing.length > 0) {
+      logger.error(
+        { files: missing.map((file) => relative(options.dir, file)) },
+        'not serving until every manifest loads (zone names get SERVFAIL, /readyz says not ready)',
+      );
+      return;
+    }
     const all = [...lastGood.values()].flat().map((o) => withNamespace(o, defaultNamespace));
     const selected = all.filter(
       (o) =>
