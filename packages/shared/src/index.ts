@@ -1,5 +1,5 @@
 export { type Backoff, type BackoffOptions, createBackoff } from './backoff.ts';
-export { type Clock, systemClock } from './clock.ts';
+export { type Clock, type ManualClock, manualClock, systemClock } from './clock.ts';
 export { type CommandLine, parseCommandLine } from './config/cli.ts';
 export * from './config/common.ts';
 export { type EnvVariable, envVariables } from './config/env.ts';
@@ -11,6 +11,7 @@ export { describeError, HorizonError, hasCode, type SharedErrorCode } from './er
 export { type GatewayRef, gatewayRefsOf } from './gateway-api/parent-refs.ts';
 export * from './gateway-api/types.ts';
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from './log.ts';
+export { createHistory, type History, type HistoryOptions, type SeriesSpec } from './ops/history.ts';
 export {
   type HotCounter,
   type HotHistogram,
@@ -18,6 +19,7 @@ export {
   hotHistogram,
   type Labels,
 } from './ops/hot-metrics.ts';
+export { escapeHtml, type Html, html, lineGraph, page, raw, table } from './ops/html.ts';
 export { createMetricsRegistry, type Registry } from './ops/metrics.ts';
 export { createReadiness, type Readiness, type ReadinessCheck } from './ops/readiness.ts';
 export {

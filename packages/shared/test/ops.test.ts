@@ -28,7 +28,7 @@ describe('ops server', () => {
       readiness,
       registry,
       logger: silent,
-      routes: { '/records': () => ({ json: { names: 2 } }) },
+      routes: { '/records': () => ({ json: { names: 2 } }), '/': () => ({ html: '<p>status</p>' }) },
     });
     const { port } = await ops.listen();
     const base = `http://127.0.0.1:${port}`;
@@ -58,6 +58,10 @@ describe('ops server', () => {
       expect(text).toContain('nodejs_eventloop_lag_seconds');
       expect(await (await fetch(`${base}/records`)).json()).toEqual({ names: 2 });
       expect((await fetch(`${base}/nope`)).status).toBe(404);
+      const status = await fetch(`${base}/`);
+      expect(status.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(status.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(await status.text()).toBe('<p>status</p>');
       expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
       expect(await (await fetch(`${base}/healthz`, { method: 'HEAD' })).text()).toBe('');
     } finally {

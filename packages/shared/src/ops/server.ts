@@ -9,6 +9,8 @@ export interface OpsResponse {
   status?: number;
   json?: unknown;
   text?: string;
+  /** A whole HTML page (a status page); served with a policy that lets it load nothing. */
+  html?: string;
 }
 
 /** An extra read-only route on the ops port, such as the DNS service's `/records`. */
@@ -60,6 +62,15 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
     const route = routes[url.pathname];
     if (!route) return send(res, 404, 'text/plain', 'not found\n');
     const out = await route(url);
+    if (out.html !== undefined) {
+      // Inline styles only; no script, no request anywhere (not even a favicon).
+      return send(res, out.status ?? 200, 'text/html; charset=utf-8', out.html, {
+        'content-security-policy':
+          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'",
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
+    }
     if (out.json !== undefined) {
       return send(res, out.status ?? 200, 'application/json', `${JSON.stringify(out.json, null, 2)}\n`);
     }
