@@ -20,7 +20,7 @@ type Schema = {
  * evaluated.
  */
 export function loadCrdValidator(dir: string): (o: KubeObject) => string[] {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
   const byKey = new Map<string, { validate: ValidateFunction; schema: Schema }>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     for (const crd of loadYaml(join(dir, file))) {
@@ -45,6 +45,18 @@ export function loadCrdValidator(dir: string): (o: KubeObject) => string[] {
     return [...errors, ...unknownFields(entry.schema, o, '')];
   };
 }
+
+/**
+ * CRD patterns are Go (RE2) regular expressions, checked by the API server; RE2's inline flag
+ * group `(?i)` (prometheus-operator's `^(?i)(abort|warn)?$`) becomes the `i` flag here.
+ */
+function goRegExp(pattern: string, flags: string): RegExp {
+  const inline = /^(\^?)\(\?i\)/.exec(pattern);
+  return inline
+    ? new RegExp(inline[1] + pattern.slice(inline[0].length), `${flags}i`)
+    : new RegExp(pattern, flags);
+}
+goRegExp.code = 'new RegExp';
 
 /** `x-kubernetes-int-or-string` schemas carry no type: say so to ajv. */
 function intOrString(schema: Schema): Schema {

@@ -175,8 +175,9 @@ describe('deploy/: the manifests a home-lab applies', () => {
   it('validates against the official CRDs (the vendored copy equals ../shared/crds when present)', () => {
     const reference = join(ROOT, '..', 'shared', 'crds');
     const files = readdirSync(CRDS).filter((f) => f.endsWith('.yaml'));
-    expect(files).toHaveLength(5);
+    expect(files).toHaveLength(9);
     if (!existsSync(reference)) return;
+    expect(files).toEqual(readdirSync(reference).filter((f) => f.endsWith('.yaml')));
     for (const f of files)
       expect(readFileSync(join(CRDS, f)).equals(readFileSync(join(reference, f))), f).toBe(true);
   });
