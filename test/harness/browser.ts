@@ -96,8 +96,9 @@ export class Browser {
       ...this.options.headers,
       ...init.headers,
     };
+    // The jar's cookies follow any the request names itself (an app's own, in tests).
     const cookie = this.cookieHeader(url);
-    if (cookie) headers.cookie = cookie;
+    if (cookie) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookie}` : cookie;
     if (init.body !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       headers['content-length'] = String(Buffer.byteLength(init.body));
@@ -152,6 +153,16 @@ export class Browser {
     throw new Error('browser: too many redirects');
   }
 
+  /**
+   * Submits a page's first POST form with its hidden fields, as its script or a click would
+   * (the service's sign-out page posts to the provider's end-session this way).
+   */
+  async submit(page: Page): Promise<Page> {
+    const form = formOf(page);
+    if (!form) throw new Error(`browser: no form at ${page.url} (${page.status})`);
+    return this.navigate(form.action, { method: 'POST', body: new URLSearchParams(form.fields).toString() });
+  }
+
   /** Submits the development provider's login form as `username`. */
   async signInAs(page: Page, username: string): Promise<Page> {
     const action = /<form method="post" action="([^"]+)"/.exec(page.body)?.[1];
@@ -161,4 +172,17 @@ export class Browser {
       body: `username=${encodeURIComponent(username)}`,
     });
   }
+}
+
+const unescapeHtml = (s: string): string =>
+  s.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
+
+/** The first POST form of a page: its action (absolute) and hidden fields. */
+export function formOf(page: Page): { action: string; fields: Record<string, string> } | undefined {
+  const form = /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(page.body);
+  if (!form) return undefined;
+  const fields: Record<string, string> = {};
+  for (const m of (form[2] as string).matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    fields[unescapeHtml(m[1] as string)] = unescapeHtml(m[2] as string);
+  return { action: new URL(unescapeHtml(form[1] as string), page.url).href, fields };
 }

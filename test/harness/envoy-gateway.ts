@@ -7,22 +7,27 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { applyAllow, checkHeaders, EXT_AUTH_HEADERS, type Headers } from './envoy-contract.ts';
+import { type EscapedSlashesAction, envoyPath } from './envoy-path.ts';
 import { closeServer, listenOn } from './http-server.ts';
 
 /**
  * An Envoy ext_authz (HTTP service) contract harness, written from Envoy's documentation and
- * source (`ext_authz_http_impl.cc`) and Envoy Gateway's SecurityPolicy `extAuth.http` API, since
- * Envoy itself cannot be installed here. It is the gateway of the demo and of the tests:
+ * source (`ext_authz_http_impl.cc`, the HTTP/1 codec, the connection manager) and Envoy Gateway's
+ * SecurityPolicy `extAuth.http` API and listener defaults, since Envoy itself cannot be installed
+ * here. It is the gateway of the demo and of the tests:
  *
- * - before the check, the connection manager sets `x-forwarded-for`, `x-forwarded-proto` and
- *   `x-request-id`, and drops nothing the client sent;
- * - the check request keeps the method, sends `path` = the configured prefix + the original path
- *   and query, the `Host`, `Authorization`, `Content-Length: 0`, and only the headers
- *   `headersToExtAuth` lists (Envoy Gateway's default forwards nothing else);
- * - 200 allows: the headers of the answer named in `headersToBackend` overwrite the client's,
- *   and the names in `x-envoy-auth-headers-to-remove` are removed, before the request goes on;
- * - a 5xx, a timeout or a connection error is Envoy's own 403 with an empty body (not the
- *   service's page), unless `failOpen`;
+ * - an absolute-form request-target names the host (RFC 9112 3.2.2: the Host header is ignored),
+ *   and an authority that is not valid is Envoy's own 400;
+ * - header names with `_` are a 400 (Envoy Gateway's `headersWithUnderscoresAction` default);
+ * - the path is normalized before anything sees it (envoy-path.ts): a fragment or an escaped NUL
+ *   is a 400, escaped slashes a 307 to the unescaped path, dot segments and `\` resolved,
+ *   slashes merged; routes match on the result, and the check and the app get it;
+ * - the connection manager sets `x-forwarded-for`, `x-forwarded-proto` and `x-request-id`;
+ * - the check keeps the method, sends `path` = the configured prefix + the path and query, and
+ *   the headers `checkHeaders` lists (envoy-contract.ts);
+ * - 200 allows, with the answer applied as `applyAllow` says;
+ * - a 5xx, a timeout or a connection error is Envoy's own 403 with an empty body, unless `failOpen`;
  * - any other status is a denial handed to the client as it is: status, body, and every header
  *   (`Location` and each `Set-Cookie` included) but the hop-by-hop ones.
  */
@@ -31,6 +36,7 @@ export interface EnvoyGatewayOptions {
   port?: number;
   /** The auth service, e.g. `http://127.0.0.1:4180`. */
   authUrl: string;
+  /** The SecurityPolicy's extAuth `http.path`. */
   pathPrefix?: string;
   headersToExtAuth?: string[];
   headersToBackend?: string[];
@@ -38,6 +44,42 @@ export interface EnvoyGatewayOptions {
   timeoutMs?: number;
   /** Where allowed requests go: the app, e.g. `http://127.0.0.1:5678`. */
   backendUrl: string;
+  /**
+   * HTTPRoute rules: a hostname (or any) and a PathPrefix, matched as Gateway API does (on
+   * segment boundaries, on the normalized path, the host from the authority), the most specific
+   * first; what none matches goes to `backendUrl`.
+   */
+  routes?: GatewayRoute[];
+  /** ClientTrafficPolicy `path.escapedSlashesAction`. Default: Envoy Gateway's, redirect. */
+  escapedSlashes?: EscapedSlashesAction;
+  /** ClientTrafficPolicy `headers.withUnderscoresAction`. Default: Envoy Gateway's, reject. */
+  underscores?: 'reject' | 'drop' | 'allow';
+}
+
+export interface GatewayRoute {
+  host?: string;
+  prefix: string;
+  backendUrl: string;
+}
+
+/** The route a host and normalized path take: host rules before any-host ones, then the longest prefix. */
+export function routeOf(
+  routes: readonly GatewayRoute[],
+  host: string,
+  path: string,
+): GatewayRoute | undefined {
+  const hostname = host.replace(/:\d+$/, '').toLowerCase();
+  const p = path.split('?')[0] as string;
+  const under = (prefix: string) =>
+    prefix === '/' ||
+    p === prefix.replace(/\/$/, '') ||
+    p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+  return [...routes]
+    .filter((r) => (r.host === undefined || r.host === hostname) && under(r.prefix))
+    .sort(
+      (a, b) =>
+        Number(b.host !== undefined) - Number(a.host !== undefined) || b.prefix.length - a.prefix.length,
+    )[0];
 }
 
 export interface CheckRecord {
@@ -54,25 +96,6 @@ export interface EnvoyGateway {
   close(): Promise<void>;
 }
 
-export const EXT_AUTH_HEADERS = [
-  'cookie',
-  'accept',
-  'x-forwarded-proto',
-  'x-forwarded-for',
-  'x-request-id',
-  'sec-fetch-mode',
-  'sec-fetch-site',
-  'sec-fetch-dest',
-  'sec-fetch-user',
-];
-/** The headersToBackend of the design's SecurityPolicy: Horizon auth's identity headers. */
-export const IDENTITY_HEADERS = [
-  'x-auth-request-user',
-  'x-auth-request-subject',
-  'x-auth-request-email',
-  'x-auth-request-groups',
-  'x-auth-request-name',
-];
 const HOP = new Set([
   'connection',
   'keep-alive',
@@ -84,6 +107,8 @@ const HOP = new Set([
   'content-length',
   'host',
 ]);
+/** nghttp2_check_authority's characters, which Envoy's header validation applies to the authority. */
+const AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=:%@[\]]+$/;
 
 interface Upstream {
   status: number;
@@ -95,7 +120,7 @@ function call(
   target: string,
   method: string,
   path: string,
-  headers: Record<string, string | string[]>,
+  headers: Headers,
   body: Buffer | undefined,
   timeoutMs: number,
 ): Promise<Upstream> {
@@ -130,61 +155,60 @@ function reply(res: ServerResponse, up: Upstream): void {
   res.writeHead(up.status).end(up.body);
 }
 
+/** Host and origin-form target of a request line; absolute-form names the host itself. */
+function targetOf(req: IncomingMessage): { host: string; target: string } | undefined {
+  const url = req.url ?? '/';
+  if (url.startsWith('/')) return { host: String(req.headers.host ?? ''), target: url };
+  const m = /^https?:\/\/([^/?#]*)([^#]*)$/i.exec(url);
+  return m ? { host: m[1] as string, target: (m[2] as string) || '/' } : undefined;
+}
+
 export async function startEnvoyGateway(options: EnvoyGatewayOptions): Promise<EnvoyGateway> {
-  const toAuth = new Set((options.headersToExtAuth ?? EXT_AUTH_HEADERS).map((h) => h.toLowerCase()));
-  const toBackend = new Set((options.headersToBackend ?? []).map((h) => h.toLowerCase()));
   const checks: CheckRecord[] = [];
   const authOrigin = new URL(options.authUrl);
+  const routes = options.routes ?? [];
+  const underscores = options.underscores ?? 'reject';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = v;
+    const where = targetOf(req);
+    const normalized = where
+      ? envoyPath(where.target, { escapedSlashes: options.escapedSlashes })
+      : { reject: true as const };
+    if (!where || !AUTHORITY.test(where.host) || 'reject' in normalized) return void res.writeHead(400).end();
+    if ('redirect' in normalized) return void res.writeHead(307, { location: normalized.redirect }).end();
+    const headers: Headers = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v === undefined) continue;
+      if (k.includes('_') && underscores === 'reject') return void res.writeHead(400).end();
+      if (!k.includes('_') || underscores === 'allow') headers[k] = v;
+    }
+    headers.host = where.host;
     const peer = req.socket.remoteAddress ?? '';
     headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
     headers['x-forwarded-proto'] = 'http';
     headers['x-request-id'] = randomUUID();
     const body = await readBody(req);
+    const method = req.method ?? 'GET';
 
-    const checkHeaders: Record<string, string | string[]> = {
-      host: String(req.headers.host ?? ''),
-      'content-length': '0',
-    };
-    for (const [k, v] of Object.entries(headers))
-      if (k === 'authorization' || toAuth.has(k)) checkHeaders[k] = v;
-    const path = `${options.pathPrefix ?? ''}${req.url ?? '/'}`;
-    checks.push({ method: req.method ?? 'GET', path, headers: { ...checkHeaders } });
+    const path = `${options.pathPrefix ?? ''}${normalized.path}`;
+    const toAuth = checkHeaders(headers, where.host, options.headersToExtAuth ?? EXT_AUTH_HEADERS);
+    checks.push({ method, path, headers: { ...toAuth } });
     let auth: Upstream | undefined;
     try {
-      auth = await call(
-        authOrigin.href,
-        req.method ?? 'GET',
-        path,
-        checkHeaders,
-        undefined,
-        options.timeoutMs ?? 10_000,
-      );
+      auth = await call(authOrigin.href, method, path, toAuth, undefined, options.timeoutMs ?? 10_000);
     } catch {
       auth = undefined;
     }
     const failed = auth === undefined || auth.status >= 500;
-    if (failed && !options.failOpen) {
-      res.writeHead(403, { 'content-length': '0' }).end();
-      return;
-    }
+    if (failed && !options.failOpen) return void res.writeHead(403, { 'content-length': '0' }).end();
     if (auth && !failed && auth.status !== 200) return reply(res, auth);
-    if (auth?.status === 200) {
-      for (const [k, v] of Object.entries(auth.headers))
-        if (toBackend.has(k) && v !== undefined) headers[k] = v;
-      const remove = String(auth.headers['x-envoy-auth-headers-to-remove'] ?? '')
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter((s) => s && s !== 'host');
-      for (const name of remove) delete headers[name];
-    }
-    const backend = new URL(options.backendUrl);
-    delete headers['content-length'];
-    if (body.length > 0) headers['content-length'] = String(body.length);
-    reply(res, await call(backend.href, req.method ?? 'GET', req.url ?? '/', headers, body, 30_000));
+    const upstream =
+      auth?.status === 200 ? applyAllow(headers, auth.headers, options.headersToBackend ?? []) : headers;
+    delete upstream['content-length'];
+    if (body.length > 0) upstream['content-length'] = String(body.length);
+    const route = routeOf(routes, where.host, normalized.path);
+    const backend = new URL(route?.backendUrl ?? options.backendUrl);
+    reply(res, await call(backend.href, method, normalized.path, upstream, body, 30_000));
   };
 
   const server: Server = createServer((req, res) => {

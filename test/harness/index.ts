@@ -1,15 +1,23 @@
-export { Browser, type BrowserOptions, type Page } from './browser.ts';
+export { Browser, type BrowserOptions, formOf, type Page } from './browser.ts';
 export { isLoopbackUrl, type RealBrowser, startChromium } from './chromium.ts';
 export { type ManualClock, manualClock } from './clock.ts';
 export { type EchoApp, echoed, startEchoApp } from './echo-app.ts';
 export {
+  applyAllow,
+  checkHeaders,
+  EXT_AUTH_HEADERS,
+  HEADERS_TO_BACKEND,
+  IDENTITY_HEADERS,
+} from './envoy-contract.ts';
+export {
   type CheckRecord,
   type EnvoyGateway,
   type EnvoyGatewayOptions,
-  EXT_AUTH_HEADERS,
-  IDENTITY_HEADERS,
+  type GatewayRoute,
+  routeOf,
   startEnvoyGateway,
 } from './envoy-gateway.ts';
+export { type EnvoyPath, type EnvoyPathOptions, envoyPath } from './envoy-path.ts';
 export {
   type FakeApiServer,
   type FakeApiServerOptions,
@@ -38,5 +46,6 @@ export {
   startProgram,
   stopAllPrograms,
 } from './programs.ts';
+export { type RawRequest, type RawResponse, rawRequest } from './raw-http.ts';
 export { removeScratch, scratchDir } from './scratch.ts';
 export { waitFor } from './wait.ts';

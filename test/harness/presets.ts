@@ -44,14 +44,26 @@ export function startDnsmasq(
   return startProgram(spec, options);
 }
 
-/** nginx serving `http` (the inside of an `http { }` block; `$PORT` is the port it must listen on). */
-export function startNginx(http: string, options: { host?: string } = {}): Promise<RunningProgram> {
+/**
+ * nginx serving `http` (the inside of an `http { }` block; `$HOST`/`$PORT` are where it must
+ * listen, `$DIR` its folder). `files` are written into that folder first (snippets to include),
+ * with the same replacements.
+ */
+export function startNginx(
+  http: string,
+  options: { host?: string; port?: number; files?: Record<string, string> } = {},
+): Promise<RunningProgram> {
+  const fill = (text: string, dir: string, host: string, port: number) =>
+    text.replaceAll('$HOST', host).replaceAll('$PORT', String(port)).replaceAll('$DIR', dir);
   return startProgram(
     {
       name: 'nginx',
       command: 'nginx',
       debianPackage: 'nginx-light',
       files: ({ dir, host, port }) => ({
+        ...Object.fromEntries(
+          Object.entries(options.files ?? {}).map(([n, t]) => [n, fill(t, dir, host, port)]),
+        ),
         'nginx.conf': `worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
@@ -60,19 +72,22 @@ http {
   access_log ${dir}/access.log;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  ${http.replaceAll('$HOST', host).replaceAll('$PORT', String(port))}
+  ${fill(http, dir, host, port)}
 }
 `,
       }),
       args: ({ dir }) => ['-p', dir, '-c', `${dir}/nginx.conf`, '-g', 'daemon off;'],
       ready: ({ host, port }) => tcpOpen(host, port),
     },
-    options,
+    { host: options.host, port: options.port },
   );
 }
 
 /** Caddy running `sites` (Caddyfile site blocks; `$HOST`/`$PORT` replaced), admin API off. */
-export function startCaddy(sites: string, options: { host?: string } = {}): Promise<RunningProgram> {
+export function startCaddy(
+  sites: string,
+  options: { host?: string; port?: number } = {},
+): Promise<RunningProgram> {
   return startProgram(
     {
       name: 'caddy',
@@ -95,7 +110,7 @@ ${sites.replaceAll('$HOST', host).replaceAll('$PORT', String(port))}
 }
 
 /** redis-server on loopback with persistence off. */
-export function startRedis(options: { host?: string } = {}): Promise<RunningProgram> {
+export function startRedis(options: { host?: string; port?: number } = {}): Promise<RunningProgram> {
   return startProgram(
     {
       name: 'redis',

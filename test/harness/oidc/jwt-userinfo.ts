@@ -4,7 +4,8 @@ import type { DevAccount, DevSigningKey } from './provider.ts';
 
 /**
  * Pocket-ID's access tokens are JWTs signed with its key, and its userinfo endpoint accepts
- * them; oidc-provider's JWT access tokens (resource indicators) are refused at its userinfo.
+ * them (only access tokens: Pocket-ID checks the `type: oauth-access-token` claim); oidc-provider's
+ * JWT access tokens (resource indicators) are refused at its userinfo.
  * This answers userinfo for JWTs the dev provider's key signed (RS256, not expired), with the
  * account's claims, as Pocket-ID does; every other token goes on to oidc-provider. Returns false
  * when the request is not for it.
@@ -36,7 +37,9 @@ export function jwtUserinfo(
       Buffer.from(`${header}.${payload}`),
       createPublicKey(signing.key),
       Buffer.from(signature, 'base64url'),
-    ) && Number(claims.exp) > Date.now() / 1000;
+    ) &&
+    Number(claims.exp) > Date.now() / 1000 &&
+    claims.type === 'oauth-access-token';
   const account = valid ? accounts.get(String(claims.sub)) : undefined;
   if (!account || account.disabled) {
     res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import Provider, { type Configuration } from 'oidc-provider';
 import { closeServer, listenOn } from '../http-server.ts';
 import { freePort } from '../ports.ts';
+import { endSessionByPost } from './end-session-post.ts';
 import { handleInteraction } from './interaction.ts';
 import { jwtUserinfo } from './jwt-userinfo.ts';
 import { DEV_PAGES } from './pages.ts';
@@ -184,6 +185,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     const callback = p.callback();
     const s = createServer((req: IncomingMessage, res: ServerResponse) => {
       if (jwtUserinfo(req, res, signing, accounts, jwtUserinfoCalls)) return;
+      if (endSessionByPost(req, res, POCKET_ID_ROUTES.end_session, callback)) return;
       if (req.url?.startsWith('/interaction/')) {
         handleInteraction(p, accounts, req, res).catch((err: unknown) => {
           res.statusCode = 500;
