@@ -6,6 +6,7 @@ import { type Check, createCheck } from './check/handler.ts';
 import { type Reply, wireHeaders } from './check/reply.ts';
 import type { AuthConfig } from './config.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
+import { createLogLimiter } from './log-limit.ts';
 import { createAuthMetrics } from './metrics.ts';
 import { createBearerVerifier } from './oidc/bearer.ts';
 import { createProvider, type Fetch } from './oidc/provider.ts';
@@ -45,6 +46,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
   const { logger } = deps;
   const now = deps.now ?? clock;
   const metrics = createAuthMetrics(deps.registry);
+  const logs = createLogLimiter();
   const sealer = createSealer(decodeKeys(config.cookie.keys));
   const provider = createProvider(config.oidc, { logger, fetch: deps.fetch });
   const lifetimes = {
@@ -58,6 +60,8 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
           url: config.session.redisUrl,
           sealer,
           logger,
+          logs,
+          timeoutMs: config.session.storeTimeoutMs,
           revalidateSeconds: config.session.revalidateSeconds,
           revalidate: async (token) => {
             try {
@@ -100,10 +104,18 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     signer,
     metrics,
     logger,
+    logs,
     now,
   });
 
-  const app = Fastify({ logger: false, return503OnClosing: false, bodyLimit: 65_536 });
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: false,
+    bodyLimit: 65_536,
+    requestTimeout: 15_000,
+  });
+  // Past this many connections new ones are closed at once (Node's net.Server maxConnections).
+  app.server.maxConnections = config.listen.maxConnections;
   // Checks carry no body worth reading (Envoy sends none); accept and ignore any that comes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));

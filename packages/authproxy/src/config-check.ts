@@ -1,4 +1,4 @@
-import { HorizonError } from '@horizon/shared';
+import { cidrMatcher, HorizonError } from '@horizon/shared';
 import type { AuthConfig } from './config.ts';
 import { decodeKeys } from './session/seal.ts';
 
@@ -52,8 +52,5 @@ export function checkAuthConfig(c: AuthConfig): void {
   }
   if (c.policyPathPrefix && !/^\/.*\/$/.test(c.policyPathPrefix))
     fail('policyPathPrefix: must start and end with /');
-  for (const cidr of c.trustedProxies) {
-    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr))
-      fail(`trustedProxies: "${cidr}" is not an address or CIDR`);
-  }
+  cidrMatcher(c.trustedProxies, 'invalid config: trustedProxies');
 }

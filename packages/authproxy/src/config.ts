@@ -43,6 +43,12 @@ export const AuthConfigSchema = Type.Object(
         default: 4180,
         description: 'Port of the check server (every path is a check).',
       }),
+      maxConnections: Type.Integer({
+        minimum: 16,
+        maximum: 1000000,
+        default: 4096,
+        description: 'Open connections to the check server at once; past it new ones are closed at once.',
+      }),
     }),
     oidc: Section({
       issuer: Type.String({
@@ -133,6 +139,13 @@ export const AuthConfigSchema = Type.Object(
         300,
         'Redis store: how long a replica trusts a session it read (logout elsewhere shows after this).',
       ),
+      storeTimeoutMs: Type.Integer({
+        minimum: 20,
+        maximum: 900,
+        default: 250,
+        description:
+          'Redis store: longest wait for one Redis command. After 3 failures in a row checks fail at once (a page saying so) for 2 s, then Redis is tried again.',
+      }),
       cacheSize: Type.Integer({
         minimum: 100,
         maximum: 1000000,
@@ -163,6 +176,10 @@ export const AuthConfigSchema = Type.Object(
           'PKCS#8 PEM EC P-256 key signing that JWT (`HORIZON_HEADERS_JWT_KEY_FILE`). Required with `jwt`.',
       }),
       jwtTtlSeconds: Seconds(60, 10, 3600, 'Lifetime of that JWT.'),
+      remove: Strings(
+        [],
+        "More identity headers your apps trust (e.g. Grafana's `X-WEBAUTH-USER` under another name): never taken from a client, like the built-in list.",
+      ),
     }),
     policies: Type.Array(PolicySchema, {
       default: [],
@@ -173,9 +190,9 @@ export const AuthConfigSchema = Type.Object(
       description: 'Hosts no policy covers: `deny` (403) or `authenticated` (any signed-in user).',
     }),
     policyPathPrefix: Type.String({
-      default: '/_policy/',
+      default: '',
       description:
-        'An extAuth `path` of `/_policy/<name>` selects policy `<name>` (for hosts no policy lists by host).',
+        "Named policies for Envoy: set to `/_policy/` and every SecurityPolicy's extAuth `http.path` must be `/_policy/<name>`, which makes `<name>` the only policy of its routes. Empty: policies by host only.",
     }),
     routeAnnotations: Type.Boolean({
       default: false,
@@ -214,6 +231,13 @@ export const AuthConfigSchema = Type.Object(
         300,
         'A callback retried within this window gets the same answer (the code is redeemed once).',
       ),
+      maxParallel: Type.Integer({
+        minimum: 1,
+        maximum: 32,
+        default: 16,
+        description:
+          'Logins one browser may have in progress at once on one host (tabs restored after a session ended each start one); past it the oldest is dropped. Flow cookies also share 4 KB.',
+      }),
     }),
   },
   { additionalProperties: false },

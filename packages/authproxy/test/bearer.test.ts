@@ -20,7 +20,8 @@ describe('bearer tokens through the Envoy contract gateway', () => {
     sub: string,
     over: { aud?: string; exp?: number; key?: Stack['op']['signing']['key'] } = {},
   ) =>
-    new SignJWT({ scope: 'openid profile email groups' })
+    // Pocket-ID's access tokens: its key, the client as audience, `type: oauth-access-token`.
+    new SignJWT({ scope: 'openid profile email groups', type: 'oauth-access-token' })
       .setProtectedHeader({ alg: 'RS256', kid: stack.op.signing.kid, typ: 'JWT' })
       .setIssuer(stack.op.issuer)
       .setSubject(sub)

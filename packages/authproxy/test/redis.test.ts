@@ -8,6 +8,7 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogLimiter } from '../src/log-limit.ts';
 import { createRedisStore, type Revalidated } from '../src/session/redis-store.ts';
 import { createSealer, decodeKeys } from '../src/session/seal.ts';
 import { KEY, type Stack, startStack } from './helpers.ts';
@@ -25,6 +26,8 @@ describe('Redis session store (real redis-server, real provider)', () => {
         'session.redisUrl': `redis://127.0.0.1:${redis.port}/0`,
         'session.cacheSeconds': 0,
         'session.revalidateSeconds': 60,
+        // A loaded test machine stalls the event loop for longer than the 250 ms default.
+        'session.storeTimeoutMs': 900,
       },
       {},
       { now },
@@ -75,7 +78,7 @@ describe('Redis session store (real redis-server, real provider)', () => {
     copy.cookies.push(...browser.cookies.map((c) => ({ ...c })));
     expect(await user(copy)).toBe('alice');
     const out = await browser.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'same-origin' });
-    expect(out.status).toBe(302);
+    expect(out.body).toContain('Signing out');
     expect(await user(copy)).toBe(401);
   });
 });
@@ -99,6 +102,8 @@ describe('Redis store races (real redis-server, the provider scripted)', () => {
         idleSeconds: 3600,
         absoluteSeconds: 86400,
         revalidateSeconds: 60,
+        timeoutMs: 900,
+        logs: createLogLimiter(),
         revalidate: (token) => {
           seen.push(token);
           return new Promise((resolve) => (release = resolve));
@@ -110,6 +115,7 @@ describe('Redis store races (real redis-server, the provider scripted)', () => {
       sub: 'u-bob',
       user: 'bob',
       groups: ['family'],
+      host: 'pdf.localhost',
       createdAt: T,
       renewedAt: T,
     };

@@ -4,34 +4,45 @@ import type { AuthConfig } from '../config.ts';
 /** Set-Cookie strings for the session and login-flow cookies, with the attributes fixed once. */
 export interface CookieWriter {
   readonly sessionName: string;
+  /** Every flow cookie's name starts with this. */
+  readonly flowPrefix: string;
+  /** Lower-cased `cookie.domain` without its leading dot; '' for host-only sessions. */
+  readonly domain: string;
   session(value: string): string;
   clearSession(): string;
   /** Name of the flow cookie of one login, keyed by its state, so several tabs can log in at once. */
   flowName(state: string): string;
   flow(state: string, value: string): string;
-  clear(name: string): string;
-  /** Names of every flow cookie a request carries. */
+  clearFlow(name: string): string;
+  /** Names of the flow cookies a request carries (only names this service could have written). */
   flowNames(cookies: Record<string, string | undefined>): string[];
 }
 
+/** The state's first 16 characters name a flow cookie: 96 random bits, base64url. */
+const STATE_CHARS = 16;
+
 export function createCookieWriter(cookie: AuthConfig['cookie'], flowTtlSeconds: number): CookieWriter {
-  const base = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: cookie.secure,
-    ...(cookie.domain ? { domain: cookie.domain } : {}),
-  };
+  const domain = cookie.domain.replace(/^\./, '').toLowerCase();
+  const base = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: cookie.secure };
+  const sessionAttributes = domain ? { ...base, domain } : base;
   const flowPrefix = `${cookie.name}-flow-`;
-  const write = (name: string, value: string, maxAge: number) =>
+  const flowName = new RegExp(
+    `^${flowPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[A-Za-z0-9_-]{${STATE_CHARS}}$`,
+  );
+  // Flow cookies are host-only even when the session is shared across a domain: the callback
+  // comes back to the host the login started on, and another host's flows are not its to clear.
+  const writeFlow = (name: string, value: string, maxAge: number) =>
     stringifySetCookie({ name, value, ...base, maxAge });
   return {
     sessionName: cookie.name,
-    session: (value) => write(cookie.name, value, cookie.absoluteSeconds),
-    clearSession: () => write(cookie.name, '', 0),
-    flowName: (state) => `${flowPrefix}${state.slice(0, 16)}`,
-    flow: (state, value) => write(`${flowPrefix}${state.slice(0, 16)}`, value, flowTtlSeconds),
-    clear: (name) => write(name, '', 0),
-    flowNames: (cookies) => Object.keys(cookies).filter((n) => n.startsWith(flowPrefix)),
+    flowPrefix,
+    domain,
+    session: (value) =>
+      stringifySetCookie({ name: cookie.name, value, ...sessionAttributes, maxAge: cookie.absoluteSeconds }),
+    clearSession: () => stringifySetCookie({ name: cookie.name, value: '', ...sessionAttributes, maxAge: 0 }),
+    flowName: (state) => `${flowPrefix}${state.slice(0, STATE_CHARS)}`,
+    flow: (state, value) => writeFlow(`${flowPrefix}${state.slice(0, STATE_CHARS)}`, value, flowTtlSeconds),
+    clearFlow: (name) => writeFlow(name, '', 0),
+    flowNames: (cookies) => Object.keys(cookies).filter((n) => flowName.test(n)),
   };
 }

@@ -1,16 +1,20 @@
-import { hasCode, type Logger } from '@horizon/shared';
+import { cidrMatcher, type Logger } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
+import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
 import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
 import type { FlowDeps } from '../oidc/flow.ts';
 import type { PolicyTable } from '../policy/index.ts';
-import { authorize, compilePolicy, isPublic, type Policy } from '../policy/policies.ts';
+import { authorize, compilePolicy, type Policy } from '../policy/policies.ts';
 import type { Session } from '../session/types.ts';
-import { createLogin, unavailable } from './login.ts';
+import { appCookies, createCookieAnswers } from './app-cookies.ts';
+import { identityHeaders } from './identity-headers.ts';
+import { createLogin, outagePage } from './login.ts';
 import { andThen, type MaybePromise } from './maybe.ts';
-import { createAllow, htmlPage, identityHeaderNames, type Reply, redirect, unauthorized } from './reply.ts';
-import { type CheckRequest, originOf, type RawCheck, readCheck, trustedProxyList } from './request.ts';
+import { refusalPage } from './refusals.ts';
+import { createAllow, htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
+import { type CheckRequest, originOf, type RawCheck, readCheck } from './request.ts';
 import { signOut } from './sign-out.ts';
 
 export interface CheckDeps extends FlowDeps {
@@ -20,6 +24,8 @@ export interface CheckDeps extends FlowDeps {
   signer: IdentitySigner | undefined;
   metrics: AuthMetrics;
   logger: Logger;
+  /** Client-caused log lines, limited per cause. Default: a limiter of its own. */
+  logs?: LogLimiter;
 }
 
 /** Answers checks; the HTTP layer only turns a request into a RawCheck and a Reply into a response. */
@@ -29,85 +35,106 @@ export type Check = (raw: RawCheck) => MaybePromise<Reply>;
 interface Decision {
   reply: MaybePromise<Reply>;
   policy: string;
+  /** From nginx's auth_request sub-request: see AUTH_REQUEST_DENIAL. */
+  authRequest: boolean;
 }
 
-const DEFAULT_POLICY = 'default';
+const ANY_USER = compilePolicy(
+  {
+    name: 'default',
+    hosts: [],
+    pathPrefix: '/',
+    groups: [],
+    users: [],
+    emails: [],
+    publicPaths: [],
+    publicMethods: [],
+  },
+  'config',
+);
+
+/** nginx's auth_request passes only 2xx, 401 and 403: any other answer there is a bare 401, and the
+ * recipe's `error_page` replays the request as a plain check, which answers for real. */
+const AUTH_REQUEST_DENIAL: Reply = Object.freeze({
+  status: 401,
+  headers: {},
+  body: '',
+  reason: 'auth-request',
+});
 
 export function createCheck(deps: CheckDeps): Check {
   const { config, policies, metrics, logger, now } = deps;
   const log = logger.child({ component: 'check' });
-  const trusted = trustedProxyList(config.trustedProxies);
-  const allow = createAllow(identityHeaderNames(config.headers));
-  const anyUser = compilePolicy(
-    {
-      name: DEFAULT_POLICY,
-      hosts: [],
-      pathPrefix: '/',
-      groups: [],
-      users: [],
-      emails: [],
-      publicPaths: [],
-      publicMethods: [],
-    },
-    'config',
-  );
-  const warned = new Set<string>();
+  const logs = deps.logs ?? createLogLimiter();
+  const identity = identityHeaders(config.headers);
+  const reading = {
+    scheme: config.scheme,
+    policyPathPrefix: config.policyPathPrefix,
+    trusted: cidrMatcher(config.trustedProxies, 'trustedProxies'),
+    identity,
+  };
+  const allow = createAllow(identity);
+  const withCookies = createCookieAnswers();
   const record = createCheckRecorder(metrics);
-  const warnOnce = (key: string, fields: object, message: string) => {
-    if (warned.has(key)) return;
-    warned.add(key);
-    log.warn(fields, message);
-  };
+  const { login, callback } = createLogin({ ...deps, logs }, log);
+  /** A session counts only where it was issued: its host, or the cookie domain it was shared on. */
+  const domain = deps.cookies.domain;
+  const bound = (s: Session, hostname: string): boolean =>
+    domain ? hostname === domain || hostname.endsWith(`.${domain}`) : s.host === hostname;
 
-  const granted = (req: CheckRequest, session: Session, reason: string): MaybePromise<Reply> => {
-    const fillEmpty = req.via === 'forward-auth';
-    if (!deps.signer) return allow(session, undefined, reason, fillEmpty);
-    return deps.signer
-      .sign(session, req.hostname, now())
-      .then((jwt) => allow(session, jwt, reason, fillEmpty));
-  };
+  const allowed = (
+    req: CheckRequest,
+    id: Parameters<typeof allow>[0],
+    jwt: string | undefined,
+    reason: string,
+  ) =>
+    withCookies(
+      allow(id, jwt, reason, req.via === 'forward-auth'),
+      req.via === 'forward-auth',
+      appCookies(req.cookieHeader, deps.cookies.sessionName, deps.cookies.flowPrefix),
+    );
 
-  const { login, callback } = createLogin(deps, log);
+  const granted = (req: CheckRequest, session: Session | undefined, reason: string): MaybePromise<Reply> => {
+    if (!session || !deps.signer) return allowed(req, session, undefined, reason);
+    return deps.signer.sign(session, req.hostname, now()).then((jwt) => allowed(req, session, jwt, reason));
+  };
 
   const readSession = (req: CheckRequest, at: number): MaybePromise<Session | undefined> => {
     const value = req.cookies[deps.cookies.sessionName];
-    return value ? deps.store.read(value, at) : undefined;
+    if (!value) return undefined;
+    return andThen(deps.store.read(value, at), (s) => (s && bound(s, req.hostname) ? s : undefined));
   };
 
   const decide = (req: CheckRequest): Decision => {
-    const match = policies.match(req.hostname, req.path);
-    const path = match.path;
-    if (path === undefined)
-      return { reply: htmlPage(400, 'Bad request', 'The path cannot be read.', 'bad-path'), policy: '' };
-    const covered = match.policy !== undefined || policies.hostAllowed(req.hostname);
-    if (!covered && config.defaultPolicy === 'deny') {
-      return {
-        reply: htmlPage(403, 'Forbidden', 'No access policy covers this host.', 'no-policy'),
-        policy: '',
-      };
+    const match = policies.match(req.hostname, req.path, req.spellings, req.method, req.policyName);
+    if ('refused' in match)
+      return { reply: refusalPage(match.refused), policy: '', authRequest: req.authRequest };
+    if (!match.covered && (config.defaultPolicy === 'deny' || req.policyName !== undefined)) {
+      const page = htmlPage(403, 'Forbidden', 'No access policy covers this request.', 'no-policy');
+      return { reply: page, policy: '', authRequest: req.authRequest };
     }
-    const policy = match.policy ?? anyUser;
-    if (path === config.oidc.callbackPath) return { reply: callback(req), policy: policy.name };
+    const policy = match.policy ?? ANY_USER;
     const at = now();
-    return {
-      reply: andThen(readSession(req, at), (session) => withSession(req, policy, path, session, at)),
-      policy: policy.name,
-    };
+    const session = readSession(req, at);
+    if (req.path === config.oidc.callbackPath)
+      return {
+        reply: andThen(session, (s) => callback(req, s)),
+        policy: policy.name,
+        authRequest: req.authRequest,
+      };
+    const reply = andThen(session, (s) => withSession(req, policy, match.public, s, at));
+    return { reply, policy: policy.name, authRequest: req.authRequest };
   };
 
   const withSession = (
     req: CheckRequest,
     policy: Policy,
-    path: string,
+    isPublic: boolean,
     session: Session | undefined,
     at: number,
   ): MaybePromise<Reply> => {
-    if (path === config.oidc.signOutPath) return signOut(deps, req, session);
-    if (isPublic(policy, req.method, path)) {
-      return session
-        ? granted(req, session, 'public')
-        : allow(undefined, undefined, 'public', req.via === 'forward-auth');
-    }
+    if (req.path === config.oidc.signOutPath) return signOut(deps, req, session);
+    if (isPublic) return granted(req, session, 'public');
     if (session) {
       if (!authorize(policy, session))
         return htmlPage(
@@ -123,7 +150,7 @@ export function createCheck(deps: CheckDeps): Check {
         at - session.renewedAt >= config.cookie.renewSeconds
           ? deps.store.renew(session, at)
           : undefined;
-      if (renewed) return redirect(`${originOf(req)}${req.path}`, [deps.cookies.session(renewed)], 'renew');
+      if (renewed) return redirect(`${originOf(req)}${req.target}`, [deps.cookies.session(renewed)], 'renew');
       return granted(req, session, 'session');
     }
     if (deps.bearer && req.authorization?.toLowerCase().startsWith('bearer ')) return viaBearer(req, policy);
@@ -131,8 +158,9 @@ export function createCheck(deps: CheckDeps): Check {
     // is an API client, which gets its 401 either way.
     if (req.bare && req.authorization === undefined) {
       metrics.misconfigured.inc();
-      warnOnce(
-        'bare',
+      logs.warn(
+        log,
+        'missing-headers',
         { host: req.hostname },
         'check without cookie/accept/x-forwarded-proto/x-request-id: add them to the SecurityPolicy extAuth headersToExtAuth',
       );
@@ -143,7 +171,8 @@ export function createCheck(deps: CheckDeps): Check {
         'missing-headers',
       );
     }
-    return login(req, path);
+    // The sub-request of nginx's auth_request must start no login (its cookies would be lost).
+    return req.authRequest ? AUTH_REQUEST_DENIAL : login(req);
   };
 
   const viaBearer = async (req: CheckRequest, policy: Policy): Promise<Reply> => {
@@ -152,37 +181,31 @@ export function createCheck(deps: CheckDeps): Check {
       const id = await (deps.bearer as BearerVerifier).verify(token, now());
       if (!authorize(policy, id))
         return { ...unauthorized(req.hostname, 'forbidden', 'insufficient_scope'), status: 403 };
-      return allow(id, undefined, 'bearer', req.via === 'forward-auth');
+      return allowed(req, id, undefined, 'bearer');
     } catch (err) {
-      if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
-      return unauthorized(req.hostname, 'bad-token', 'invalid_token');
+      return outagePage(err) ?? unauthorized(req.hostname, 'bad-token', 'invalid_token');
     }
   };
 
   const failed = (err: unknown): Reply => {
-    log.error({ err }, 'check failed');
-    return hasCode(err, 'E_SESSION_STORE') || hasCode(err, 'E_PROVIDER_UNAVAILABLE')
-      ? unavailable()
-      : htmlPage(403, 'Forbidden', 'The request could not be checked.', 'error');
+    const outage = outagePage(err);
+    if (outage) logs.warn(log, outage.reason, { err }, 'check refused: a dependency is unavailable');
+    else logs.error(log, 'check-failed', { err }, 'check failed');
+    return outage ?? htmlPage(403, 'Forbidden', 'The request could not be checked.', 'error');
   };
 
   const answer = (raw: RawCheck): Decision => {
-    const req = readCheck(raw, config, trusted);
-    if (req === 'untrusted') {
-      warnOnce(
-        `untrusted:${raw.peer}`,
-        { peer: raw.peer },
-        'X-Forwarded-Uri/-Method from an address not in trustedProxies',
-      );
-      return {
-        reply: htmlPage(403, 'Forbidden', 'Forwarded headers from an untrusted address.', 'untrusted-proxy'),
-        policy: '',
-      };
+    const req = readCheck(raw, reading);
+    if ('refused' in req) {
+      logs.warn(log, req.refused, { peer: raw.peer, detail: req.detail }, `check refused: ${req.refused}`);
+      return { reply: refusalPage(req.refused), policy: '', authRequest: req.authRequest };
     }
-    if (req.hostname === '')
-      return { reply: htmlPage(400, 'Bad request', 'No host.', 'no-host'), policy: '' };
     return decide(req);
   };
+
+  /** nginx's auth_request sub-request gets 200 or a bare 401, nothing else (see AUTH_REQUEST_DENIAL). */
+  const finish = (reply: Reply, authRequest: boolean): Reply =>
+    authRequest && reply.status !== 200 ? { ...AUTH_REQUEST_DENIAL, reason: reply.reason } : reply;
 
   return (raw) => {
     const started = performance.now();
@@ -192,11 +215,11 @@ export function createCheck(deps: CheckDeps): Check {
     } catch (err) {
       return record(failed(err), '', started);
     }
-    const { reply, policy } = out;
-    if (!(reply instanceof Promise)) return record(reply, policy, started);
+    const { reply, policy, authRequest } = out;
+    if (!(reply instanceof Promise)) return record(finish(reply, authRequest), policy, started);
     return reply.then(
-      (r) => record(r, policy, started),
-      (err: unknown) => record(failed(err), '', started),
+      (r) => record(finish(r, authRequest), policy, started),
+      (err: unknown) => record(finish(failed(err), authRequest), '', started),
     );
   };
 }

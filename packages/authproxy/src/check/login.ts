@@ -1,10 +1,13 @@
 import { hasCode, type Logger } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.ts';
+import type { LogLimiter } from '../log-limit.ts';
 import type { AuthMetrics } from '../metrics.ts';
 import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../oidc/flow.ts';
+import type { Session } from '../session/types.ts';
+import { callbackErrorPage, KNOWN_CALLBACK_ERRORS } from './callback-errors.ts';
 import { htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
-import { type CheckRequest, urlOf } from './request.ts';
+import { type CheckRequest, originOf, urlOf } from './request.ts';
 
 /** Not a 5xx: Envoy turns a 5xx from the auth service into its own bare 403. 424 reaches the browser. */
 export const unavailable = (): Reply =>
@@ -16,9 +19,28 @@ export const unavailable = (): Reply =>
     { 'retry-after': '30' },
   );
 
+/** The session store (Redis) failed or timed out: nothing can be decided, so nothing passes. */
+export const storeUnavailable = (): Reply =>
+  htmlPage(
+    424,
+    'Sessions are unavailable',
+    'The session store does not answer, so sign-ins cannot be checked right now. Try again in a minute.',
+    'store-unavailable',
+    { 'retry-after': '10' },
+  );
+
+/** The answer for an error while answering: the store's and the provider's outages say so. */
+export const outagePage = (err: unknown): Reply | undefined =>
+  hasCode(err, 'E_SESSION_STORE')
+    ? storeUnavailable()
+    : hasCode(err, 'E_PROVIDER_UNAVAILABLE')
+      ? unavailable()
+      : undefined;
+
 export interface LoginDeps extends FlowDeps {
   config: AuthConfig;
   metrics: AuthMetrics;
+  logs: LogLimiter;
 }
 
 /**
@@ -33,14 +55,11 @@ export function createLogin(deps: LoginDeps, log: Logger) {
     ttl: Math.max(1, deps.config.flow.replaySeconds) * 1000,
   });
 
-  const login = async (req: CheckRequest, path: string): Promise<Reply> => {
-    // nginx auth_request passes only 2xx/401/403 and copies a 401's challenge to the client:
-    // a bare 401 signals it to replay the request here as a plain check, which answers for real.
-    if (req.authRequest) return { status: 401, headers: {}, body: '', reason: 'auth-request' };
+  const login = async (req: CheckRequest): Promise<Reply> => {
     if (!req.navigation || (req.method !== 'GET' && req.method !== 'HEAD'))
       return unauthorized(req.hostname, 'unauthenticated');
     try {
-      const { location, cookies } = await startLogin(deps, req, path);
+      const { location, cookies } = await startLogin(deps, req);
       return redirect(location, cookies, 'login');
     } catch (err) {
       if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
@@ -48,46 +67,50 @@ export function createLogin(deps: LoginDeps, log: Logger) {
     }
   };
 
-  const callback = async (req: CheckRequest): Promise<Reply> => {
+  const finish = async (req: CheckRequest, session: Session | undefined): Promise<Reply> => {
+    const url = urlOf(req);
+    const error = url.searchParams.get('error');
+    if (error !== null) {
+      metrics.logins.inc({ result: KNOWN_CALLBACK_ERRORS.has(error) ? `refused:${error}` : 'refused:other' });
+      const state = url.searchParams.get('state') ?? '';
+      const name = deps.cookies.flowName(state);
+      const page = callbackErrorPage(error);
+      return state && req.cookies[name]
+        ? { ...page, headers: { ...page.headers, 'set-cookie': [deps.cookies.clearFlow(name)] } }
+        : page;
+    }
+    try {
+      const out = await finishLogin(deps, req);
+      metrics.logins.inc({ result: 'ok' });
+      log.info({ sub: out.session.sub, host: req.hostname }, 'login');
+      return redirect(out.location, out.cookies, 'callback');
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'E_UNKNOWN';
+      metrics.logins.inc({ result: code });
+      const outage = outagePage(err);
+      if (outage) return outage;
+      // A tab whose flow another tab's login replaced (or a callback opened twice) finds the
+      // browser signed in already: its page is lost, the app's root is not.
+      if (session) return redirect(`${originOf(req)}/`, [], 'callback-signed-in');
+      deps.logs.warn(log, 'login-failed', { err, host: req.hostname }, 'login failed');
+      return htmlPage(
+        400,
+        'Sign-in failed',
+        'This sign-in link has expired, was already used, was replaced by a newer sign-in, or was opened in another browser. Open the app again to sign in.',
+        'callback-invalid',
+      );
+    }
+  };
+
+  const callback = (req: CheckRequest, session: Session | undefined): Promise<Reply> => {
     const key = callbackKey(deps.cookies, req);
-    const run = async (): Promise<Reply> => {
-      const error = urlOf(req).searchParams.get('error');
-      if (error) {
-        metrics.logins.inc({ result: 'refused' });
-        return htmlPage(
-          403,
-          'Sign-in refused',
-          `The identity provider answered: ${error.slice(0, 100)}.`,
-          'callback-refused',
-        );
-      }
-      try {
-        const out = await finishLogin(deps, req);
-        metrics.logins.inc({ result: 'ok' });
-        log.info({ sub: out.session.sub, host: req.hostname }, 'login');
-        return redirect(out.location, out.cookies, 'callback');
-      } catch (err) {
-        const code = hasCode(err, 'E_PROVIDER_UNAVAILABLE')
-          ? 'E_PROVIDER_UNAVAILABLE'
-          : ((err as { code?: string }).code ?? 'E_UNKNOWN');
-        metrics.logins.inc({ result: code });
-        log.warn({ err, host: req.hostname }, 'login failed');
-        if (code === 'E_PROVIDER_UNAVAILABLE') return unavailable();
-        return htmlPage(
-          400,
-          'Sign-in failed',
-          'This sign-in link has expired, was already used, or was opened in another browser. Open the app again to sign in.',
-          'callback-invalid',
-        );
-      }
-    };
-    if (!key) return run();
+    if (!key) return finish(req, session);
     const previous = replays.get(key);
     if (previous) {
       metrics.logins.inc({ result: 'replayed' });
       return previous;
     }
-    const reply = run();
+    const reply = finish(req, session);
     replays.set(key, reply);
     return reply;
   };

@@ -1,6 +1,6 @@
-import type { AuthConfig } from '../config.ts';
 import type { Identity } from '../session/types.ts';
-import { type PageForm, page } from './pages.ts';
+import type { IdentityHeaders } from './identity-headers.ts';
+import { PAGE_CSP, type PageForm, page } from './pages.ts';
 
 /** The answer to a check. Only 200 allows; every other status is shown to the client as is. */
 export interface Reply {
@@ -29,40 +29,7 @@ export function wireHeaders(reply: Reply): readonly string[] {
 }
 
 /** Header values must be visible ASCII: anything else (names with accents, commas in groups) is percent-encoded. */
-const headerSafe = (v: string): string => v.replace(/[^\x20-\x7e]|%/g, (c) => encodeURIComponent(c));
-
-/**
- * The identity headers the service manages, and the `_` variants some frameworks (CGI, WSGI,
- * PHP) read as the same variable. Every one of them is either set by an allow answer or listed
- * in `x-envoy-auth-headers-to-remove`, so a client can never supply one to the app.
- */
-export interface IdentityHeaders {
-  user: string;
-  subject: string;
-  email: string;
-  groups: string;
-  name: string;
-  /** '' when the identity JWT is off. */
-  jwt: string;
-  /** Every managed name. */
-  set: string[];
-  /** Every managed name and its `_` variant. */
-  remove: string[];
-}
-
-/** The configured names, lower-cased once at start (Envoy and Node compare them lower-cased). */
-export function identityHeaderNames(headers: AuthConfig['headers']): IdentityHeaders {
-  const lower = {
-    user: headers.user.toLowerCase(),
-    subject: headers.subject.toLowerCase(),
-    email: headers.email.toLowerCase(),
-    groups: headers.groups.toLowerCase(),
-    name: headers.name.toLowerCase(),
-    jwt: headers.jwt.toLowerCase(),
-  };
-  const set = Object.values(lower).filter((n) => n !== '');
-  return { ...lower, set, remove: [...set, ...set.map((n) => n.replaceAll('-', '_'))] };
-}
+export const headerSafe = (v: string): string => v.replace(/[^\x20-\x7e]|%/g, (c) => encodeURIComponent(c));
 
 /** Answers a check with allow: the identity headers set, every other managed one removed. */
 export type Allow = (
@@ -137,7 +104,12 @@ export function htmlPage(
 ): Reply {
   return {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...extra },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': PAGE_CSP,
+      ...extra,
+    },
     body: page(title, text, form),
     reason,
   };

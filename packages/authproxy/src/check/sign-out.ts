@@ -1,4 +1,3 @@
-import * as client from 'openid-client';
 import type { AuthConfig } from '../config.ts';
 import type { Provider } from '../oidc/provider.ts';
 import type { PolicyTable } from '../policy/index.ts';
@@ -6,7 +5,7 @@ import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
 import type { CookieWriter } from './cookies.ts';
 import { htmlPage, type Reply, redirect } from './reply.ts';
-import { type CheckRequest, originOf, urlOf } from './request.ts';
+import { type CheckRequest, originOf } from './request.ts';
 
 export interface SignOutDeps {
   config: Pick<AuthConfig, 'oidc'>;
@@ -30,28 +29,28 @@ function postLogoutTarget(deps: SignOutDeps, req: CheckRequest): string {
 }
 
 /**
- * Sign-out: revoke the session, clear the cookie, then Pocket-ID's end-session with
- * `id_token_hint` and the post-logout target. CSRF-safe: a cross-site page cannot sign a user
- * out by linking here. A request the browser marks same-origin or typed-in (Sec-Fetch-Site) is
- * done at once; any other GET gets a confirmation page whose form POSTs a token bound to the
- * session (SameSite=Lax keeps the cookie off cross-site POSTs).
+ * Sign-out: revoke the session, clear the cookie, then Pocket-ID's end-session. CSRF-safe: a
+ * cross-site page cannot sign a user out by linking here. A request the browser marks
+ * same-origin or typed-in (Sec-Fetch-Site) is done at once; any other GET gets a confirmation
+ * page whose form POSTs a token bound to the session (SameSite=Lax keeps the cookie off
+ * cross-site POSTs). The ID token goes to the provider in a POSTed form (RP-Initiated Logout 1.0
+ * 2: the end-session endpoint takes POST), never in a URL: URLs end up in histories, logs and
+ * Referer headers, and an ID token there was once replayed as a bearer token.
  */
 export async function signOut(
   deps: SignOutDeps,
   req: CheckRequest,
   session: Session | undefined,
 ): Promise<Reply> {
-  const site = req.fetchSite;
-  const url = urlOf(req);
   const target = postLogoutTarget(deps, req);
   if (!session) return redirect(target, [deps.cookies.clearSession()], 'sign-out');
-  const token = url.searchParams.get('token');
+  const token = new URL(req.target, 'http://x').searchParams.get('token');
   const confirmed =
     (req.method === 'POST' && token !== null && tokenMatches(deps.sealer, token, session.sid)) ||
-    (req.method === 'GET' && (site === 'same-origin' || site === 'none'));
+    (req.method === 'GET' && (req.fetchSite === 'same-origin' || req.fetchSite === 'none'));
   if (!confirmed) {
     // Not 200: a 200 would let the request through to the app.
-    const action = `${url.pathname}?token=${encodeURIComponent(deps.sealer.seal(CSRF, session.sid))}`;
+    const action = `${req.path}?token=${encodeURIComponent(deps.sealer.seal(CSRF, session.sid))}`;
     return htmlPage(
       403,
       'Sign out?',
@@ -62,19 +61,30 @@ export async function signOut(
     );
   }
   await deps.store.revoke(session);
-  let location = target;
-  if (deps.provider.discovered()) {
-    const config = await deps.provider.configuration();
-    if (config.serverMetadata().end_session_endpoint) {
-      const params: Record<string, string> = {
-        post_logout_redirect_uri: target,
-        client_id: config.clientMetadata().client_id,
-      };
-      if (session.idToken) params.id_token_hint = session.idToken;
-      location = client.buildEndSessionUrl(config, params).href;
-    }
-  }
-  return redirect(location, [deps.cookies.clearSession()], 'sign-out');
+  const clear = { 'set-cookie': [deps.cookies.clearSession()] };
+  const endSession = deps.provider.discovered()
+    ? (await deps.provider.configuration()).serverMetadata().end_session_endpoint
+    : undefined;
+  if (!endSession) return redirect(target, clear['set-cookie'], 'sign-out');
+  const fields: Record<string, string> = {
+    post_logout_redirect_uri: target,
+    client_id: (await deps.provider.configuration()).clientMetadata().client_id,
+  };
+  if (session.idToken) fields.id_token_hint = session.idToken;
+  // Not 200 either (the app would be served); the page is the browser's, whatever the status.
+  return htmlPage(
+    403,
+    'Signing out',
+    'You are signed out here; the identity provider is next.',
+    'sign-out',
+    clear,
+    {
+      action: endSession,
+      button: 'Continue',
+      fields,
+      auto: true,
+    },
+  );
 }
 
 function tokenMatches(sealer: Sealer, token: string, sid: string): boolean {

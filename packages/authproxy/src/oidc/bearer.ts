@@ -19,12 +19,23 @@ export interface BearerDeps {
   fetch?: Fetch;
 }
 
+/**
+ * An access token says so: RFC 9068's `typ: at+jwt`, or Pocket-ID's `type: oauth-access-token`
+ * claim. An ID token has the same issuer, audience (the client ID) and key, and one leaves the
+ * browser in every sign-out link that carries `id_token_hint`: it must never pass as a bearer.
+ */
+function isAccessToken(header: { typ?: string }, payload: JWTPayload): boolean {
+  const typ = header.typ?.toLowerCase();
+  return typ === 'at+jwt' || typ === 'application/at+jwt' || payload.type === 'oauth-access-token';
+}
+
 /** Only asymmetric signatures: `none` and HMAC (a client could sign with a public value) are refused. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 /**
- * Bearer tokens for scripts and CLIs: a Pocket-ID JWT checked against the provider's JWKS
- * (cached by jose, refetched on an unknown `kid`), issuer, audience and expiry. Pocket-ID's
+ * Bearer tokens for scripts and CLIs: a Pocket-ID JWT access token checked against the
+ * provider's JWKS (cached by jose, refetched on an unknown `kid`), issuer, audience, expiry and
+ * its type (never an ID token). Pocket-ID's
  * access tokens carry no groups or names, so those come from a userinfo call, cached per token.
  * Verified tokens are cached until they expire, so a script's requests cost a map lookup.
  */
@@ -61,8 +72,9 @@ export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
       const hit = verified.get(key);
       if (hit && hit.exp > now) return hit.id;
       let payload: JWTPayload;
+      let header: { typ?: string };
       try {
-        ({ payload } = await jwtVerify(token, await keySet(), {
+        ({ payload, protectedHeader: header } = await jwtVerify(token, await keySet(), {
           issuer: oidc.issuer,
           audience: audiences,
           algorithms: ALGORITHMS,
@@ -78,6 +90,8 @@ export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
           ? err
           : authError('E_PROVIDER_UNAVAILABLE', 'cannot fetch the provider JWKS', err);
       }
+      if (!isAccessToken(header, payload))
+        throw authError('E_TOKEN_INVALID', 'bearer token: not an access token (ID tokens are refused)');
       const id = identityOf(await claimsOf(token, payload));
       const exp = Math.min(Number(payload.exp), now + bearer.userinfoCacheSeconds);
       if (exp > now) verified.set(key, { id, exp });

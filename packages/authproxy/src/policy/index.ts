@@ -1,14 +1,19 @@
 import type { AuthConfig } from '../config.ts';
-import { normalizePath } from './path.ts';
-import { compilePolicy, hostScore, type Policy, selectPolicy } from './policies.ts';
+import { otherReadings } from './path.ts';
+import { compilePolicy, foldPolicy, hostScore, isPublic, type Policy, selectPolicy } from './policies.ts';
 
-/** What the policy lookup decided for one check. */
-export interface PolicyMatch {
-  /** The policy, or undefined when none covers the host (then `defaultPolicy` applies). */
+/** What the policies decide for one request. */
+export interface PolicyDecision {
+  /** The policy, or undefined when none covers the request. */
   policy: Policy | undefined;
-  /** The normalized path, or undefined when the path cannot be read unambiguously. */
-  path: string | undefined;
+  /** A host some policy names (or a redirect host): uncovered paths there get `defaultPolicy`'s "any user". */
+  covered: boolean;
+  /** Served without a session (public path or method). */
+  public: boolean;
 }
+
+/** A request the policies cannot decide: readings of its path disagree, or it names no policy. */
+export type PolicyRefusal = { refused: 'ambiguous-path' | 'unknown-policy' };
 
 /**
  * Policies from config and from route annotations, and the allow-list of hosts that redirects
@@ -16,53 +21,63 @@ export interface PolicyMatch {
  * so at equal specificity config wins.
  */
 export interface PolicyTable {
-  match(host: string, rawPath: string): PolicyMatch;
+  /**
+   * The decision for a host, a decoded path and a method. `name` is a policy the operator named
+   * (Envoy Gateway's extAuth `path`): then it is the only candidate. A path whose other readings
+   * (its spellings undecoded or unmerged, case folded, `;params` dropped) lead to another policy
+   * or publicness is refused.
+   */
+  match(
+    host: string,
+    path: string,
+    spellings: readonly string[],
+    method: string,
+    name?: string,
+  ): PolicyDecision | PolicyRefusal;
   /** True when a redirect may send the browser to this host. */
   hostAllowed(host: string): boolean;
   setRoutePolicies(policies: readonly Policy[]): void;
   all(): readonly Policy[];
 }
 
-export function createPolicyTable(
-  config: Pick<AuthConfig, 'policies' | 'policyPathPrefix' | 'redirectHosts'>,
-): PolicyTable {
-  const fromConfig = config.policies.map((p) => compilePolicy(p, 'config'));
-  const byName = new Map(fromConfig.map((p) => [p.name, p]));
-  const prefix = config.policyPathPrefix;
-  let all: Policy[] = fromConfig;
-  const extraHosts = config.redirectHosts.map((h) => h.toLowerCase());
+interface Compiled {
+  exact: Policy[];
+  folded: Policy[];
+}
 
-  const byPath = (host: string, rawPath: string): PolicyMatch | undefined => {
-    // `/_policy/<name>/<original path>`: Envoy Gateway's extAuth `path` prefix naming a policy.
-    if (!prefix || !rawPath.startsWith(prefix)) return undefined;
-    const rest = rawPath.slice(prefix.length);
-    const slash = rest.indexOf('/');
-    const name = slash < 0 ? rest : rest.slice(0, slash);
-    const policy = byName.get(name);
-    // A named policy that lists hosts only serves those, so a client cannot pick it elsewhere.
-    if (!policy || (policy.hosts.length > 0 && !policy.hosts.some((h) => hostScore(h, host) >= 0)))
-      return undefined;
-    return { policy, path: normalizePath(slash < 0 ? '/' : rest.slice(slash)) };
+const compiled = (policies: Policy[]): Compiled => ({ exact: policies, folded: policies.map(foldPolicy) });
+
+export function createPolicyTable(config: Pick<AuthConfig, 'policies' | 'redirectHosts'>): PolicyTable {
+  const fromConfig = config.policies.map((p) => compilePolicy(p, 'config'));
+  const byName = new Map(fromConfig.map((p) => [p.name, compiled([p])]));
+  let all = compiled(fromConfig);
+  const extraHosts = config.redirectHosts.map((h) => h.toLowerCase());
+  const hostAllowed = (host: string): boolean =>
+    all.exact.some((p) => p.hosts.some((h) => hostScore(h, host) >= 0)) ||
+    extraHosts.some((h) => hostScore(h, host) >= 0);
+
+  const decide = (set: Policy[], host: string, path: string, method: string) => {
+    const policy = selectPolicy(set, host, path);
+    return { policy, public: policy !== undefined && isPublic(policy, method, path) };
   };
 
   return {
-    match(host, rawPath) {
-      const path = normalizePath(rawPath);
-      const byHost = path === undefined ? undefined : selectPolicy(all, host, path);
-      // Hosts a policy names by host are never re-interpreted by path: a client on such a host
-      // cannot choose a weaker policy by typing the prefix.
-      if (byHost) return { policy: byHost, path };
-      return byPath(host, rawPath) ?? { policy: undefined, path };
+    match(host, path, spellings, method, name) {
+      const set = name === undefined ? all : byName.get(name);
+      if (!set) return { refused: 'unknown-policy' };
+      const first = decide(set.exact, host, path, method);
+      for (const reading of otherReadings(path, spellings)) {
+        const other = decide(reading.folded ? set.folded : set.exact, host, reading.path, method);
+        if (other.policy?.name !== first.policy?.name || other.public !== first.public)
+          return { refused: 'ambiguous-path' };
+      }
+      const covered = first.policy !== undefined || (name === undefined && hostAllowed(host));
+      return { ...first, covered };
     },
-    hostAllowed(host) {
-      return (
-        all.some((p) => p.hosts.some((h) => hostScore(h, host) >= 0)) ||
-        extraHosts.some((h) => hostScore(h, host) >= 0)
-      );
-    },
+    hostAllowed,
     setRoutePolicies(policies) {
-      all = [...fromConfig, ...policies];
+      all = compiled([...fromConfig, ...policies]);
     },
-    all: () => all,
+    all: () => all.exact,
   };
 }

@@ -1,54 +1,115 @@
 /**
- * The path a request really names, for matching public paths and policy prefixes. Proxies and
- * apps decode and resolve paths in different ways; oauth2-proxy's skip-auth bypasses came from
- * matching the raw text. Here the path is percent-decoded until stable (double encoding), `\`
- * is read as `/` (as several servers do), `;params` are ignored (`..;/` is `..` to Tomcat),
- * `//` collapses and `.`/`..` segments resolve (RFC 3986 5.2.4). Anything that cannot be read
- * unambiguously (bad escapes, control characters, still changing after 3 decodes) is `undefined`,
- * and callers then treat the request as matching no public path.
+ * How the service reads the path of a request: percent-decoded exactly once and runs of `/`
+ * merged, which is what nginx (`$uri`, merge_slashes on), Envoy Gateway (normalize_path,
+ * merge_slashes) and Go's path cleaning (Caddy's matchers) route on, and what an app decoding its
+ * path once reads. Decoding until stable, as this service once did, read `/admin%252f..%252fusers`
+ * as `/users` while nginx served it from `location /admin`.
+ *
+ * Whatever two of those readers could take for different resources is refused, never guessed
+ * at (RFC 3986 leaves them to each implementation): a fragment (RFC 9112 3.2: a request-target
+ * has none), `\` (a slash to Windows and Chromium's canonicalizer, Envoy's normalizer), encoded
+ * `/` or `\` (decoded by nginx, kept by Envoy, redirected by Envoy Gateway), a dot segment in any
+ * spelling (`..`, `%2e%2e`, `..;` for Tomcat: browsers and curl resolve them before sending),
+ * an escape left after one decoding (double encoding), control and non-ASCII characters.
  */
-export function normalizePath(raw: string): string | undefined {
-  let path = raw;
-  const cut = path.search(/[?#]/);
-  if (cut >= 0) path = path.slice(0, cut);
-  if (!path.startsWith('/')) return undefined;
-  // Most paths need nothing: no escapes, `\`, `;`, control characters, `//` or dot segments.
-  return UNUSUAL.test(path) ? resolvePath(path) : path;
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: they send a path the long way
-const UNUSUAL = /[%\\;\u0000-\u001f\u007f]|\/\/|\/\.\.?(?:\/|$)/;
-
-/** The long way: decode, resolve, collapse (exported for the test that compares both ways). */
-export function resolvePath(raw: string): string | undefined {
-  let path = raw;
-  for (let i = 0; ; i++) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      return undefined;
+export type TargetRead =
+  | {
+      path: string;
+      query: string;
+      /**
+       * The same path as apps that decode nothing or merge nothing read it (Express routes on
+       * the raw path, Go's mux keeps `//`): the percent-encoded text and the unmerged slashes,
+       * when they differ from `path`.
+       */
+      spellings: string[];
     }
-    if (decoded === path) break;
-    if (i === 2) return undefined;
-    path = decoded;
+  | { refused: PathRefusal; path?: undefined };
+
+/** Why a request-target was refused, for logs and the 400 page. */
+export type PathRefusal =
+  | 'not-origin-form'
+  | 'fragment'
+  | 'bad-character'
+  | 'bad-escape'
+  | 'encoded-slash'
+  | 'double-encoding'
+  | 'dot-segment';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const BAD_CHARACTER = /[\u0000-\u0020"<>\\\u007f-\uffff]/;
+/** A plain path: nothing to decode, no `;`, no `//`, no dot segment. Most requests take this way. */
+const PLAIN = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,=:@|^[\]{}`]+)*\/?$/;
+const ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+const ENCODED_SLASH = /%(?:2f|5c)/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a decoded control character is refused
+const DECODED_CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Reads a request-target (`/path?query`) as the route and the app will. */
+export function readTarget(target: string): TargetRead {
+  if (target.includes('#')) return { refused: 'fragment' };
+  if (BAD_CHARACTER.test(target)) return { refused: 'bad-character' };
+  const q = target.indexOf('?');
+  const raw = q < 0 ? target : target.slice(0, q);
+  const query = q < 0 ? '' : target.slice(q);
+  if (!raw.startsWith('/')) return { refused: 'not-origin-form' };
+  if (PLAIN.test(raw)) return { path: raw, query, spellings: NONE };
+  if (ESCAPE.test(raw)) return { refused: 'bad-escape' };
+  if (ENCODED_SLASH.test(raw)) return { refused: 'encoded-slash' };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return { refused: 'bad-escape' }; // not UTF-8 (overlong `%c0%ae` included)
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
-  if (/[\u0000-\u001f\u007f]/.test(path)) return undefined;
-  const out: string[] = [];
-  for (const rawSegment of path.replaceAll('\\', '/').split('/')) {
-    const segment = rawSegment.split(';', 1)[0] as string;
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') out.pop();
-    else out.push(segment);
+  if (DECODED_CONTROL.test(decoded)) return { refused: 'bad-character' };
+  if (/%[0-9A-Fa-f]{2}/.test(decoded)) return { refused: 'double-encoding' };
+  for (const segment of decoded.split('/')) {
+    const name = segment.split(';', 1)[0];
+    if (name === '.' || name === '..') return { refused: 'dot-segment' };
   }
-  const trailing = /[/\\]\.{0,2}$/.test(path) && out.length > 0 ? '/' : '';
-  return `/${out.join('/')}${trailing}`;
+  const merge = (p: string) => p.replace(/\/{2,}/g, '/');
+  const path = merge(decoded);
+  const spellings = [...new Set([merge(raw), decoded, raw])].filter((p) => p !== path);
+  return { path, query, spellings };
 }
+
+const NONE: string[] = [];
 
 /** Prefix match at a segment boundary: `/api` covers `/api` and `/api/x`, not `/apix`. */
 export function underPrefix(prefix: string, path: string): boolean {
   if (prefix === '/' || prefix === '') return true;
   const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   return path === p || path.startsWith(`${p}/`);
+}
+
+/** One way an app may read a path; `folded` readings are lower-cased and compared case-blind. */
+export interface Reading {
+  path: string;
+  folded: boolean;
+}
+
+/**
+ * Every other reading an app behind the proxy may take of a path: each spelling (see
+ * TargetRead), and each of those case folded (Caddy's path matchers, Express and most
+ * Windows-hosted apps ignore case) and without `;params` (Tomcat and Jetty drop them from every
+ * segment). Empty for a plain lower-case path, which is most of them.
+ */
+export function otherReadings(path: string, spellings: readonly string[]): Reading[] {
+  if (spellings.length === 0) return variants(path);
+  const out = [...variants(path)];
+  for (const s of spellings) out.push({ path: s, folded: false }, ...variants(s));
+  return out;
+}
+
+/** A path case folded and without `;params`, when that changes it. */
+function variants(path: string): Reading[] {
+  const folds = /[A-Z]/.test(path);
+  const params = path.includes(';');
+  if (!folds && !params) return [];
+  const out: Reading[] = [];
+  const stripped = params ? path.replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/') : path;
+  if (params) out.push({ path: stripped, folded: false });
+  if (folds) out.push({ path: path.toLowerCase(), folded: true });
+  if (folds && params) out.push({ path: stripped.toLowerCase(), folded: true });
+  return out;
 }

@@ -14,6 +14,7 @@ export interface Policy {
   publicPaths: readonly string[];
   /** `publicPaths` compiled: exact names in a set, `/x/*` as prefixes (a check runs it on every request). */
   publicPath: (path: string) => boolean;
+  /** Methods compared as sent: methods are case-sensitive (RFC 9110 9.1), `options` is not `OPTIONS`. */
   publicMethods: ReadonlySet<string>;
 }
 
@@ -43,7 +44,22 @@ export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy
     emails: new Set(c.emails.map((e) => e.toLowerCase())),
     publicPaths: c.publicPaths,
     publicPath: compilePublicPaths(c.publicPaths),
+    // Configured in any case, meant as the standard methods (annotations are typed by hand).
     publicMethods: new Set(c.publicMethods.map((m) => m.toUpperCase())),
+  };
+}
+
+/**
+ * The policy as a case-blind app reads it: prefix and public paths lower-cased, compared with a
+ * lower-cased path (see `otherReadings`). Same name, so decisions can be compared by name.
+ */
+export function foldPolicy(p: Policy): Policy {
+  const publicPaths = p.publicPaths.map((x) => x.toLowerCase());
+  return {
+    ...p,
+    pathPrefix: p.pathPrefix.toLowerCase(),
+    publicPaths,
+    publicPath: compilePublicPaths(publicPaths),
   };
 }
 
@@ -83,9 +99,8 @@ export function selectPolicy(policies: readonly Policy[], host: string, path: st
 }
 
 /** True when the request needs no session under the policy. */
-export function isPublic(policy: Policy, method: string, path: string | undefined): boolean {
-  if (policy.publicMethods.has(method)) return true;
-  return path !== undefined && policy.publicPath(path);
+export function isPublic(policy: Policy, method: string, path: string): boolean {
+  return policy.publicMethods.has(method) || policy.publicPath(path);
 }
 
 /** True when the identity may pass. No lists at all: any signed-in user. */

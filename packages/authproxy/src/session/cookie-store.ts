@@ -44,7 +44,13 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
       } catch {
         return undefined;
       }
-      if (typeof session?.sid !== 'string' || !Array.isArray(session.groups)) return undefined;
+      // Sessions from before host binding have no host: they end (one more sign-in).
+      if (
+        typeof session?.sid !== 'string' ||
+        typeof session.host !== 'string' ||
+        !Array.isArray(session.groups)
+      )
+        return undefined;
       return expired(session, options, now) ? undefined : session;
     },
     renew: (session, now) => seal({ ...session, renewedAt: now }),

@@ -1,6 +1,8 @@
 import { hasCode, type Logger } from '@horizon/shared';
 import { Redis } from 'ioredis';
 import { authError } from '../errors.ts';
+import type { LogLimiter } from '../log-limit.ts';
+import { createBreaker } from './breaker.ts';
 import type { Sealer } from './seal.ts';
 import { expired, type Identity, type Lifetimes, type Session, type SessionStore } from './types.ts';
 
@@ -24,6 +26,9 @@ export interface RedisStoreOptions extends Lifetimes {
   logger: Logger;
   revalidateSeconds: number;
   revalidate: Revalidate;
+  /** Longest wait for one command, ms (`session.storeTimeoutMs`). */
+  timeoutMs: number;
+  logs: LogLimiter;
   /** Prefix of every key, so one Redis can serve several installations. */
   prefix?: string;
 }
@@ -39,6 +44,8 @@ const PURPOSE = 'session-ref';
 const TOUCH_SECONDS = 60;
 /** A replica re-validating a session holds a lock this long; others skip (single flight). */
 const LOCK_MS = 15_000;
+/** Re-validations running at once; past it a due session waits for a later request. */
+const MAX_REVALIDATIONS = 64;
 
 // A session is a hash: `record` (the JSON above, written at login and by re-validation) and
 // `renewedAt` (the idle clock, touched on its own). Touching only that field means a touch racing
@@ -56,13 +63,32 @@ const REPLACE = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', K
  * access within minutes; sign-out deletes the record and ends the session everywhere.
  */
 export function createRedisStore(options: RedisStoreOptions): SessionStore & { redis: Redis } {
-  const { sealer, logger } = options;
+  const { sealer, logger, logs } = options;
   const prefix = options.prefix ?? 'horizon:';
-  // One retry per command: a check waits on Redis, and a dead Redis must fail fast, not queue.
-  const redis = new Redis(options.url, { maxRetriesPerRequest: 1 });
+  // Every command is bounded by commandTimeout, waiting for a connection included (ioredis arms
+  // it before the offline queue, which covers the first milliseconds after start), and none is
+  // retried: a check fails within the timeout, never hangs on a dead or stopped Redis. The
+  // client reconnects by itself, at most a second apart; the breaker keeps checks from queueing.
+  const redis = new Redis(options.url, {
+    commandTimeout: options.timeoutMs,
+    connectTimeout: Math.max(1000, 4 * options.timeoutMs),
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times) => Math.min(100 * times, 1000),
+  });
   redis.on('error', (err) =>
-    logger.warn({ err: authError('E_SESSION_STORE', 'redis error', err) }, 'session store error'),
+    logs.warn(
+      logger,
+      'session-store',
+      { err: authError('E_SESSION_STORE', 'redis error', err) },
+      'session store error',
+    ),
   );
+  const breaker = createBreaker();
+  /** A Redis call, bounded, through the breaker; every failure is E_SESSION_STORE. */
+  const call = <T>(what: string, run: () => Promise<T>): Promise<T> =>
+    breaker.run(run).catch((err: unknown) => {
+      throw hasCode(err, 'E_SESSION_STORE') ? err : authError('E_SESSION_STORE', `cannot ${what}`, err);
+    });
   const key = (sid: string) => `${prefix}session:${sid}`;
   const inFlight = new Map<string, Promise<void>>();
 
@@ -70,41 +96,50 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
     const ttl = record.session.createdAt + options.absoluteSeconds - now;
     if (ttl <= 0) return;
     const k = key(record.session.sid);
-    await redis.multi().hset(k, 'record', JSON.stringify(record)).expire(k, ttl).exec();
+    await call('store the session', () =>
+      redis.multi().hset(k, 'record', JSON.stringify(record)).expire(k, ttl).exec(),
+    );
   };
 
   const revalidate = async (record: Record, now: number): Promise<void> => {
     const { sid } = record.session;
     if (!record.refreshToken) return;
-    const locked = await redis.set(`${prefix}lock:${sid}`, '1', 'PX', LOCK_MS, 'NX');
+    const lock = `${prefix}lock:${sid}`;
+    const locked = await call('lock', () => redis.set(lock, '1', 'PX', LOCK_MS, 'NX'));
     if (locked !== 'OK') return; // another replica is on it
-    // Re-read under the lock: another replica may have rotated the token a moment ago.
-    const fresh = await load(sid);
-    if (!fresh?.refreshToken || now - fresh.validatedAt < options.revalidateSeconds) return;
     try {
-      const out = await options.revalidate(fresh.refreshToken);
-      const session = { ...fresh.session, ...out.identity, idToken: out.idToken ?? fresh.session.idToken };
-      const record = { session, refreshToken: out.refreshToken ?? fresh.refreshToken, validatedAt: now };
-      await redis.eval(REPLACE, 1, key(sid), JSON.stringify(record));
-    } catch (err) {
-      if (hasCode(err, 'E_PROVIDER_REJECTED')) {
+      // Re-read under the lock: another replica may have rotated the token a moment ago.
+      const fresh = await load(sid);
+      if (!fresh?.refreshToken || now - fresh.validatedAt < options.revalidateSeconds) return;
+      try {
+        const out = await options.revalidate(fresh.refreshToken);
+        const session = { ...fresh.session, ...out.identity, idToken: out.idToken ?? fresh.session.idToken };
+        const next = { session, refreshToken: out.refreshToken ?? fresh.refreshToken, validatedAt: now };
+        await call('replace the session', () => redis.eval(REPLACE, 1, key(sid), JSON.stringify(next)));
+      } catch (err) {
+        if (!hasCode(err, 'E_PROVIDER_REJECTED')) throw err;
         logger.info(
           { sid: sid.slice(0, 8), sub: fresh.session.sub },
           'session ended: provider refused re-validation',
         );
-        await redis.del(key(sid));
-      } else {
-        logger.warn({ err }, 'session re-validation failed; session kept');
+        await call('end the session', () => redis.del(key(sid)));
       }
     } finally {
-      await redis.del(`${prefix}lock:${sid}`);
+      await call('unlock', () => redis.del(lock)).catch(() => undefined); // expires after LOCK_MS anyway
     }
   };
 
   const load = async (sid: string): Promise<Record | undefined> => {
-    const [text, renewedAt] = await redis.hmget(key(sid), 'record', 'renewedAt');
+    const [text, renewedAt] = await call('read the session', () =>
+      redis.hmget(key(sid), 'record', 'renewedAt'),
+    );
     if (!text) return undefined;
-    const record = JSON.parse(text) as Record;
+    let record: Record;
+    try {
+      record = JSON.parse(text) as Record;
+    } catch {
+      return undefined; // not ours to read: no session
+    }
     if (renewedAt) record.session.renewedAt = Math.max(record.session.renewedAt, Number(renewedAt));
     return record;
   };
@@ -112,6 +147,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
   return {
     kind: 'redis',
     redis,
+    available: breaker.available,
     async create(session, tokens) {
       await create(
         { session, refreshToken: tokens.refreshToken, validatedAt: session.createdAt },
@@ -127,26 +163,26 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
         return undefined;
       }
       if (typeof sid !== 'string') return undefined;
-      let record: Record | undefined;
-      try {
-        record = await load(sid);
-      } catch (err) {
-        throw authError('E_SESSION_STORE', 'cannot read the session', err);
-      }
-      if (!record || expired(record.session, options, now)) return undefined;
+      const record = await load(sid);
+      // Sessions from before host binding have no host: they end (one more sign-in).
+      if (!record || typeof record.session.host !== 'string' || expired(record.session, options, now))
+        return undefined;
       if (now - record.session.renewedAt >= TOUCH_SECONDS) {
         record.session.renewedAt = now;
-        redis
-          .eval(TOUCH, 1, key(sid), String(now))
-          .catch((err) => logger.warn({ err }, 'cannot touch the session'));
+        call('touch the session', () => redis.eval(TOUCH, 1, key(sid), String(now))).catch((err) =>
+          logs.warn(logger, 'session-touch', { err }, 'cannot touch the session'),
+        );
       }
       if (
         record.refreshToken &&
         now - record.validatedAt >= options.revalidateSeconds &&
-        !inFlight.has(sid)
+        !inFlight.has(sid) &&
+        inFlight.size < MAX_REVALIDATIONS
       ) {
         const job = revalidate(record, now)
-          .catch((err) => logger.warn({ err }, 'session re-validation failed'))
+          .catch((err) =>
+            logs.warn(logger, 'session-revalidate', { err }, 'session re-validation failed; session kept'),
+          )
           .finally(() => inFlight.delete(sid));
         inFlight.set(sid, job);
       }
@@ -154,7 +190,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
     },
     renew: () => undefined,
     async revoke(session) {
-      await redis.del(key(session.sid));
+      await call('revoke the session', () => redis.del(key(session.sid)));
     },
     async close() {
       await Promise.allSettled(inFlight.values());

@@ -12,6 +12,11 @@ export interface Identity {
 /** A signed-in session. Times are seconds since the epoch. */
 export interface Session extends Identity {
   sid: string;
+  /**
+   * The host the login finished on. The session is valid there only (or, with `cookie.domain`,
+   * on that domain): a cookie an app saw and replayed on another host is no session there.
+   */
+  host: string;
   createdAt: number;
   /** When the cookie was last written (cookie store) or the session last seen (Redis store). */
   renewedAt: number;
@@ -49,6 +54,8 @@ export interface SessionStore {
   renew(session: Session, now: number): string | undefined;
   revoke(session: Session): Promise<void>;
   close(): Promise<void>;
+  /** False while the store fails every call at once (a server-side store during an outage). */
+  available?(): boolean;
 }
 
 /** True when a session is past its absolute or idle lifetime. */

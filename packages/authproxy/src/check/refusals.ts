@@ -1,0 +1,40 @@
+import type { PolicyRefusal } from '../policy/index.ts';
+import { htmlPage, type Reply } from './reply.ts';
+import type { ReadRefusal } from './request.ts';
+
+type Refusal = ReadRefusal | PolicyRefusal['refused'];
+
+const UNCLEAR =
+  'The address cannot be read one way only (encoded slashes, dot segments, double encoding, fragments and mixed readings are refused).';
+
+/** The page of each refusal: fixed texts, never a value from the request. */
+const PAGES: Record<Refusal, [status: number, title: string, text: string]> = {
+  'untrusted-proxy': [403, 'Forbidden', 'Forwarded headers from an untrusted address.'],
+  'bad-host': [400, 'Bad request', 'The host name is not a plain host name with an optional port.'],
+  'bad-method': [400, 'Bad request', 'The request method cannot be read.'],
+  'identity-header': [
+    400,
+    'Bad request',
+    'The request carries an identity header (such as X-Auth-Request-User or X-Forwarded-User) that only the gateway may set.',
+  ],
+  'no-policy-prefix': [
+    403,
+    'Gateway misconfigured',
+    'policyPathPrefix is set, so every SecurityPolicy extAuth needs http.path naming a policy (/_policy/<name>).',
+  ],
+  'unknown-policy': [403, 'Gateway misconfigured', 'The gateway names an access policy that does not exist.'],
+  'not-origin-form': [400, 'Bad request', 'The path cannot be read.'],
+  fragment: [400, 'Bad request', UNCLEAR],
+  'bad-character': [400, 'Bad request', UNCLEAR],
+  'bad-escape': [400, 'Bad request', UNCLEAR],
+  'encoded-slash': [400, 'Bad request', UNCLEAR],
+  'double-encoding': [400, 'Bad request', UNCLEAR],
+  'dot-segment': [400, 'Bad request', UNCLEAR],
+  'ambiguous-path': [400, 'Bad request', UNCLEAR],
+};
+
+/** The answer to a check refused before any session was looked at. */
+export function refusalPage(refused: Refusal): Reply {
+  const [status, title, text] = PAGES[refused];
+  return htmlPage(status, title, text, refused);
+}

@@ -1,0 +1,259 @@
+import {
+  applyAllow,
+  Browser,
+  checkHeaders,
+  DEV_ACCOUNTS,
+  type DevProvider,
+  type EchoApp,
+  EXT_AUTH_HEADERS,
+  formOf,
+  freePort,
+  HEADERS_TO_BACKEND,
+  type RawResponse,
+  rawRequest,
+  routeOf,
+  startDevProvider,
+  startEchoApp,
+  startEnvoyGateway,
+  stopAllPrograms,
+} from '@horizon/test/harness';
+import type { AuthApp } from '../src/app.ts';
+import { authConfig, startApp } from './helpers.ts';
+import { type Site, startCaddyRecipe, startNginxRecipe } from './recipes.ts';
+
+/**
+ * Every front the README documents, over one auth service and one provider, each with apps of
+ * its own so what each app received can be asserted front by front:
+ * - `checks`: checks sent straight to the service as Envoy sends them (method, Host, path and
+ *   query as written, the headersToExtAuth headers), what the app would receive applied from the
+ *   answer as Envoy applies it; no path normalization at all, so the service holds on its own;
+ * - `gateway`: the Envoy ext_authz contract gateway, with Envoy Gateway's defaults;
+ * - `nginx` and `caddy`: the real programs running the README's recipes.
+ * Hosts: pdf (family; /admin for admins; /static/* and /health public), strict (admins),
+ * lenient (any signed-in user; /static/* public), nopolicy (no policy: denied to everyone).
+ */
+export type FrontName = 'checks' | 'gateway' | 'nginx' | 'caddy';
+export const FRONTS: FrontName[] = ['checks', 'gateway', 'nginx', 'caddy'];
+export type AppName = 'main' | 'admin' | 'lenient' | 'nopolicy';
+
+export const POLICIES = [
+  {
+    name: 'pdf',
+    hosts: ['pdf.localhost'],
+    groups: ['family'],
+    publicPaths: ['/health', '/static/*'],
+    publicMethods: ['OPTIONS'],
+  },
+  { name: 'pdf-admin', hosts: ['pdf.localhost'], pathPrefix: '/admin', groups: ['admins'] },
+  { name: 'strict', hosts: ['strict.localhost'], groups: ['admins'] },
+  { name: 'lenient', hosts: ['lenient.localhost'], publicPaths: ['/static/*'] },
+  // Host-less policies a client once picked by writing /_policy/<name>/ into its own path.
+  { name: 'anyuser', hosts: [] },
+  { name: 'hooks', hosts: [], publicPaths: ['/hooks/*'] },
+];
+
+/** What one app received, as it received it. */
+export interface Received {
+  app: AppName;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface Front {
+  name: FrontName;
+  port: number;
+  /** Sends one request through the front, bytes as written. */
+  send(r: {
+    method?: string;
+    target: string;
+    headers: [string, string][];
+    body?: string;
+  }): Promise<RawResponse>;
+  received(): Received[];
+}
+
+export interface Fronts {
+  op: DevProvider;
+  auth: AuthApp & { url: string };
+  fronts: Front[];
+  /** The session cookie value of `user`, signed in on `host` (through a contract gateway of its own). */
+  session(user: string, host: string): Promise<string>;
+  /** An ID token of `user`: what a sign-out hands the provider as id_token_hint. */
+  idToken(user: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const SITES = (apps: Record<AppName, EchoApp>): Site[] => {
+  const at = (app: AppName) => `127.0.0.1:${apps[app].port}`;
+  return [
+    {
+      host: 'pdf.localhost',
+      routes: [
+        { prefix: '/admin/', upstream: at('admin') },
+        { prefix: '/', upstream: at('main') },
+      ],
+    },
+    { host: 'strict.localhost', routes: [{ prefix: '/', upstream: at('admin') }] },
+    { host: 'lenient.localhost', routes: [{ prefix: '/', upstream: at('lenient') }] },
+    { host: 'nopolicy.localhost', routes: [{ prefix: '/', upstream: at('nopolicy') }] },
+  ];
+};
+
+const routesOf = (sites: Site[]) =>
+  sites.flatMap((s) =>
+    s.routes.map((r) => ({ host: s.host, prefix: r.prefix, backendUrl: `http://${r.upstream}` })),
+  );
+
+async function startApps(): Promise<Record<AppName, EchoApp>> {
+  return {
+    main: await startEchoApp(),
+    admin: await startEchoApp(),
+    lenient: await startEchoApp(),
+    nopolicy: await startEchoApp(),
+  };
+}
+
+const receivedBy = (apps: Record<AppName, EchoApp>) => (): Received[] =>
+  (Object.keys(apps) as AppName[]).flatMap((app) => apps[app].received.map((r) => ({ app, ...r })));
+
+/** The `checks` front: Envoy's part done here, the service asked directly. */
+function checksFront(authPort: number, apps: Record<AppName, EchoApp>): Front {
+  const received: Received[] = [];
+  const routes = routesOf(SITES(apps));
+  return {
+    name: 'checks',
+    port: authPort,
+    received: () => received,
+    async send(r) {
+      const headers: Record<string, string> = {};
+      for (const [name, v] of r.headers) {
+        const k = name.toLowerCase();
+        // Envoy Gateway refuses header names with `_` (headersWithUnderscoresAction) at the codec.
+        if (k.includes('_')) return { status: 400, headers: {}, body: '' };
+        headers[k] = headers[k] === undefined ? v : `${headers[k]}${k === 'cookie' ? '; ' : ', '}${v}`;
+      }
+      const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(r.target);
+      const host = absolute ? (absolute[1] as string) : (headers.host ?? '');
+      const target = absolute ? (absolute[2] as string) || '/' : r.target;
+      Object.assign(headers, {
+        host,
+        'x-forwarded-proto': 'http',
+        'x-forwarded-for': '127.0.1.20',
+        'x-request-id': 'r',
+      });
+      const check = checkHeaders(headers, host, EXT_AUTH_HEADERS);
+      const answer = await rawRequest({
+        port: authPort,
+        method: r.method,
+        target,
+        headers: Object.entries(check).map(([k, v]) => [k, String(v)]),
+      });
+      if (answer.status !== 200) return answer;
+      const route = routeOf(routes, host, target);
+      const app =
+        (Object.keys(apps) as AppName[]).find((a) => route?.backendUrl.endsWith(`:${apps[a].port}`)) ??
+        'main';
+      const upstream = applyAllow(headers, answer.headers, HEADERS_TO_BACKEND);
+      received.push({ app, method: r.method ?? 'GET', url: target, headers: upstream });
+      return { status: 200, headers: {}, body: JSON.stringify({ url: target, headers: upstream }) };
+    },
+  };
+}
+
+const viaPort = (name: FrontName, port: number, apps: Record<AppName, EchoApp>): Front => ({
+  name,
+  port,
+  received: receivedBy(apps),
+  send: (r) => rawRequest({ port, ...r }),
+});
+
+/** Starts the provider, the service (with `overrides`) and every front. */
+export async function startFronts(overrides: Record<string, unknown> = {}): Promise<Fronts> {
+  const ports = {
+    gateway: await freePort(),
+    nginx: await freePort(),
+    caddy: await freePort(),
+    op: await freePort(),
+    login: await freePort(),
+  };
+  const hosts = ['pdf.localhost', 'strict.localhost', 'lenient.localhost', 'nopolicy.localhost'];
+  const origins = [ports.gateway, ports.nginx, ports.caddy, ports.login].flatMap((p) =>
+    hosts.map((h) => `http://${h}:${p}`),
+  );
+  const auth = await startApp(
+    authConfig({ 'oidc.issuer': `http://127.0.0.1:${ports.op}`, policies: POLICIES, ...overrides }),
+  );
+  const authPort = Number(new URL(auth.url).port);
+  const apps = {
+    checks: await startApps(),
+    gateway: await startApps(),
+    nginx: await startApps(),
+    caddy: await startApps(),
+  };
+  const gateway = await startEnvoyGateway({
+    port: ports.gateway,
+    authUrl: auth.url,
+    backendUrl: `http://127.0.0.1:${apps.gateway.main.port}`,
+    routes: routesOf(SITES(apps.gateway)),
+    headersToBackend: HEADERS_TO_BACKEND,
+  });
+  // Sign-ins go through a gateway of their own: the fronts' apps see only the cases' requests.
+  const landing = await startEchoApp();
+  const login = await startEnvoyGateway({ port: ports.login, authUrl: auth.url, backendUrl: landing.url });
+  await startNginxRecipe(authPort, SITES(apps.nginx), ports.nginx);
+  await startCaddyRecipe(authPort, SITES(apps.caddy), ports.caddy);
+  const op = await startDevProvider({
+    port: ports.op,
+    clients: [
+      {
+        client_id: 'pdf',
+        client_secret: 'pdf-secret',
+        redirect_uris: origins.map((o) => `${o}/oauth2/callback`),
+        post_logout_redirect_uris: origins.map((o) => `${o}/`),
+      },
+    ],
+    accounts: DEV_ACCOUNTS,
+  });
+  const sessions = new Map<string, string>();
+  return {
+    op,
+    auth,
+    fronts: [
+      checksFront(authPort, apps.checks),
+      viaPort('gateway', ports.gateway, apps.gateway),
+      viaPort('nginx', ports.nginx, apps.nginx),
+      viaPort('caddy', ports.caddy, apps.caddy),
+    ],
+    async session(user, host) {
+      const key = `${user}@${host}`;
+      const known = sessions.get(key);
+      if (known) return known;
+      const browser = new Browser();
+      await browser.signInAs(await browser.navigate(`http://${host}:${ports.login}/`), user);
+      const value = browser.cookie(host, 'horizon');
+      if (!value) throw new Error(`no session for ${key}`);
+      sessions.set(key, value);
+      return value;
+    },
+    async idToken(user) {
+      const browser = new Browser();
+      await browser.signInAs(await browser.navigate(`http://pdf.localhost:${ports.login}/`), user);
+      const out = await browser.send('GET', `http://pdf.localhost:${ports.login}/oauth2/sign_out`, {
+        site: 'same-origin',
+      });
+      const token = formOf(out)?.fields.id_token_hint;
+      if (!token) throw new Error(`no ID token for ${user}`);
+      return token;
+    },
+    async close() {
+      await stopAllPrograms();
+      await gateway.close();
+      await login.close();
+      await landing.close();
+      for (const set of Object.values(apps)) for (const app of Object.values(set)) await app.close();
+      await auth.app.close();
+      await op.close();
+    },
+  };
+}
