@@ -17,7 +17,7 @@ import {
   startEnvoyGateway,
   stopAllPrograms,
 } from '@horizon/test/harness';
-import type { AuthApp } from '../src/app.ts';
+import type { AppDeps, AuthApp } from '../src/app.ts';
 import { authConfig, startApp } from './helpers.ts';
 import { type Site, startCaddyRecipe, startNginxRecipe } from './recipes.ts';
 
@@ -81,6 +81,12 @@ export interface Fronts {
   session(user: string, host: string): Promise<string>;
   /** An ID token of `user`: what a sign-out hands the provider as id_token_hint. */
   idToken(user: string): Promise<string>;
+  /** A browser signed in as `user` on `host` through the sign-in gateway, and that gateway's origin. */
+  signIn(user: string, host: string): Promise<{ browser: Browser; origin: string }>;
+  /** `http://host:port` of a front (`checks`: the service itself). */
+  origin(front: FrontName, host: string): string;
+  /** `http://host:port` of the sign-in gateway. */
+  signInOrigin(host: string): string;
   close(): Promise<void>;
 }
 
@@ -169,7 +175,10 @@ const viaPort = (name: FrontName, port: number, apps: Record<AppName, EchoApp>):
 });
 
 /** Starts the provider, the service (with `overrides`) and every front. */
-export async function startFronts(overrides: Record<string, unknown> = {}): Promise<Fronts> {
+export async function startFronts(
+  overrides: Record<string, unknown> = {},
+  deps: Partial<AppDeps> = {},
+): Promise<Fronts> {
   const ports = {
     gateway: await freePort(),
     nginx: await freePort(),
@@ -182,7 +191,12 @@ export async function startFronts(overrides: Record<string, unknown> = {}): Prom
     hosts.map((h) => `http://${h}:${p}`),
   );
   const auth = await startApp(
-    authConfig({ 'oidc.issuer': `http://127.0.0.1:${ports.op}`, policies: POLICIES, ...overrides }),
+    authConfig({
+      'oidc.issuer': `http://127.0.0.1:${ports.op}`,
+      policies: structuredClone(POLICIES),
+      ...overrides,
+    }),
+    deps,
   );
   const authPort = Number(new URL(auth.url).port);
   const apps = {
@@ -197,6 +211,9 @@ export async function startFronts(overrides: Record<string, unknown> = {}): Prom
     backendUrl: `http://127.0.0.1:${apps.gateway.main.port}`,
     routes: routesOf(SITES(apps.gateway)),
     headersToBackend: HEADERS_TO_BACKEND,
+    // Envoy Gateway's ext-auth timeout is 10 s; shorter here, so a check that waits on a dead
+    // store shows as Envoy's bare 403 instead of passing by slowly.
+    timeoutMs: 3000,
   });
   // Sign-ins go through a gateway of their own: the fronts' apps see only the cases' requests.
   const landing = await startEchoApp();
@@ -236,6 +253,14 @@ export async function startFronts(overrides: Record<string, unknown> = {}): Prom
       sessions.set(key, value);
       return value;
     },
+    async signIn(user, host) {
+      const browser = new Browser();
+      const origin = `http://${host}:${ports.login}`;
+      await browser.signInAs(await browser.navigate(`${origin}/`), user);
+      return { browser, origin };
+    },
+    origin: (front, host) => `http://${host}:${front === 'checks' ? authPort : ports[front]}`,
+    signInOrigin: (host) => `http://${host}:${ports.login}`,
     async idToken(user) {
       const browser = new Browser();
       await browser.signInAs(await browser.navigate(`http://pdf.localhost:${ports.login}/`), user);
