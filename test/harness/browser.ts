@@ -67,7 +67,10 @@ export class Browser {
         domain: domainAttr !== undefined,
         path: attr('path') ?? '/',
       };
-      const i = this.cookies.findIndex((c) => c.name === name && c.host === cookie.host);
+      // A cookie is its name, host and path (RFC 6265 5.3): the provider keeps one per interaction.
+      const i = this.cookies.findIndex(
+        (c) => c.name === name && c.host === cookie.host && c.path === cookie.path,
+      );
       if (i >= 0) this.cookies.splice(i, 1);
       if (attr('max-age') !== '0' && value !== '') this.cookies.push(cookie);
     }
