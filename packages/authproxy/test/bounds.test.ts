@@ -1,0 +1,155 @@
+import { createLogger, createMetricsRegistry } from '@horizon/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthApp } from '../src/app.ts';
+import { appCookies } from '../src/check/app-cookies.ts';
+import { parseAuthority } from '../src/check/host.ts';
+import { identityHeaders } from '../src/check/identity-headers.ts';
+import { createLogLimiter } from '../src/log-limit.ts';
+import { createBreaker } from '../src/session/breaker.ts';
+import { authConfig, startApp } from './helpers.ts';
+
+/** Log lines as written, parsed. */
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger(
+    { level: 'info', format: 'json' },
+    { service: 'authproxy', destination: { write: (l: string) => void lines.push(JSON.parse(l)) } },
+  );
+  return { logger, lines };
+}
+
+describe('what a client can make the service remember or write (point 10)', () => {
+  let auth: AuthApp;
+  const log = capture();
+  beforeAll(async () => {
+    auth = await startApp(authConfig({ trustedProxies: [] }), {
+      logger: log.logger,
+      registry: createMetricsRegistry('authproxy'),
+    });
+  });
+  afterAll(() => auth.app.close());
+
+  it('90,000 untrusted addresses sending forwarded headers: a handful of log lines, no entry each', () => {
+    for (let i = 0; i < 90_000; i++) {
+      const peer = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      const reply = auth.check({
+        method: 'GET',
+        url: '/',
+        headers: { host: 'auth', 'x-forwarded-uri': '/x', 'x-forwarded-method': 'GET' },
+        cookies: {},
+        peer,
+      });
+      expect((reply as { status: number }).status).toBe(403);
+    }
+    const untrusted = log.lines.filter((l) => l.cause === 'untrusted-proxy');
+    // Limited per cause (the limiter's key is the service's own string, never the address).
+    expect(untrusted.length).toBeLessThanOrEqual(5);
+  });
+
+  it('the limiter drops past its lines per window, says how many, and keeps at most its causes', () => {
+    let t = 0;
+    const out = capture();
+    const limiter = createLogLimiter({ lines: 2, windowMs: 1000, causes: 3, now: () => t });
+    for (let i = 0; i < 10; i++) limiter.warn(out.logger, 'a', { i }, 'line');
+    expect(out.lines.length).toBe(2);
+    t = 1000;
+    limiter.warn(out.logger, 'a', {}, 'line');
+    expect(out.lines.map((l) => l.msg)).toEqual([
+      'line',
+      'line',
+      '8 more lines like "line" were dropped',
+      'line',
+    ]);
+    for (let c = 0; c < 100; c++) limiter.warn(out.logger, `cause-${c}`, {}, 'other');
+    t = 2000;
+    // Causes beyond three were forgotten as they came: cause-0 starts a fresh window.
+    limiter.warn(out.logger, 'cause-0', {}, 'other');
+    expect(out.lines.at(-1)?.msg).toBe('other');
+  });
+});
+
+describe('small rules, one at a time', () => {
+  it.each([
+    ['pdf.localhost', 'https', 'pdf.localhost', 'pdf.localhost'],
+    ['PDF.Example.COM:8443', 'https', 'pdf.example.com:8443', 'pdf.example.com'],
+    ['pdf.example.com:443', 'https', 'pdf.example.com', 'pdf.example.com'],
+    ['pdf.example.com:80', 'http', 'pdf.example.com', 'pdf.example.com'],
+    ['pdf.example.com:80', 'https', 'pdf.example.com:80', 'pdf.example.com'],
+    ['127.0.0.1:8080', 'http', '127.0.0.1:8080', '127.0.0.1'],
+    ['[::1]:8080', 'http', '[::1]:8080', '[::1]'],
+    ['my_host.lan', 'http', 'my_host.lan', 'my_host.lan'],
+  ] as const)('Host %s (%s) is %s, hostname %s', (value, scheme, host, hostname) => {
+    expect(parseAuthority(value, scheme)).toEqual({ host, hostname });
+  });
+
+  it.each([
+    'pdf.localhost:8080@evil.example',
+    'user@pdf.localhost',
+    'pdf.localhost/x',
+    'pdf.localhost evil',
+    'pdf.localhost, evil.example',
+    'pdf.localhost.',
+    'pdf.localhost:',
+    'pdf.localhost:0',
+    'pdf.localhost:65536',
+    '-pdf.localhost',
+    '[::1',
+    '[not-v6]',
+    '',
+    'é.example',
+  ])('Host %j is no plain host', (value) => {
+    expect(parseAuthority(value, 'https')).toBeUndefined();
+  });
+
+  it('finds an identity header in every spelling, and only those', () => {
+    const names = identityHeaders(authConfig().headers);
+    for (const name of [
+      'x-auth-request-user',
+      'x_auth_request_user',
+      'x-auth_request-user',
+      'x-forwarded-email',
+      'remote_user',
+    ])
+      expect(names.spoofed(['accept', name]), name).toBe(name);
+    expect(
+      names.spoofed(['accept', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'cookie']),
+    ).toBeUndefined();
+    const extra = identityHeaders(authConfig({ 'headers.remove': ['X-Grafana-User'] }).headers);
+    expect(extra.spoofed(['x_grafana_user'])).toBe('x_grafana_user');
+    expect(extra.remove).toEqual(expect.arrayContaining(['x-grafana-user', 'x_grafana_user', 'remote-user']));
+  });
+
+  it.each([
+    [undefined, undefined],
+    ['horizon=s', ''],
+    ['app=1', 'app=1'],
+    ['app=1; horizon=s; b=2', 'app=1; b=2'],
+    ['horizon-flow-abcdefghijklmnop=f;app=1', 'app=1'],
+    ['horizonx=1; horizon=s', 'horizonx=1'],
+    ['a=1;;  ; b=2', 'a=1; b=2'],
+  ])('the app sees %j as %j', (header, want) => {
+    expect(appCookies(header, 'horizon', 'horizon-flow-')).toBe(want);
+  });
+
+  it('opens the breaker after three failures, fails at once while open, tries once after, closes on success', async () => {
+    let t = 0;
+    const breaker = createBreaker({ failures: 3, openMs: 2000, now: () => t });
+    let calls = 0;
+    const fail = () =>
+      breaker.run(async () => {
+        calls += 1;
+        throw new Error('down');
+      });
+    for (let i = 0; i < 3; i++) await expect(fail()).rejects.toThrow('down');
+    expect(breaker.available()).toBe(false);
+    await expect(fail()).rejects.toMatchObject({ code: 'E_SESSION_STORE' });
+    expect(calls).toBe(3);
+    t = 2000;
+    expect(breaker.available()).toBe(true);
+    await expect(fail()).rejects.toThrow('down'); // the one try: still down
+    await expect(breaker.run(async () => 'up')).rejects.toMatchObject({ code: 'E_SESSION_STORE' });
+    t = 4000;
+    await expect(breaker.run(async () => 'up')).resolves.toBe('up');
+    expect(breaker.available()).toBe(true);
+  });
+});
