@@ -50,7 +50,11 @@ export function checkAuthConfig(c: AuthConfig): void {
     for (const path of p.publicPaths)
       if (!path.startsWith('/')) fail(`policies[${i}].publicPaths: "${path}" must start with /`);
   }
-  if (c.policyPathPrefix && !/^\/.*\/$/.test(c.policyPathPrefix))
-    fail('policyPathPrefix: must start and end with /');
+  // Every Envoy check then starts with it, and a route whose SecurityPolicy lacks http.path
+  // sends the client's own path: a prefix a client could write would let it name a policy.
+  if (c.policyPathPrefix && !/^\/[A-Za-z0-9._~-]*[A-Za-z0-9]{16}[A-Za-z0-9._~-]*\/$/.test(c.policyPathPrefix))
+    fail(
+      'policyPathPrefix: one path segment with 16 or more random letters and digits, e.g. /_policy-$(openssl rand -hex 8)/ (a client must not be able to write it)',
+    );
   cidrMatcher(c.trustedProxies, 'invalid config: trustedProxies');
 }

@@ -192,7 +192,7 @@ export const AuthConfigSchema = Type.Object(
     policyPathPrefix: Type.String({
       default: '',
       description:
-        "Named policies for Envoy: set to `/_policy/` and every SecurityPolicy's extAuth `http.path` must be `/_policy/<name>`, which makes `<name>` the only policy of its routes. Empty: policies by host only.",
+        "Named policies for Envoy: an unguessable segment (`/_policy-<16+ random characters>/`); every SecurityPolicy's extAuth `http.path` must then be `<prefix><name>`, which makes `<name>` the only policy of its routes. Empty: policies by host only.",
     }),
     routeAnnotations: Type.Boolean({
       default: false,

@@ -153,3 +153,23 @@ describe('small rules, one at a time', () => {
     expect(breaker.available()).toBe(true);
   });
 });
+
+describe('config checks of this issue', () => {
+  it.each([
+    [{ policyPathPrefix: '/_policy/' }, 'policyPathPrefix'],
+    [{ policyPathPrefix: '/_policy-short/' }, 'policyPathPrefix'],
+    [{ trustedProxies: ['10.0.0.0/33'] }, 'trustedProxies'],
+    [{ trustedProxies: ['10.0.0.0/'] }, 'trustedProxies'],
+    [{ trustedProxies: ['nginx'] }, 'trustedProxies'],
+  ])('refuses %j, naming %s', (overrides, key) => {
+    expect(() => authConfig(overrides)).toThrow(key);
+  });
+  it('takes an unguessable policy prefix and plain ranges', () => {
+    expect(() =>
+      authConfig({
+        policyPathPrefix: '/_policy-3f9c2a7b1e8d4c60/',
+        trustedProxies: ['10.0.0.0/8', 'fd00::/8', '127.0.0.1'],
+      }),
+    ).not.toThrow();
+  });
+});

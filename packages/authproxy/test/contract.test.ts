@@ -7,9 +7,12 @@ import {
 } from '@horizon/shared';
 import {
   Browser,
+  type EnvoyGateway,
   type FakeApiServer,
   gateway,
+  HEADERS_TO_BACKEND,
   httpRoute,
+  startEnvoyGateway,
   startFakeApiServer,
   waitFor,
   writeKubeconfig,
@@ -131,5 +134,57 @@ describe('policies from HTTPRoute annotations, watched through the fake API serv
       async () => (await new Browser().navigate(`${wiki()}/`)).status === 403 || undefined,
       { timeoutMs: 1000, intervalMs: 50 },
     );
+  });
+});
+
+describe("named policies (policyPathPrefix): the name is the operator's extAuth path, never the client's", () => {
+  const PREFIX = '/_policy-3f9c2a7b1e8d4c60/';
+  let stack: Stack;
+  const gateways: EnvoyGateway[] = [];
+  const via = async (pathPrefix: string | undefined) => {
+    const gw = await startEnvoyGateway({
+      authUrl: stack.auth.url,
+      backendUrl: stack.echo.url,
+      headersToBackend: HEADERS_TO_BACKEND,
+      ...(pathPrefix === undefined ? {} : { pathPrefix }),
+    });
+    gateways.push(gw);
+    return (path: string) =>
+      new Browser().send('GET', `http://hooks.localhost:${gw.port}${path}`, {
+        headers: { accept: 'application/json', 'sec-fetch-mode': 'cors' },
+      });
+  };
+  beforeAll(async () => {
+    stack = await startStack({
+      policyPathPrefix: PREFIX,
+      policies: [
+        { name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'] },
+        { name: 'hooks', hosts: [], publicPaths: ['/hooks/*'] },
+        { name: 'open', hosts: [], publicPaths: ['/*'] },
+      ],
+    });
+  });
+  afterAll(async () => {
+    for (const gw of gateways) await gw.close();
+    await stack?.close();
+  });
+
+  it('judges by the named policy; a client writing another name into its path names nothing', async () => {
+    const hooks = await via(`${PREFIX}hooks`);
+    expect((await hooks('/hooks/build')).status).toBe(200);
+    expect((await hooks(`${PREFIX}open/secret`)).status).toBe(401); // hooks' own path <prefix>open/secret
+    expect((await hooks('/secret')).status).toBe(401);
+    const open = await via(`${PREFIX}open`);
+    expect((await open('/anything')).status).toBe(200);
+  });
+
+  it('refuses a check without a configured name, or naming no policy, with a page naming the fix', async () => {
+    const bare = await via(undefined);
+    const page = await bare('/_policy/open/secret'); // what a client could guess names nothing
+    expect(page.status).toBe(403);
+    expect(page.body).toContain('Gateway misconfigured');
+    expect((await (await via(`${PREFIX}nosuch`))('/x')).status).toBe(403);
+    // A named policy that lists hosts covers only those.
+    expect((await (await via(`${PREFIX}pdf`))('/x')).status).toBe(403);
   });
 });

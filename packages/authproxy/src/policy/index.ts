@@ -56,8 +56,8 @@ export function createPolicyTable(config: Pick<AuthConfig, 'policies' | 'redirec
     all.exact.some((p) => p.hosts.some((h) => hostScore(h, host) >= 0)) ||
     extraHosts.some((h) => hostScore(h, host) >= 0);
 
-  const decide = (set: Policy[], host: string, path: string, method: string) => {
-    const policy = selectPolicy(set, host, path);
+  const decide = (set: Policy[], host: string, path: string, method: string, named: boolean) => {
+    const policy = selectPolicy(set, host, path, named);
     return { policy, public: policy !== undefined && isPublic(policy, method, path) };
   };
 
@@ -65,13 +65,14 @@ export function createPolicyTable(config: Pick<AuthConfig, 'policies' | 'redirec
     match(host, path, spellings, method, name) {
       const set = name === undefined ? all : byName.get(name);
       if (!set) return { refused: 'unknown-policy' };
-      const first = decide(set.exact, host, path, method);
+      const named = name !== undefined;
+      const first = decide(set.exact, host, path, method, named);
       for (const reading of otherReadings(path, spellings)) {
-        const other = decide(reading.folded ? set.folded : set.exact, host, reading.path, method);
+        const other = decide(reading.folded ? set.folded : set.exact, host, reading.path, method, named);
         if (other.policy?.name !== first.policy?.name || other.public !== first.public)
           return { refused: 'ambiguous-path' };
       }
-      const covered = first.policy !== undefined || (name === undefined && hostAllowed(host));
+      const covered = first.policy !== undefined || (!named && hostAllowed(host));
       return { ...first, covered };
     },
     hostAllowed,

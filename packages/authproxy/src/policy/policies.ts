@@ -81,12 +81,18 @@ export function bestHostScore(policy: Policy, host: string): number {
 }
 
 /** The policy for a host and normalized path: the most specific host, then the longest prefix. */
-export function selectPolicy(policies: readonly Policy[], host: string, path: string): Policy | undefined {
+export function selectPolicy(
+  policies: readonly Policy[],
+  host: string,
+  path: string,
+  /** The operator named these policies: one that lists no hosts covers every host. */
+  named = false,
+): Policy | undefined {
   let best: Policy | undefined;
   let bestHost = -1;
   let bestPrefix = -1;
   for (const p of policies) {
-    const score = bestHostScore(p, host);
+    const score = named && p.hosts.length === 0 ? 0 : bestHostScore(p, host);
     if (score < 0 || !underPrefix(p.pathPrefix, path)) continue;
     const prefix = p.pathPrefix.length;
     if (score > bestHost || (score === bestHost && prefix > bestPrefix)) {
