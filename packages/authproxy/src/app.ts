@@ -7,7 +7,7 @@ import { type Reply, wireHeaders } from './check/reply.ts';
 import type { AuthConfig } from './config.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
 import { createLogLimiter } from './log-limit.ts';
-import { createAuthMetrics } from './metrics.ts';
+import { createAuthMetrics, storeUpGauge } from './metrics.ts';
 import { createBearerVerifier } from './oidc/bearer.ts';
 import { createProvider, type Fetch } from './oidc/provider.ts';
 import { policiesFromSnapshot } from './policy/annotations.ts';
@@ -80,6 +80,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     size: config.session.cacheSize,
     ttlSeconds: config.session.store === 'redis' ? config.session.cacheSeconds : config.cookie.idleSeconds,
   });
+  if (baseStore.available) storeUpGauge(deps.registry, baseStore.available);
   const policies = createPolicyTable(config);
   let unsubscribe = (): void => undefined;
   if (config.routeAnnotations && deps.source) {

@@ -1,5 +1,5 @@
 import { hotCounter, hotHistogram } from '@horizon/shared';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * The auth service's metrics. Names follow oauth2-proxy's and Envoy's vocabulary where they
@@ -52,4 +52,16 @@ export function createCheckRecorder(metrics: AuthMetrics) {
     metrics.duration.observe((performance.now() - started) / 1000);
     return reply;
   };
+}
+
+/** `horizon_authproxy_session_store_up`: 1 while store calls go through, 0 while the breaker fails them at once. */
+export function storeUpGauge(registry: Registry, available: () => boolean): void {
+  new Gauge({
+    name: 'horizon_authproxy_session_store_up',
+    help: 'Whether the session store (Redis) is used: 0 while checks fail at once after store failures.',
+    registers: [registry],
+    collect() {
+      this.set(available() ? 1 : 0);
+    },
+  });
 }

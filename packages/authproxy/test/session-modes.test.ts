@@ -101,6 +101,7 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
           expect([front.name, res.status, res.reached]).toEqual([front.name, 424, false]);
           expect(res.body).toContain('Sessions are unavailable');
         }
+        expect(await registry.metrics()).toMatch(/^horizon_authproxy_session_store_up\{[^}]*\} 0$/m);
       } finally {
         store.process.kill('SIGCONT');
       }
@@ -108,6 +109,7 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
         timeoutMs: 8000,
       });
       for (const front of fronts.fronts) expect((await get(front, bob)).reached, front.name).toBe(true);
+      expect(await registry.metrics()).toMatch(/^horizon_authproxy_session_store_up\{[^}]*\} 1$/m);
     });
 
   if (mode === 'redis')
