@@ -89,7 +89,12 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     unsubscribe = source.onChange((snapshot) => policies.setRoutePolicies(policiesFromSnapshot(snapshot)));
   }
   const signer = config.headers.jwt
-    ? await createIdentitySigner(config.headers.jwtKey, config.oidc.issuer, config.headers.jwtTtlSeconds)
+    ? await createIdentitySigner(
+        config.headers.jwtKey,
+        config.oidc.issuer,
+        config.headers.jwtTtlSeconds,
+        config.session.cacheSize,
+      )
     : undefined;
   const bearer = config.bearer.enabled
     ? createBearerVerifier({ config, provider, fetch: deps.fetch })

@@ -19,6 +19,8 @@ export async function createIdentitySigner(
   pem: string,
   issuer: string,
   ttlSeconds: number,
+  /** Tokens kept for reuse (`session.cacheSize`); past it the least recently used go. */
+  cacheSize = 10_000,
 ): Promise<IdentitySigner> {
   let key: Awaited<ReturnType<typeof importPKCS8>>;
   let publicJwk: JWK;
@@ -30,7 +32,7 @@ export async function createIdentitySigner(
   }
   const kid = await calculateJwkThumbprint(publicJwk);
   const jwk = { ...publicJwk, kid, alg: 'ES256', use: 'sig' };
-  const cache = new LRUCache<string, { token: string; renewAt: number }>({ max: 10_000 });
+  const cache = new LRUCache<string, { token: string; renewAt: number }>({ max: cacheSize });
   return {
     async sign(session, audience, now) {
       const cacheKey = `${session.sid}\n${audience}`;

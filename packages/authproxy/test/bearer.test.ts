@@ -12,7 +12,7 @@ import { type Stack, startStack } from './helpers.ts';
 describe('bearer tokens through the Envoy contract gateway', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ 'bearer.userinfoCacheSeconds': 300 });
+    stack = await startStack({ 'bearer.userinfoCacheSeconds': 300, 'session.cacheSize': 100 });
   });
   afterAll(() => stack.close());
 
@@ -61,6 +61,32 @@ describe('bearer tokens through the Envoy contract gateway', () => {
     ],
   ])('answers 401 invalid_token to a token %s', async (_name, make) => {
     const res = await call(`Bearer ${await make()}`);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('keeps session.cacheSize verified tokens, forgetting the least recently used', async () => {
+    const tokens = await Promise.all(
+      Array.from({ length: 101 }, (_, i) => token('u-bob', { exp: Math.floor(Date.now() / 1000) + 300 + i })),
+    );
+    for (const t of tokens) expect((await call(`Bearer ${t}`)).status).toBe(200);
+    const before = stack.op.jwtUserinfoCalls.count;
+    expect((await call(`Bearer ${tokens[100]}`)).status).toBe(200); // remembered: no userinfo call
+    expect(stack.op.jwtUserinfoCalls.count).toBe(before);
+    expect((await call(`Bearer ${tokens[0]}`)).status).toBe(200); // forgotten: verified again
+    expect(stack.op.jwtUserinfoCalls.count).toBe(before + 1);
+  });
+
+  it('never takes an ID token, though it has the same issuer, audience and key', async () => {
+    const id = await new SignJWT({ nonce: 'n', type: 'id-token', email: 'bob@example.com' })
+      .setProtectedHeader({ alg: 'RS256', kid: stack.op.signing.kid, typ: 'JWT' })
+      .setIssuer(stack.op.issuer)
+      .setSubject('u-bob')
+      .setAudience('pdf')
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
+      .sign(stack.op.signing.key);
+    const res = await call(`Bearer ${id}`);
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
   });

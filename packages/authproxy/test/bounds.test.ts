@@ -1,4 +1,6 @@
+import { connect, type Socket } from 'node:net';
 import { createLogger, createMetricsRegistry } from '@horizon/shared';
+import { rawRequest, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
 import { appCookies } from '../src/check/app-cookies.ts';
@@ -19,7 +21,7 @@ function capture() {
 }
 
 describe('what a client can make the service remember or write (point 10)', () => {
-  let auth: AuthApp;
+  let auth: AuthApp & { url: string };
   const log = capture();
   beforeAll(async () => {
     auth = await startApp(authConfig({ trustedProxies: [] }), {
@@ -171,5 +173,93 @@ describe('config checks of this issue', () => {
         trustedProxies: ['10.0.0.0/8', 'fd00::/8', '127.0.0.1'],
       }),
     ).not.toThrow();
+  });
+});
+
+describe('the check port holds its bounds', () => {
+  let auth: AuthApp & { url: string };
+  const registry = createMetricsRegistry('authproxy');
+  beforeAll(async () => {
+    auth = await startApp(authConfig({ 'listen.maxConnections': 16 }), {
+      logger: capture().logger,
+      registry,
+    });
+  });
+  afterAll(() => auth.app.close());
+  const port = () => Number(new URL(auth.url).port);
+
+  it('closes connections past listen.maxConnections at once, and takes new ones when others go', async () => {
+    const open = await Promise.all(
+      Array.from(
+        { length: 16 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const s = connect(port(), '127.0.0.1', () => resolve(s));
+          }),
+      ),
+    );
+    await waitFor(
+      'the server counting them',
+      () => new Promise<boolean>((resolve) => auth.app.server.getConnections((_e, n) => resolve(n === 16))),
+    );
+    const extra = connect(port(), '127.0.0.1');
+    await new Promise((resolve) => extra.once('close', resolve)); // closed without an answer
+    for (const s of open) s.destroy();
+    await waitFor(
+      'the others gone',
+      () => new Promise<boolean>((resolve) => auth.app.server.getConnections((_e, n) => resolve(n === 0))),
+    );
+    const res = await rawRequest({
+      port: port(),
+      target: '/x',
+      headers: [
+        ['Host', 'pdf.localhost'],
+        ['Accept', '*/*'],
+      ],
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('answers 431 to headers past 16 KB and 413 to a body past 64 KB, without reading them', async () => {
+    const big = await rawRequest({
+      port: port(),
+      target: '/x',
+      headers: [
+        ['Host', 'pdf.localhost'],
+        ['X-Big', 'a'.repeat(20_000)],
+      ],
+    });
+    expect(big.status).toBe(431);
+    const body = await rawRequest({
+      port: port(),
+      method: 'POST',
+      target: '/x',
+      headers: [
+        ['Host', 'pdf.localhost'],
+        ['Content-Type', 'text/plain'],
+      ],
+      body: 'a'.repeat(70_000),
+    });
+    expect(body.status).toBe(413);
+  });
+
+  it('keeps 1,000 callback answers for retries, forgetting the oldest', async () => {
+    const callback = (state: string) =>
+      auth.check({
+        method: 'GET',
+        url: `/oauth2/callback?code=c&state=${state}`,
+        headers: { host: 'pdf.localhost', accept: 'text/html', 'x-request-id': 'r' },
+        cookies: { [`horizon-flow-${state.slice(0, 16)}`]: 'not-a-flow' },
+        peer: '127.0.0.1',
+      });
+    const replayed = async () =>
+      Number(/logins_total\{result="replayed"[^}]*\} (\d+)/.exec(await registry.metrics())?.[1] ?? 0);
+    const state = (i: number) => `s${String(i).padStart(15, '0')}x`;
+    await callback(state(0));
+    await callback(state(0));
+    expect(await replayed()).toBe(1);
+    for (let i = 1; i <= 1000; i++) await callback(state(i));
+    await callback(state(0)); // forgotten: answered afresh
+    expect(await replayed()).toBe(1);
   });
 });

@@ -105,6 +105,15 @@ describe('login through the Envoy contract gateway against a real OpenID Provide
     expect(other.cookie('pdf.localhost', 'horizon')).toBeDefined();
   });
 
+  it('returns a login to its page, or to / when the page address is longer than a flow cookie keeps', async () => {
+    const short = new Browser();
+    const page = await short.signInAs(await short.navigate(`${stack.app}/a?b=${'c'.repeat(900)}`), 'bob');
+    expect(echoed(page.body).url).toBe(`/a?b=${'c'.repeat(900)}`);
+    const long = new Browser();
+    const root = await long.signInAs(await long.navigate(`${stack.app}/a?b=${'c'.repeat(1100)}`), 'bob');
+    expect(echoed(root.body).url).toBe('/');
+  });
+
   it('keeps the user logged in across a restart of the service (same keys)', async () => {
     const browser = new Browser();
     await browser.signInAs(await browser.navigate(`${stack.app}/`), 'alice');

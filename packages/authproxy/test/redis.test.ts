@@ -148,4 +148,44 @@ describe('Redis store races (real redis-server, the provider scripted)', () => {
     expect(await store.read(cookie, T + 261)).toBeUndefined();
     await store.close();
   });
+
+  it('runs at most 64 re-validations at once; a due session past them waits for a later request', async () => {
+    const logger = createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false });
+    const held: ((v: Revalidated) => void)[] = [];
+    const store = createRedisStore({
+      url: `redis://127.0.0.1:${redis.port}/2`,
+      sealer: createSealer(decodeKeys([KEY])),
+      logger,
+      idleSeconds: 3600,
+      absoluteSeconds: 86400,
+      revalidateSeconds: 60,
+      timeoutMs: 900,
+      logs: createLogLimiter(),
+      revalidate: () => new Promise((resolve) => held.push(resolve)),
+    });
+    const T = 1_800_000_000;
+    const cookies: string[] = [];
+    for (let i = 0; i < 70; i++) {
+      const session = {
+        sid: `due-${i}`,
+        sub: 'u-bob',
+        user: 'bob',
+        groups: [],
+        host: 'pdf.localhost',
+        createdAt: T,
+        renewedAt: T,
+      };
+      cookies.push(await store.create(session, { refreshToken: `rt-${i}` }));
+    }
+    for (const c of cookies) expect((await store.read(c, T + 61))?.user).toBe('bob');
+    await waitFor('64 held', () => held.length === 64 || undefined);
+    const identity = { sub: 'u-bob', user: 'bob', groups: [] };
+    for (const release of held.splice(0)) release({ identity, refreshToken: 'next' });
+    await waitFor('the first ones done', async () => {
+      for (const c of cookies.slice(64)) await store.read(c, T + 62);
+      return held.length === 6 || undefined;
+    });
+    for (const release of held.splice(0)) release({ identity, refreshToken: 'next' });
+    await store.close();
+  });
 });

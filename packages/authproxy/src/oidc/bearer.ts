@@ -14,7 +14,7 @@ export interface BearerVerifier {
 }
 
 export interface BearerDeps {
-  config: Pick<AuthConfig, 'oidc' | 'bearer'>;
+  config: Pick<AuthConfig, 'oidc' | 'bearer' | 'session'>;
   provider: Provider;
   fetch?: Fetch;
 }
@@ -42,7 +42,10 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
   const { oidc, bearer } = deps.config;
   const audiences = bearer.audiences.length > 0 ? bearer.audiences : [oidc.clientId];
-  const verified = new LRUCache<string, { id: Identity; exp: number }>({ max: 10_000 });
+  // As many verified tokens as verified sessions (`session.cacheSize`); past it the least recently used go.
+  const verified = new LRUCache<string, { id: Identity; exp: number }>({
+    max: deps.config.session.cacheSize,
+  });
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   const keySet = async () => {
