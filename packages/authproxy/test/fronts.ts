@@ -17,7 +17,8 @@ import {
   startEnvoyGateway,
   stopAllPrograms,
 } from '@horizon/test/harness';
-import type { AppDeps, AuthApp } from '../src/app.ts';
+import type { AppDeps } from '../src/app.ts';
+import type { AuthConfig } from '../src/config.ts';
 import { authConfig, startApp } from './helpers.ts';
 import { type Site, startCaddyRecipe, startNginxRecipe } from './recipes.ts';
 
@@ -73,9 +74,21 @@ export interface Front {
   received(): Received[];
 }
 
+/** The auth service the fronts ask: in this process by default, or e.g. the built one as a process. */
+export type StartService = (
+  config: AuthConfig,
+  deps: Partial<AppDeps>,
+) => Promise<{ url: string; close(): Promise<void> }>;
+
+const inProcess: StartService = async (config, deps) => {
+  const auth = await startApp(config, deps);
+  return { url: auth.url, close: () => auth.app.close() };
+};
+
 export interface Fronts {
   op: DevProvider;
-  auth: AuthApp & { url: string };
+  /** The auth service's URL. */
+  authUrl: string;
   fronts: Front[];
   /** The session cookie value of `user`, signed in on `host` (through a contract gateway of its own). */
   session(user: string, host: string): Promise<string>;
@@ -178,6 +191,7 @@ const viaPort = (name: FrontName, port: number, apps: Record<AppName, EchoApp>):
 export async function startFronts(
   overrides: Record<string, unknown> = {},
   deps: Partial<AppDeps> = {},
+  startService: StartService = inProcess,
 ): Promise<Fronts> {
   const ports = {
     gateway: await freePort(),
@@ -190,7 +204,7 @@ export async function startFronts(
   const origins = [ports.gateway, ports.nginx, ports.caddy, ports.login].flatMap((p) =>
     hosts.map((h) => `http://${h}:${p}`),
   );
-  const auth = await startApp(
+  const auth = await startService(
     authConfig({
       'oidc.issuer': `http://127.0.0.1:${ports.op}`,
       policies: structuredClone(POLICIES),
@@ -235,7 +249,7 @@ export async function startFronts(
   const sessions = new Map<string, string>();
   return {
     op,
-    auth,
+    authUrl: auth.url,
     fronts: [
       checksFront(authPort, apps.checks),
       viaPort('gateway', ports.gateway, apps.gateway),
@@ -277,7 +291,7 @@ export async function startFronts(
       await login.close();
       await landing.close();
       for (const set of Object.values(apps)) for (const app of Object.values(set)) await app.close();
-      await auth.app.close();
+      await auth.close();
       await op.close();
     },
   };

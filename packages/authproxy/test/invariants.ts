@@ -1,0 +1,86 @@
+import type { Received } from './fronts.ts';
+
+/**
+ * What the apps behind the fronts may receive, whoever sent what (fronts.test.ts explains the
+ * apps): the judge of the security suite and of the fuzzing, so both hold every answer to the
+ * same rules.
+ */
+export interface Case {
+  user?: 'eve' | 'bob' | 'alice';
+  /** Host the user's session was issued on. Default: the request's host. */
+  sessionHost?: string;
+  host: string;
+  target: string;
+  method?: string;
+  headers?: [string, string][];
+}
+
+const PUBLIC: Record<string, (path: string) => boolean> = {
+  main: (p) => p === '/health' || p === '/static' || p.startsWith('/static/'),
+  lenient: (p) => p === '/static' || p.startsWith('/static/'),
+};
+
+/** Every way an app behind the proxy might read a path it received. */
+export function readingsOf(url: string): Set<string> {
+  const out = new Set<string>();
+  let p = url.split('?')[0] as string;
+  for (let i = 0; i < 4; i++) {
+    out.add(p);
+    try {
+      p = decodeURIComponent(p);
+    } catch {
+      break;
+    }
+  }
+  for (const r of [...out]) {
+    for (const v of [
+      r.replaceAll('\\', '/'),
+      r.toLowerCase(),
+      r.replace(/;[^/]*/g, ''),
+      r.split('#')[0] as string,
+    ]) {
+      out.add(v);
+      out.add(v.replace(/\/{2,}/g, '/'));
+      if (URL.canParse(v, 'http://x')) out.add(new URL(v, 'http://x').pathname);
+    }
+  }
+  return out;
+}
+
+export const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);
+
+export function violations(received: Received[], cases: Map<string, Case>): string[] {
+  const out: string[] = [];
+  for (const r of received) {
+    const c = cases.get(one(r.headers['x-case']) ?? '');
+    const id = one(r.headers['x-auth-request-user']) || undefined;
+    const why: string[] = [];
+    if (!c) why.push('a request no case sent');
+    else {
+      if (id !== undefined && id !== c.user) why.push(`identity ${id}, sent by ${c.user ?? 'anonymous'}`);
+      const isPublic = PUBLIC[r.app];
+      if (r.app === 'nopolicy') why.push('the no-policy app was reached');
+      if (r.app === 'admin' && id !== 'alice') why.push('the admin app reached without admins');
+      const preflight = r.app === 'main' && r.method === 'OPTIONS'; // the pdf policy's public method
+      if (
+        (r.app === 'main' && id !== 'bob' && id !== 'alice' && !preflight) ||
+        (r.app === 'lenient' && id === undefined)
+      ) {
+        const readings = [...readingsOf(r.url)];
+        if (!isPublic || !readings.every(isPublic))
+          why.push(`no session, and ${readings.find((x) => !isPublic?.(x))} is not public`);
+      }
+      for (const [name, value] of c.headers ?? [])
+        if (
+          name.toLowerCase() !== 'cookie' &&
+          name.toLowerCase() !== 'x-case' &&
+          r.headers[name.toLowerCase()] === value
+        )
+          why.push(`the client's ${name} reached the app`);
+    }
+    if (/(^|;\s*)horizon(-flow-[^=]*)?=/.test(one(r.headers.cookie) ?? ''))
+      why.push('a Horizon cookie reached the app');
+    if (why.length > 0) out.push(`${r.app} got ${r.method} ${r.url}: ${why.join('; ')}`);
+  }
+  return out;
+}
