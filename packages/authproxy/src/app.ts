@@ -114,14 +114,21 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     now,
   });
 
+  // Bounds on what a client holds: a request must arrive within 15 s, a connection idle 60 s (or
+  // one that never sends a request) is closed, and past maxConnections new ones are closed at once.
   const app = Fastify({
     logger: false,
     return503OnClosing: false,
     bodyLimit: 65_536,
     requestTimeout: 15_000,
+    connectionTimeout: 60_000,
   });
-  // Past this many connections new ones are closed at once (Node's net.Server maxConnections).
   app.server.maxConnections = config.listen.maxConnections;
+  // Node closes a CONNECT it has no listener for without a word; answer it like any other method
+  // the service does not serve a tunnel for.
+  app.server.on('connect', (_req, socket) =>
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'),
+  );
   // Checks carry no body worth reading (Envoy sends none); accept and ignore any that comes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));

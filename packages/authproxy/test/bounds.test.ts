@@ -220,6 +220,16 @@ describe('the check port holds its bounds', () => {
     expect(res.status).toBe(401);
   });
 
+  it('answers a CONNECT (Node would close it without a word)', async () => {
+    const res = await rawRequest({
+      port: port(),
+      method: 'CONNECT',
+      target: 'strict.localhost:443',
+      headers: [['Host', 'strict.localhost:443']],
+    });
+    expect(res.status).toBe(405);
+  });
+
   it('answers 431 to headers past 16 KB and 413 to a body past 64 KB, without reading them', async () => {
     const big = await rawRequest({
       port: port(),
