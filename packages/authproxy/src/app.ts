@@ -5,6 +5,7 @@ import { createCookieWriter } from './check/cookies.ts';
 import { type Check, createCheck } from './check/handler.ts';
 import { type Reply, wireHeaders } from './check/reply.ts';
 import type { AuthConfig } from './config.ts';
+import { boundConnections } from './connection-bounds.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
 import { createLogLimiter } from './log-limit.ts';
 import { createAuthMetrics, storeUpGauge } from './metrics.ts';
@@ -114,21 +115,13 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     now,
   });
 
-  // Bounds on what a client holds: a request must arrive within 15 s, a connection idle 60 s (or
-  // one that never sends a request) is closed, and past maxConnections new ones are closed at once.
   const app = Fastify({
     logger: false,
     return503OnClosing: false,
     bodyLimit: 65_536,
     requestTimeout: 15_000,
-    connectionTimeout: 60_000,
   });
-  app.server.maxConnections = config.listen.maxConnections;
-  // Node closes a CONNECT it has no listener for without a word; answer it like any other method
-  // the service does not serve a tunnel for.
-  app.server.on('connect', (_req, socket) =>
-    socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'),
-  );
+  const spoke = boundConnections(app.server, config.listen.maxConnections);
   // Checks carry no body worth reading (Envoy sends none); accept and ignore any that comes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
@@ -146,6 +139,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     }
   };
   app.all('*', (request, reply) => {
+    spoke(request.socket);
     const out = check({
       method: request.method,
       url: request.url,

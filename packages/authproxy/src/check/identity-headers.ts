@@ -49,16 +49,18 @@ export interface IdentityHeaders {
   /** The names an allow answer sets. */
   set: readonly string[];
   /**
-   * Every identity name and its `_` variant (CGI, WSGI, PHP and Rack read `X_Auth_Request_User`
-   * as `X-Auth-Request-User`): what an allow answer removes when it does not set it.
+   * What an allow answer removes when it does not set it: every identity name, and the `_` form
+   * of the configured ones (CGI, WSGI, PHP and Rack read `X_Auth_Request_User` as
+   * `X-Auth-Request-User`). Envoy Gateway refuses `_` names by default, which covers the other
+   * `_` forms and the mixed ones no list could name; the answer stays short (it is on every request).
    */
   remove: readonly string[];
   /**
    * The first header of a request (names as Node gives them, lower-cased) that is an identity
-   * header in any spelling (`_` for `-`), or undefined. Forward-auth proxies copy every client
-   * header into the check, so the service sees a spoofed one and refuses the request.
+   * header in any spelling (`_` for `-`, mixed too), or undefined. Forward-auth proxies copy
+   * every client header into the check, so the service sees a spoofed one and refuses it.
    */
-  spoofed(names: readonly string[]): string | undefined;
+  spoofed(headers: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 export function identityHeaders(headers: AuthConfig['headers']): IdentityHeaders {
@@ -74,13 +76,15 @@ export function identityHeaders(headers: AuthConfig['headers']): IdentityHeaders
   const all = [
     ...new Set([...set, ...KNOWN_IDENTITY_HEADERS, ...headers.remove.map((n) => n.toLowerCase())]),
   ];
-  const known = new Set(all);
+  const known = new Set([...all, ...all.map((n) => n.replaceAll('-', '_'))]);
   return {
     ...lower,
     set,
-    remove: [...all, ...all.map((n) => n.replaceAll('-', '_'))],
-    spoofed(names) {
-      for (const name of names) if (known.has(name.replaceAll('_', '-'))) return name;
+    remove: [...all, ...set.map((n) => n.replaceAll('-', '_'))],
+    spoofed(headers) {
+      // On every check: a set lookup per header, a rewrite only for names with `_`.
+      for (const name in headers)
+        if (known.has(name) || (name.includes('_') && known.has(name.replaceAll('_', '-')))) return name;
       return undefined;
     },
   };

@@ -97,7 +97,9 @@ export function readCheck(raw: RawCheck, o: ReadOptions): CheckRequest | Refused
   const isTrusted = (forwardAuth || authRequestHeader) && o.trusted(raw.peer);
   if (forwardAuth && !isTrusted) return { refused: 'untrusted-proxy', detail: raw.peer, authRequest: false };
   const authRequest = isTrusted && authRequestHeader;
-  const spoofed = o.identity.spoofed(Object.keys(h));
+  // Forward-auth proxies copy every client header into the check; Envoy sends only those
+  // headersToExtAuth lists, and removes identity headers from the request itself.
+  const spoofed = forwardAuth ? o.identity.spoofed(h) : undefined;
   if (spoofed) return { refused: 'identity-header', detail: spoofed, authRequest };
   const method = forwardAuth ? fwdMethod : raw.method;
   if (method === undefined || !TOKEN.test(method)) return { refused: 'bad-method', authRequest };
