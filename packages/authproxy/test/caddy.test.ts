@@ -1,4 +1,4 @@
-import { Browser, echoed, freePort } from '@horizon/test/harness';
+import { Browser, echoed } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startBehindProxy } from './helpers.ts';
 import { startCaddyRecipe } from './recipes.ts';
@@ -6,13 +6,7 @@ import { startCaddyRecipe } from './recipes.ts';
 describe('Caddy forward_auth in front of the auth service (real Caddy, the README recipe)', () => {
   let stack: ProxyStack;
   beforeAll(async () => {
-    stack = await startBehindProxy(async (authPort, echoUrl) =>
-      startCaddyRecipe(
-        Number(authPort),
-        [{ host: 'pdf.localhost', routes: [{ prefix: '/', upstream: echoUrl.replace('http://', '') }] }],
-        await freePort(),
-      ),
-    );
+    stack = await startBehindProxy(startCaddyRecipe);
   });
   afterAll(() => stack?.close());
 

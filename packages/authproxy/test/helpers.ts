@@ -16,6 +16,7 @@ import {
 import { type AppDeps, type AuthApp, buildApp } from '../src/app.ts';
 import { type AuthConfig, AuthConfigSchema } from '../src/config.ts';
 import { checkAuthConfig } from '../src/config-check.ts';
+import type { Site } from './recipes.ts';
 
 export const KEY = randomBytes(32).toString('base64url');
 
@@ -124,16 +125,21 @@ export interface ProxyStack {
 }
 
 /**
- * `startProxy` gets the auth service's port and the echo app's URL and starts the proxy. The
- * provider starts last, on a port chosen first, because its redirect URI needs the proxy's port.
+ * The auth service behind one of the README's proxy recipes (startNginxRecipe, startCaddyRecipe),
+ * serving pdf.localhost from the echo app. The provider starts last, on a port chosen first,
+ * because its redirect URI needs the proxy's port.
  */
 export async function startBehindProxy(
-  startProxy: (authPort: string, echoUrl: string) => Promise<RunningProgram>,
+  recipe: (authPort: number, sites: Site[], port: number) => Promise<RunningProgram>,
 ): Promise<ProxyStack> {
   const opPort = await freePort();
   const auth = await startApp(authConfig({ 'oidc.issuer': `http://127.0.0.1:${opPort}` }));
   const echo = await startEchoApp();
-  const proxy = await startProxy(new URL(auth.url).port, echo.url);
+  const site = {
+    host: 'pdf.localhost',
+    routes: [{ prefix: '/', upstream: echo.url.replace('http://', '') }],
+  };
+  const proxy = await recipe(Number(new URL(auth.url).port), [site], await freePort());
   const app = `http://pdf.localhost:${proxy.port}`;
   const op = await startDevProvider({
     port: opPort,

@@ -1,4 +1,4 @@
-import { Browser, echoed, formOf, freePort } from '@horizon/test/harness';
+import { Browser, echoed, formOf } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startBehindProxy } from './helpers.ts';
 import { startNginxRecipe } from './recipes.ts';
@@ -6,13 +6,7 @@ import { startNginxRecipe } from './recipes.ts';
 describe('nginx auth_request in front of the auth service (real nginx)', () => {
   let stack: ProxyStack;
   beforeAll(async () => {
-    stack = await startBehindProxy(async (authPort, echoUrl) =>
-      startNginxRecipe(
-        Number(authPort),
-        [{ host: 'pdf.localhost', routes: [{ prefix: '/', upstream: echoUrl.replace('http://', '') }] }],
-        await freePort(),
-      ),
-    );
+    stack = await startBehindProxy(startNginxRecipe);
   });
   afterAll(() => stack?.close());
 

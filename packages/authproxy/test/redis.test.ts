@@ -90,24 +90,27 @@ describe('Redis store races (real redis-server, the provider scripted)', () => {
   });
   afterAll(() => stopAllPrograms());
 
+  /** A store on Redis database `db` whose re-validations `revalidate` answers. */
+  const openStore = (db: number, revalidate: (token: string) => Promise<Revalidated>) =>
+    createRedisStore({
+      url: `redis://127.0.0.1:${redis.port}/${db}`,
+      sealer: createSealer(decodeKeys([KEY])),
+      logger: createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false }),
+      idleSeconds: 3600,
+      absoluteSeconds: 86400,
+      revalidateSeconds: 60,
+      timeoutMs: 900,
+      logs: createLogLimiter(),
+      revalidate,
+    });
+
   it('a sign-out during a re-validation stays a sign-out; a touch never rewrites the rotated token', async () => {
-    const logger = createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false });
     let release: (v: Revalidated) => void = () => undefined;
     const seen: string[] = [];
     const open = () =>
-      createRedisStore({
-        url: `redis://127.0.0.1:${redis.port}/1`,
-        sealer: createSealer(decodeKeys([KEY])),
-        logger,
-        idleSeconds: 3600,
-        absoluteSeconds: 86400,
-        revalidateSeconds: 60,
-        timeoutMs: 900,
-        logs: createLogLimiter(),
-        revalidate: (token) => {
-          seen.push(token);
-          return new Promise((resolve) => (release = resolve));
-        },
+      openStore(1, (token) => {
+        seen.push(token);
+        return new Promise((resolve) => (release = resolve));
       });
     const T = 1_800_000_000;
     const session = {
@@ -150,19 +153,8 @@ describe('Redis store races (real redis-server, the provider scripted)', () => {
   });
 
   it('runs at most 64 re-validations at once; a due session past them waits for a later request', async () => {
-    const logger = createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false });
     const held: ((v: Revalidated) => void)[] = [];
-    const store = createRedisStore({
-      url: `redis://127.0.0.1:${redis.port}/2`,
-      sealer: createSealer(decodeKeys([KEY])),
-      logger,
-      idleSeconds: 3600,
-      absoluteSeconds: 86400,
-      revalidateSeconds: 60,
-      timeoutMs: 900,
-      logs: createLogLimiter(),
-      revalidate: () => new Promise((resolve) => held.push(resolve)),
-    });
+    const store = openStore(2, () => new Promise((resolve) => held.push(resolve)));
     const T = 1_800_000_000;
     const cookies: string[] = [];
     for (let i = 0; i < 70; i++) {
