@@ -1,11 +1,9 @@
 import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
-import { parseCookie } from 'cookie';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { createCookieWriter } from './check/cookies.ts';
 import { type Check, createCheck } from './check/handler.ts';
-import { type Reply, wireHeaders } from './check/reply.ts';
 import type { AuthConfig } from './config.ts';
-import { boundConnections } from './connection-bounds.ts';
+import { createShell } from './http-shell.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
 import { createLogLimiter } from './log-limit.ts';
 import { createAuthMetrics, storeUpGauge } from './metrics.ts';
@@ -115,40 +113,19 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     now,
   });
 
+  const shell = createShell(check, { logger, maxConnections: config.listen.maxConnections });
   const app = Fastify({
     logger: false,
     return503OnClosing: false,
     bodyLimit: 65_536,
-    requestTimeout: 15_000,
+    serverFactory: shell.serverFactory,
   });
-  const spoke = boundConnections(app.server, config.listen.maxConnections);
-  // Checks carry no body worth reading (Envoy sends none); accept and ignore any that comes.
+  // Checks carry no body worth reading (Envoy sends none); one that comes is read and dropped.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
-  // The answer goes straight to Node's response: fastify's reply path (content-type sniffing,
-  // onSend hooks, a header merge per name) is a fifth of the cost of a cached-session check, and
-  // the check needs none of it. Reused allow answers carry their header lines ready-made.
-  const send = (reply: FastifyReply, out: Reply) => {
-    reply.hijack();
-    try {
-      reply.raw.writeHead(out.status, wireHeaders(out) as string[]).end(out.body);
-    } catch (err) {
-      // Node refused a header value: nothing was written yet. Deny (never a 5xx: see unavailable()).
-      logger.error({ err, reason: out.reason }, 'answer could not be written');
-      reply.raw.writeHead(403, { 'content-length': '0', 'cache-control': 'no-store' }).end();
-    }
-  };
   app.all('*', (request, reply) => {
-    spoke(request.socket);
-    const out = check({
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      cookies: request.headers.cookie ? parseCookie(request.headers.cookie) : {},
-      peer: request.socket.remoteAddress ?? '',
-    });
-    // A known session is answered without a promise turn; anything doing I/O comes back later.
-    return out instanceof Promise ? out.then((r) => send(reply, r)) : send(reply, out);
+    reply.hijack();
+    shell.route(request.raw, reply.raw);
   });
   app.addHook('onClose', async () => {
     unsubscribe();

@@ -256,6 +256,18 @@ describe('the check port holds its bounds', () => {
     expect(res.status).toBe(405);
   });
 
+  it('answers a check with a body (through fastify, which drops it) as it answers one without', async () => {
+    const headers: [string, string][] = [
+      ['Host', 'pdf.localhost'],
+      ['Accept', '*/*'],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+    ];
+    const bodyless = await rawRequest({ port: port(), method: 'POST', target: '/x', headers });
+    const withBody = await rawRequest({ port: port(), method: 'POST', target: '/x', headers, body: 'a=1' });
+    expect([bodyless.status, withBody.status]).toEqual([401, 401]);
+    expect(withBody.headers['www-authenticate']).toBe(bodyless.headers['www-authenticate']);
+  });
+
   it('answers 431 to headers past 16 KB and 413 to a body past 64 KB, without reading them', async () => {
     const big = await rawRequest({
       port: port(),
