@@ -41,6 +41,15 @@ export function checkAuthConfig(c: AuthConfig): void {
   if (c.session.store === 'redis' && !c.session.redisUrl)
     fail('session.redisUrl: required by session.store "redis"');
   if (c.headers.jwt && !c.headers.jwtKey) fail('headers.jwtKey: required when headers.jwt is set');
+  // Names removed from every request and refused from clients: never one the check itself reads.
+  const reads =
+    /^(host|cookie|authorization|accept|content-length|content-type|transfer-encoding|x-forwarded-(for|proto|host|uri|method)|x-request-id|x-horizon-auth-request|sec-fetch-.*)$/i;
+  for (const name of c.headers.remove) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(name) || reads.test(name))
+      fail(
+        `headers.remove: "${name}" is not an identity header name (letters, digits and -; not one the check reads)`,
+      );
+  }
   const names = new Set<string>();
   for (const [i, p] of c.policies.entries()) {
     if (!p.name) fail(`policies[${i}].name: required`);

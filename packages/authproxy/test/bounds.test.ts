@@ -172,6 +172,8 @@ describe('config checks of this issue', () => {
     [{ trustedProxies: ['10.0.0.0/33'] }, 'trustedProxies'],
     [{ trustedProxies: ['10.0.0.0/'] }, 'trustedProxies'],
     [{ trustedProxies: ['nginx'] }, 'trustedProxies'],
+    [{ 'headers.remove': ['Cookie'] }, 'headers.remove'],
+    [{ 'headers.remove': ['X_Grafana_User'] }, 'headers.remove'],
   ])('refuses %j, naming %s', (overrides, key) => {
     expect(() => authConfig(overrides)).toThrow(key);
   });
