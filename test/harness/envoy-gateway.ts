@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import { applyAllow, checkHeaders, EXT_AUTH_HEADERS, type Headers } from './envoy-contract.ts';
 import { type EscapedSlashesAction, envoyPath } from './envoy-path.ts';
+import { type GatewayRoute, routeOf } from './envoy-routes.ts';
 import { closeServer, listenOn } from './http-server.ts';
 
 /**
@@ -54,32 +55,6 @@ export interface EnvoyGatewayOptions {
   escapedSlashes?: EscapedSlashesAction;
   /** ClientTrafficPolicy `headers.withUnderscoresAction`. Default: Envoy Gateway's, reject. */
   underscores?: 'reject' | 'drop' | 'allow';
-}
-
-export interface GatewayRoute {
-  host?: string;
-  prefix: string;
-  backendUrl: string;
-}
-
-/** The route a host and normalized path take: host rules before any-host ones, then the longest prefix. */
-export function routeOf(
-  routes: readonly GatewayRoute[],
-  host: string,
-  path: string,
-): GatewayRoute | undefined {
-  const hostname = host.replace(/:\d+$/, '').toLowerCase();
-  const p = path.split('?')[0] as string;
-  const under = (prefix: string) =>
-    prefix === '/' ||
-    p === prefix.replace(/\/$/, '') ||
-    p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
-  return [...routes]
-    .filter((r) => (r.host === undefined || r.host === hostname) && under(r.prefix))
-    .sort(
-      (a, b) =>
-        Number(b.host !== undefined) - Number(a.host !== undefined) || b.prefix.length - a.prefix.length,
-    )[0];
 }
 
 export interface CheckRecord {

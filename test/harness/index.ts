@@ -13,11 +13,10 @@ export {
   type CheckRecord,
   type EnvoyGateway,
   type EnvoyGatewayOptions,
-  type GatewayRoute,
-  routeOf,
   startEnvoyGateway,
 } from './envoy-gateway.ts';
 export { type EnvoyPath, type EnvoyPathOptions, envoyPath } from './envoy-path.ts';
+export { type GatewayRoute, routeOf } from './envoy-routes.ts';
 export {
   type FakeApiServer,
   type FakeApiServerOptions,

@@ -1,17 +1,11 @@
 import {
-  applyAllow,
   Browser,
-  checkHeaders,
   DEV_ACCOUNTS,
   type DevProvider,
-  type EchoApp,
-  EXT_AUTH_HEADERS,
   formOf,
   freePort,
   HEADERS_TO_BACKEND,
   type RawResponse,
-  rawRequest,
-  routeOf,
   startDevProvider,
   startEchoApp,
   startEnvoyGateway,
@@ -19,8 +13,9 @@ import {
 } from '@horizon/test/harness';
 import type { AppDeps } from '../src/app.ts';
 import type { AuthConfig } from '../src/config.ts';
+import { checksFront, routesOf, SITES, startApps, viaPort } from './front-parts.ts';
 import { authConfig, startApp } from './helpers.ts';
-import { type Site, startCaddyRecipe, startNginxRecipe } from './recipes.ts';
+import { startCaddyRecipe, startNginxRecipe } from './recipes.ts';
 
 /**
  * Every front the README documents, over one auth service and one provider, each with apps of
@@ -102,90 +97,6 @@ export interface Fronts {
   signInOrigin(host: string): string;
   close(): Promise<void>;
 }
-
-const SITES = (apps: Record<AppName, EchoApp>): Site[] => {
-  const at = (app: AppName) => `127.0.0.1:${apps[app].port}`;
-  return [
-    {
-      host: 'pdf.localhost',
-      routes: [
-        { prefix: '/admin/', upstream: at('admin') },
-        { prefix: '/', upstream: at('main') },
-      ],
-    },
-    { host: 'strict.localhost', routes: [{ prefix: '/', upstream: at('admin') }] },
-    { host: 'lenient.localhost', routes: [{ prefix: '/', upstream: at('lenient') }] },
-    { host: 'nopolicy.localhost', routes: [{ prefix: '/', upstream: at('nopolicy') }] },
-  ];
-};
-
-const routesOf = (sites: Site[]) =>
-  sites.flatMap((s) =>
-    s.routes.map((r) => ({ host: s.host, prefix: r.prefix, backendUrl: `http://${r.upstream}` })),
-  );
-
-async function startApps(): Promise<Record<AppName, EchoApp>> {
-  return {
-    main: await startEchoApp(),
-    admin: await startEchoApp(),
-    lenient: await startEchoApp(),
-    nopolicy: await startEchoApp(),
-  };
-}
-
-const receivedBy = (apps: Record<AppName, EchoApp>) => (): Received[] =>
-  (Object.keys(apps) as AppName[]).flatMap((app) => apps[app].received.map((r) => ({ app, ...r })));
-
-/** The `checks` front: Envoy's part done here, the service asked directly. */
-function checksFront(authPort: number, apps: Record<AppName, EchoApp>): Front {
-  const received: Received[] = [];
-  const routes = routesOf(SITES(apps));
-  return {
-    name: 'checks',
-    port: authPort,
-    received: () => received,
-    async send(r) {
-      const headers: Record<string, string> = {};
-      for (const [name, v] of r.headers) {
-        const k = name.toLowerCase();
-        // Envoy Gateway refuses header names with `_` (headersWithUnderscoresAction) at the codec.
-        if (k.includes('_')) return { status: 400, headers: {}, body: '' };
-        headers[k] = headers[k] === undefined ? v : `${headers[k]}${k === 'cookie' ? '; ' : ', '}${v}`;
-      }
-      const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(r.target);
-      const host = absolute ? (absolute[1] as string) : (headers.host ?? '');
-      const target = absolute ? (absolute[2] as string) || '/' : r.target;
-      Object.assign(headers, {
-        host,
-        'x-forwarded-proto': 'http',
-        'x-forwarded-for': '127.0.1.20',
-        'x-request-id': 'r',
-      });
-      const check = checkHeaders(headers, host, EXT_AUTH_HEADERS);
-      const answer = await rawRequest({
-        port: authPort,
-        method: r.method,
-        target,
-        headers: Object.entries(check).map(([k, v]) => [k, String(v)]),
-      });
-      if (answer.status !== 200) return answer;
-      const route = routeOf(routes, host, target);
-      const app =
-        (Object.keys(apps) as AppName[]).find((a) => route?.backendUrl.endsWith(`:${apps[a].port}`)) ??
-        'main';
-      const upstream = applyAllow(headers, answer.headers, HEADERS_TO_BACKEND);
-      received.push({ app, method: r.method ?? 'GET', url: target, headers: upstream });
-      return { status: 200, headers: {}, body: JSON.stringify({ url: target, headers: upstream }) };
-    },
-  };
-}
-
-const viaPort = (name: FrontName, port: number, apps: Record<AppName, EchoApp>): Front => ({
-  name,
-  port,
-  received: receivedBy(apps),
-  send: (r) => rawRequest({ port, ...r }),
-});
 
 /** Starts the provider, the service (with `overrides`) and every front. */
 export async function startFronts(

@@ -6,14 +6,14 @@ import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
 import type { FlowDeps } from '../oidc/flow.ts';
 import type { PolicyTable } from '../policy/index.ts';
-import { authorize, compilePolicy, type Policy } from '../policy/policies.ts';
+import { ANY_SIGNED_IN, authorize, type Policy } from '../policy/policies.ts';
 import type { Session } from '../session/types.ts';
-import { appCookies, createCookieAnswers } from './app-cookies.ts';
+import { createGrants } from './granted.ts';
 import { identityHeaders } from './identity-headers.ts';
 import { createLogin, outagePage } from './login.ts';
 import { andThen, type MaybePromise } from './maybe.ts';
 import { refusalPage } from './refusals.ts';
-import { createAllow, htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
+import { htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
 import { type CheckRequest, originOf, type RawCheck, readCheck } from './request.ts';
 import { signOut } from './sign-out.ts';
 
@@ -39,20 +39,6 @@ interface Decision {
   authRequest: boolean;
 }
 
-const ANY_USER = compilePolicy(
-  {
-    name: 'default',
-    hosts: [],
-    pathPrefix: '/',
-    groups: [],
-    users: [],
-    emails: [],
-    publicPaths: [],
-    publicMethods: [],
-  },
-  'config',
-);
-
 /** nginx's auth_request passes only 2xx, 401 and 403: any other answer there is a bare 401, and the
  * recipe's `error_page` replays the request as a plain check, which answers for real. */
 const AUTH_REQUEST_DENIAL: Reply = Object.freeze({
@@ -73,31 +59,13 @@ export function createCheck(deps: CheckDeps): Check {
     trusted: cidrMatcher(config.trustedProxies, 'trustedProxies'),
     identity,
   };
-  const allow = createAllow(identity);
-  const withCookies = createCookieAnswers();
+  const { allowed, granted } = createGrants({ identity, cookies: deps.cookies, signer: deps.signer, now });
   const record = createCheckRecorder(metrics);
   const { login, callback } = createLogin({ ...deps, logs }, log);
   /** A session counts only where it was issued: its host, or the cookie domain it was shared on. */
   const domain = deps.cookies.domain;
   const bound = (s: Session, hostname: string): boolean =>
     domain ? hostname === domain || hostname.endsWith(`.${domain}`) : s.host === hostname;
-
-  const allowed = (
-    req: CheckRequest,
-    id: Parameters<typeof allow>[0],
-    jwt: string | undefined,
-    reason: string,
-  ) =>
-    withCookies(
-      allow(id, jwt, reason, req.via === 'forward-auth'),
-      req.via === 'forward-auth',
-      appCookies(req.cookieHeader, deps.cookies.sessionName, deps.cookies.flowPrefix),
-    );
-
-  const granted = (req: CheckRequest, session: Session | undefined, reason: string): MaybePromise<Reply> => {
-    if (!session || !deps.signer) return allowed(req, session, undefined, reason);
-    return deps.signer.sign(session, req.hostname, now()).then((jwt) => allowed(req, session, jwt, reason));
-  };
 
   const readSession = (req: CheckRequest, at: number): MaybePromise<Session | undefined> => {
     const value = req.cookies[deps.cookies.sessionName];
@@ -113,7 +81,7 @@ export function createCheck(deps: CheckDeps): Check {
       const page = htmlPage(403, 'Forbidden', 'No access policy covers this request.', 'no-policy');
       return { reply: page, policy: '', authRequest: req.authRequest };
     }
-    const policy = match.policy ?? ANY_USER;
+    const policy = match.policy ?? ANY_SIGNED_IN;
     const at = now();
     const session = readSession(req, at);
     if (req.path === config.oidc.callbackPath)
@@ -164,12 +132,7 @@ export function createCheck(deps: CheckDeps): Check {
         { host: req.hostname },
         'check without cookie/accept/x-forwarded-proto/x-request-id: add them to the SecurityPolicy extAuth headersToExtAuth',
       );
-      return htmlPage(
-        403,
-        'Gateway misconfigured',
-        'The gateway did not forward the headers sign-in needs (headersToExtAuth).',
-        'missing-headers',
-      );
+      return refusalPage('missing-headers');
     }
     // The sub-request of nginx's auth_request must start no login (its cookies would be lost).
     return req.authRequest ? AUTH_REQUEST_DENIAL : login(req);

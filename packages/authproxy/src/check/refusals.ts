@@ -2,7 +2,7 @@ import type { PolicyRefusal } from '../policy/index.ts';
 import { htmlPage, type Reply } from './reply.ts';
 import type { ReadRefusal } from './request.ts';
 
-type Refusal = ReadRefusal | PolicyRefusal['refused'];
+type Refusal = ReadRefusal | PolicyRefusal['refused'] | 'missing-headers';
 
 const UNCLEAR =
   'The address cannot be read one way only (encoded slashes, dot segments, double encoding, fragments and mixed readings are refused).';
@@ -23,6 +23,11 @@ const PAGES: Record<Refusal, [status: number, title: string, text: string]> = {
     'policyPathPrefix is set, so every SecurityPolicy extAuth needs http.path naming a policy (/_policy/<name>).',
   ],
   'unknown-policy': [403, 'Gateway misconfigured', 'The gateway names an access policy that does not exist.'],
+  'missing-headers': [
+    403,
+    'Gateway misconfigured',
+    'The gateway did not forward the headers sign-in needs (headersToExtAuth).',
+  ],
   'not-origin-form': [400, 'Bad request', 'The path cannot be read.'],
   fragment: [400, 'Bad request', UNCLEAR],
   'bad-character': [400, 'Bad request', UNCLEAR],
@@ -33,7 +38,7 @@ const PAGES: Record<Refusal, [status: number, title: string, text: string]> = {
   'ambiguous-path': [400, 'Bad request', UNCLEAR],
 };
 
-/** The answer to a check refused before any session was looked at. */
+/** The answer to a check refused before (or without) any session: a request or a gateway that cannot be served. */
 export function refusalPage(refused: Refusal): Reply {
   const [status, title, text] = PAGES[refused];
   return htmlPage(status, title, text, refused);

@@ -49,6 +49,21 @@ export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy
   };
 }
 
+/** What a host some policy names gets on paths no policy covers (`defaultPolicy: authenticated`): any signed-in user. */
+export const ANY_SIGNED_IN: Policy = compilePolicy(
+  {
+    name: 'default',
+    hosts: [],
+    pathPrefix: '/',
+    groups: [],
+    users: [],
+    emails: [],
+    publicPaths: [],
+    publicMethods: [],
+  },
+  'config',
+);
+
 /**
  * The policy as a case-blind app reads it: prefix and public paths lower-cased, compared with a
  * lower-cased path (see `otherReadings`). Same name, so decisions can be compared by name.
