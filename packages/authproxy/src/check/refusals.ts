@@ -20,7 +20,7 @@ const PAGES: Record<Refusal, [status: number, title: string, text: string]> = {
   'no-policy-prefix': [
     403,
     'Gateway misconfigured',
-    'policyPathPrefix is set, so every SecurityPolicy extAuth needs http.path naming a policy (/_policy/<name>).',
+    'policyPathPrefix is set, so every SecurityPolicy extAuth needs http.path naming a policy (<policyPathPrefix><name>).',
   ],
   'unknown-policy': [403, 'Gateway misconfigured', 'The gateway names an access policy that does not exist.'],
   'missing-headers': [

@@ -143,8 +143,10 @@ export function readCheck(raw: RawCheck, o: ReadOptions): CheckRequest | Refused
 /**
  * An Envoy check's path: with `policyPathPrefix` set, every check must be `<prefix><name><path>`
  * (the SecurityPolicy's extAuth `path` is `<prefix><name>`), so the name is always the operator's:
- * a client's own `/_policy/x/...` arrives as `<prefix><name>/_policy/x/...`. Without it, the path
- * is the client's and names nothing. Undefined when the prefix is configured but missing.
+ * a client writing the prefix into its own path gets `<prefix><name><its path>`, and the prefix
+ * is one no client can guess (config-check.ts), for a SecurityPolicy that forgot its `path`.
+ * Without a prefix, the path is the client's and names nothing. Undefined when the prefix is
+ * configured but missing.
  */
 function policyTarget(url: string, prefix: string): { target: string; name?: string } | undefined {
   if (prefix === '') return { target: url };
