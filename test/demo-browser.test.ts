@@ -37,7 +37,7 @@ describe('the sign-in demo in a real browser', () => {
     await page.close();
   });
 
-  it('sign-out ends the provider session too: the next visit asks who to sign in as', async () => {
+  it('sign-out ends the provider session too, and a refused user can sign out and pick someone else', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${app}/`);
     await page.getByText('The gateway let you in as alice.').waitFor();
@@ -46,6 +46,11 @@ describe('the sign-in demo in a real browser', () => {
     await page.getByRole('heading', { name: 'Sign in as' }).waitFor();
     await page.getByRole('button', { name: /Eve Guest/ }).click();
     await page.getByText('You are signed in as eve, who may not use this app.').waitFor();
+    // The 403 page's way out: sign out (of the provider too) and pick someone else.
+    await page.getByRole('button', { name: 'Sign out, to sign in as someone else' }).click();
+    await page.getByRole('heading', { name: 'Sign in as' }).waitFor();
+    await page.getByRole('button', { name: /^Bob/ }).click();
+    await page.getByText('The gateway let you in as bob.').waitFor();
     await page.close();
   });
 

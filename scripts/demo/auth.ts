@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEV_ACCOUNTS,
-  IDENTITY_HEADERS,
+  HEADERS_TO_BACKEND,
   startDevProvider,
   startEchoApp,
   startEnvoyGateway,
@@ -89,7 +89,7 @@ export async function startAuthDemo(o: AuthDemoOptions): Promise<DemoChild> {
       port: o.ports['gateway-port'],
       authUrl: `http://127.0.0.1:${o.ports['auth-port']}`,
       backendUrl: echo.url,
-      headersToBackend: IDENTITY_HEADERS,
+      headersToBackend: HEADERS_TO_BACKEND, // the answer's cookie header: the app's own cookies, without Horizon's
     }),
   );
   o.started.push({ stop: () => gateway.close() });

@@ -46,6 +46,21 @@ describe('what a client can make the service remember or write (point 10)', () =
     expect(untrusted.length).toBeLessThanOrEqual(5);
   });
 
+  it("a bogus callback is the client's doing: one line with its code, no stack", async () => {
+    const reply = await auth.check({
+      method: 'GET',
+      url: '/oauth2/callback?code=made-up&state=made-up',
+      headers: { host: 'pdf.localhost', 'x-forwarded-proto': 'http', 'sec-fetch-mode': 'navigate' },
+      cookies: {},
+      peer: '127.0.0.1',
+    });
+    expect((reply as { status: number }).status).toBe(400);
+    const line = log.lines.find((l) => l.msg === 'login failed');
+    expect(line).toMatchObject({ level: 'warn', code: expect.stringMatching(/^E_/), host: 'pdf.localhost' });
+    expect(typeof line?.err).toBe('string'); // a one-line description, not a serialised error
+    expect(JSON.stringify(line)).not.toContain('\n    at ');
+  });
+
   it('the limiter drops past its lines per window, says how many, and keeps at most its causes', () => {
     let t = 0;
     const out = capture();

@@ -15,7 +15,7 @@ import { andThen, type MaybePromise } from './maybe.ts';
 import { refusalPage } from './refusals.ts';
 import { htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
 import { type CheckRequest, originOf, type RawCheck, readCheck } from './request.ts';
-import { signOut } from './sign-out.ts';
+import { signOut, signOutForm } from './sign-out.ts';
 
 export interface CheckDeps extends FlowDeps {
   config: AuthConfig;
@@ -110,6 +110,8 @@ export function createCheck(deps: CheckDeps): Check {
           'Forbidden',
           `You are signed in as ${session.user}, who may not use this app.`,
           'forbidden',
+          {},
+          signOutForm(deps, session, 'Sign out, to sign in as someone else'),
         );
       const renewed =
         !req.authRequest &&

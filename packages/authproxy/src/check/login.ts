@@ -1,4 +1,4 @@
-import { hasCode, type Logger } from '@horizon/shared';
+import { describeError, HorizonError, hasCode, type Logger } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.ts';
 import type { LogLimiter } from '../log-limit.ts';
@@ -92,7 +92,10 @@ export function createLogin(deps: LoginDeps, log: Logger) {
       // A tab whose flow another tab's login replaced (or a callback opened twice) finds the
       // browser signed in already: its page is lost, the app's root is not.
       if (session) return redirect(`${originOf(req)}/`, [], 'callback-signed-in');
-      deps.logs.warn(log, 'login-failed', { err, host: req.hostname }, 'login failed');
+      // A bad or stale callback is the client's doing: one line with its code. Anything else
+      // (no code: a bug) keeps its stack.
+      const detail = err instanceof HorizonError ? { code, err: describeError(err) } : { err };
+      deps.logs.warn(log, 'login-failed', { ...detail, host: req.hostname }, 'login failed');
       return htmlPage(
         400,
         'Sign-in failed',

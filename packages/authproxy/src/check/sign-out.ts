@@ -4,6 +4,7 @@ import type { PolicyTable } from '../policy/index.ts';
 import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
 import type { CookieWriter } from './cookies.ts';
+import type { PageForm } from './pages.ts';
 import { htmlPage, type Reply, redirect } from './reply.ts';
 import { type CheckRequest, originOf } from './request.ts';
 
@@ -17,6 +18,20 @@ export interface SignOutDeps {
 }
 
 const CSRF = 'sign-out';
+
+/**
+ * A form that signs `session` out: a POST carrying a token bound to the session. The confirmation
+ * page shows it, and so does the 403 page of a user a policy refuses, who wants to sign in as
+ * someone else (a link would do for a same-origin page, but not every proxy forwards Sec-Fetch-*).
+ */
+export function signOutForm(
+  deps: { config: Pick<AuthConfig, 'oidc'>; sealer: Sealer },
+  session: Session,
+  button = 'Sign out',
+): PageForm {
+  const token = encodeURIComponent(deps.sealer.seal(CSRF, session.sid));
+  return { action: `${deps.config.oidc.signOutPath}?token=${token}`, button };
+}
 
 /** Where the provider sends the browser afterwards: configured (if allow-listed) or the app's root. */
 function postLogoutTarget(deps: SignOutDeps, req: CheckRequest): string {
@@ -50,14 +65,13 @@ export async function signOut(
     (req.method === 'GET' && (req.fetchSite === 'same-origin' || req.fetchSite === 'none'));
   if (!confirmed) {
     // Not 200: a 200 would let the request through to the app.
-    const action = `${req.path}?token=${encodeURIComponent(deps.sealer.seal(CSRF, session.sid))}`;
     return htmlPage(
       403,
       'Sign out?',
       'Press the button to sign out.',
       'sign-out-confirm',
       {},
-      { action, button: 'Sign out' },
+      signOutForm(deps, session),
     );
   }
   await deps.store.revoke(session);

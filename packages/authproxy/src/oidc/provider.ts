@@ -1,4 +1,4 @@
-import { createBackoff, HorizonError, type Logger } from '@horizon/shared';
+import { createBackoff, describeError, HorizonError, type Logger } from '@horizon/shared';
 import * as client from 'openid-client';
 import type { AuthConfig } from '../config.ts';
 import { authError } from '../errors.ts';
@@ -78,8 +78,10 @@ export function createProvider(oidc: AuthConfig['oidc'], deps: ProviderDeps): Pr
       })
       .catch((err: unknown) => {
         const delay = backoff.next();
+        const failure = translateProviderError(err, 'discovery');
+        // One line per retry (the provider being down is an outage, not a bug: no stack).
         logger.warn(
-          { err: translateProviderError(err, 'discovery'), retryMs: delay },
+          { code: failure.code, err: describeError(failure), retry_ms: delay },
           'provider discovery failed',
         );
         if (!closed) timer = setTimeout(() => void attempt().catch(() => undefined), delay).unref();
