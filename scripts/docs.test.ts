@@ -53,3 +53,24 @@ it('packages/dns/README.md: the command to run Horizon DNS from a clone works as
     await new Promise((r) => child.once('exit', r));
   }
 });
+
+// The same for the auth service: it starts and is ready without a reachable provider.
+it('packages/authproxy/README.md: the command to run Horizon auth from a clone works as written', async () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'packages', 'authproxy', 'README.md'), 'utf8');
+  const block = /<!-- run:authproxy -->\n```sh\n([\s\S]*?)```\n<!-- \/run:authproxy -->/.exec(readme)?.[1];
+  expect(block).toMatch(/\.\/pnpmw authproxy\n$/);
+  expect(block).toContain('HORIZON_LISTEN_HOST=127.0.0.1');
+  const ops = await freePort();
+  const command = `HORIZON_LISTEN_PORT=${await freePort()} HORIZON_OPS_PORT=${ops} HORIZON_OIDC_TIMEOUT_MS=200 HORIZON_SHUTDOWN_LAME_DUCK_SECONDS=0 ${block}`;
+  const child = spawn('bash', ['-c', command], { cwd: join(import.meta.dirname, '..'), stdio: 'ignore' });
+  try {
+    await waitFor(
+      'ready',
+      async () => (await fetch(`http://127.0.0.1:${ops}/readyz`).catch(() => undefined))?.status === 200,
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+});

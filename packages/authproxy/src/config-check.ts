@@ -1,16 +1,19 @@
-import { cidrMatcher, HorizonError } from '@horizon/shared';
+import { checkConfig, cidrMatcher } from '@horizon/shared';
 import type { AuthConfig } from './config.ts';
 import { decodeKeys } from './session/seal.ts';
 
-/** Cross-checks the auth config once at start; throws E_CONFIG_INVALID naming the key. */
+/**
+ * Cross-checks the auth config once at start; throws one E_CONFIG_INVALID naming every key that
+ * is wrong (a first start with an empty config lists everything it needs at once).
+ */
 export function checkAuthConfig(c: AuthConfig): void {
-  const fail = (message: string): never => {
-    throw new HorizonError('E_CONFIG_INVALID', `invalid config: ${message}`);
-  };
+  checkConfig((fail) => checks(c, fail));
+}
+
+function checks(c: AuthConfig, fail: (message: string) => void): void {
   if (!URL.canParse(c.oidc.issuer))
     fail('oidc.issuer: the provider URL is required (e.g. https://id.example.com)');
-  const issuer = new URL(c.oidc.issuer);
-  if (issuer.protocol !== 'https:' && !c.oidc.allowHttp)
+  else if (new URL(c.oidc.issuer).protocol !== 'https:' && !c.oidc.allowHttp)
     fail('oidc.issuer: must be https (oidc.allowHttp is for the development provider only)');
   if (!c.oidc.clientId) fail('oidc.clientId: required (the client created in Pocket-ID)');
   if (!c.oidc.scopes.includes('openid')) fail('oidc.scopes: must include openid');
@@ -65,5 +68,9 @@ export function checkAuthConfig(c: AuthConfig): void {
     fail(
       'policyPathPrefix: one path segment with 16 or more random letters and digits, e.g. /_policy-$(openssl rand -hex 8)/ (a client must not be able to write it)',
     );
-  cidrMatcher(c.trustedProxies, 'invalid config: trustedProxies');
+  try {
+    cidrMatcher(c.trustedProxies, 'trustedProxies');
+  } catch (err) {
+    fail((err as Error).message);
+  }
 }

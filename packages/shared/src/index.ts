@@ -4,6 +4,7 @@ export { type CommandLine, parseCommandLine } from './config/cli.ts';
 export * from './config/common.ts';
 export { type EnvVariable, envVariables } from './config/env.ts';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.ts';
+export { checkConfig } from './config/problems.ts';
 export { configReference } from './config/reference.ts';
 export { closest, didYouMean } from './config/suggest.ts';
 export { type UnknownEnvWarning, unknownEnvWarnings } from './config/unknown-env.ts';

@@ -50,7 +50,8 @@ export function loadConfig<S extends TSchema>(
     sources.set(variable.key, source);
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
-    setPath(raw, key.split('.'), value);
+    // A copy: the result is deep-frozen, and must not freeze the caller's arrays and objects.
+    setPath(raw, key.split('.'), structuredClone(value));
     sources.set(key, 'command line');
   }
 

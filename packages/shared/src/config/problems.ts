@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox';
+import { HorizonError } from '../errors.ts';
 import { closest } from './suggest.ts';
 
 /** One validation error as typebox reports it (the fields this module reads). */
@@ -66,4 +67,21 @@ function propertiesAt(schema: TSchema, schemaPath: string): Record<string, unkno
     string,
     unknown
   >;
+}
+
+/**
+ * Runs a service's checks beyond the schema and reports every problem at once (one fix per start
+ * is slow going): `check` calls `problem(message)` for each, then this throws one
+ * E_CONFIG_INVALID listing them all, in the loader's format.
+ */
+export function checkConfig(check: (problem: (message: string) => void) => void): void {
+  const problems: string[] = [];
+  check((message) => problems.push(message));
+  if (problems.length === 1) throw new HorizonError('E_CONFIG_INVALID', `invalid config: ${problems[0]}`);
+  if (problems.length > 1) {
+    throw new HorizonError(
+      'E_CONFIG_INVALID',
+      `invalid config:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+  }
 }
