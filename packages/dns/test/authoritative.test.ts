@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GatewayApiSource } from '@horizon/shared';
+import { type GatewayApiSource, snapshotOf } from '@horizon/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   answersOf,
@@ -251,7 +251,7 @@ describe('before the first sync', () => {
       stop: async () => undefined,
       synced: () => false,
       stalenessSeconds: () => Number.POSITIVE_INFINITY,
-      snapshot: () => ({ generation: 0, gateways: [], httpRoutes: [] }),
+      snapshot: () => snapshotOf(0),
       onChange: () => () => undefined,
     };
     const unsynced = await startDns(testConfig(), never);

@@ -1,4 +1,4 @@
-import type { Gateway, GatewayApiSnapshot, HTTPRoute } from '@horizon/shared';
+import { type Gateway, type GatewayApiSnapshot, type HTTPRoute, snapshotOf } from '@horizon/shared';
 import { Packet } from 'dns2';
 import { describe, expect, it } from 'vitest';
 import { attachments } from '../src/index/attachments.ts';
@@ -163,11 +163,8 @@ const config: IndexConfig = {
   ignoreStatus: false,
   useSpecAddresses: false,
 };
-const snapshot = (routes: HTTPRoute[], status = ['10.90.3.202', 'fd00::202']): GatewayApiSnapshot => ({
-  generation: 7,
-  gateways: [gw('internal', [https('*.home.example.com')], status)],
-  httpRoutes: routes,
-});
+const snapshot = (routes: HTTPRoute[], status = ['10.90.3.202', 'fd00::202']): GatewayApiSnapshot =>
+  snapshotOf(7, { gateways: [gw('internal', [https('*.home.example.com')], status)], httpRoutes: routes });
 
 /** Decodes what a client would receive for `name`/`type` (dns2 as an independent decoder). */
 function ask(index: ReturnType<typeof buildIndex>, name: string, type: number, view = 0) {

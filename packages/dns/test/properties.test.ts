@@ -1,4 +1,4 @@
-import type { GatewayApiSnapshot } from '@horizon/shared';
+import { type GatewayApiSnapshot, snapshotOf } from '@horizon/shared';
 import { Packet } from 'dns2';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -41,8 +41,7 @@ const qtype = fc.constantFrom(
 );
 
 function indexFor(hosts: string[]) {
-  const snapshot: GatewayApiSnapshot = {
-    generation: 42,
+  const snapshot: GatewayApiSnapshot = snapshotOf(42, {
     gateways: [
       {
         metadata: { name: 'internal', namespace: 'network' },
@@ -61,7 +60,7 @@ function indexFor(hosts: string[]) {
         spec: { parentRefs: [{ name: 'internal', namespace: 'network' }], hostnames: hosts },
       },
     ],
-  };
+  });
   return buildIndex(snapshot, {
     zones: [{ name: ZONE, nameserver: `ns.${ZONE}`, nameserverAddresses: [] }],
     reverseZones: [],

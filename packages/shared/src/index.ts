@@ -39,13 +39,22 @@ export {
   type ServiceProcess,
 } from './runner.ts';
 export { createShutdown, type Shutdown, type ShutdownOptions, type ShutdownStep } from './shutdown.ts';
+export { isOfKind } from './source/core.ts';
 export { createFileSource, type FileSourceOptions } from './source/file.ts';
 export { createGatewayApiSource, type SourceDeps } from './source/index.ts';
+export {
+  apiVersionOf,
+  collectionPath,
+  DEFAULT_KINDS,
+  KINDS,
+  type KindName,
+  type ResourceKind,
+} from './source/kinds.ts';
 export { type LabelMatcher, parseLabelSelector } from './source/selector.ts';
 export { substituteVariables } from './source/substitute.ts';
 export {
-  GATEWAY_KINDS,
   type GatewayApiSnapshot,
   type GatewayApiSource,
-  type ResourceKind,
+  SNAPSHOT_FIELD,
+  snapshotOf,
 } from './source/types.ts';

@@ -1,11 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { KubeObject } from '@horizon/shared';
+import { apiVersionOf, KINDS, type KindName, type KubeObject, type ResourceKind } from '@horizon/shared';
 import { ApiState, type Filter, GoneError, type HistoryEvent } from './state.ts';
 
-const GROUP_PATH =
-  /^\/apis\/gateway\.networking\.k8s\.io\/v1(?:\/namespaces\/([^/]+))?\/(gateways|httproutes)$/;
-const KINDS: Record<string, string> = { gateways: 'Gateway', httproutes: 'HTTPRoute' };
+/** `/api/v1[/namespaces/NS]/PLURAL` or `/apis/GROUP/VERSION[/namespaces/NS]/PLURAL`. */
+const COLLECTION = /^\/(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)$/;
+
+/** The kind a collection path names, if the server serves it, and the namespace in the path. */
+function kindOfPath(path: string): { kind: ResourceKind; namespace: string } | undefined {
+  const m = COLLECTION.exec(path);
+  if (!m) return undefined;
+  const [, coreVersion, group = '', groupVersion, namespace = '', plural] = m;
+  const kind = Object.values(KINDS).find(
+    (k) => k.plural === plural && k.group === group && k.version === (coreVersion ?? groupVersion),
+  );
+  if (!kind || (namespace !== '' && !kind.namespaced)) return undefined;
+  return { kind, namespace };
+}
 
 /** A request as the fake server saw it, for assertions. */
 export interface SeenRequest {
@@ -27,6 +38,8 @@ interface OpenWatch {
 
 /** Options of {@link startFakeApiServer}. */
 export interface FakeApiServerOptions {
+  /** CRDs this cluster lacks: their paths answer 404, as the API server does. Default none. */
+  missing?: KindName[];
   /** Bearer token the server requires. Default: a fixed test token. */
   token?: string;
   /** Send a BOOKMARK to every watch that allows them this often (0: only on bookmark()). */
@@ -34,7 +47,8 @@ export interface FakeApiServerOptions {
 }
 
 /**
- * A Kubernetes API server for gateway.networking.k8s.io/v1 Gateways and HTTPRoutes, on loopback,
+ * A Kubernetes API server for the kinds Horizon reads (shared's KINDS: Gateway API routes and
+ * Gateways, Services, Namespaces, DNSEndpoints, SecurityPolicies), on loopback,
  * faithful where a client can tell: list with resourceVersion, limit and continue; watch as a
  * chunked stream of newline-delimited JSON events from a resourceVersion, with bookmarks,
  * timeoutSeconds and 410 Gone after compaction; bearer-token auth. Its fault switches play what
@@ -48,6 +62,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}) {
   const held = new Set<ServerResponse>();
   const requests: SeenRequest[] = [];
   const faults = { status: 0, statusCount: 0, halfOpen: false, goneAsHttp: false };
+  const missing = new Set<string>(options.missing ?? []);
 
   const server = createServer((req, res) => handle(req, res));
   server.on('connection', (socket) => {
@@ -94,19 +109,19 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}) {
       faults.statusCount -= 1;
       return status(res, faults.status, 'InternalError', `injected ${faults.status}`);
     }
-    const m = GROUP_PATH.exec(url.pathname);
-    if (req.method !== 'GET' || !m)
+    const found = kindOfPath(url.pathname);
+    if (req.method !== 'GET' || !found || missing.has(found.kind.plural))
       return status(res, 404, 'NotFound', 'the server could not find the requested resource');
-    const plural = m[2] ?? '';
-    const filter = { namespace: m[1] ?? '', labelSelector: query.labelSelector ?? '' };
+    const plural = found.kind.plural;
+    const filter = { namespace: found.namespace, labelSelector: query.labelSelector ?? '' };
     try {
       if (isWatch) return startWatch(res, plural, filter, query);
       const page = state.list(plural, filter, Number(query.limit ?? 0), query.continue ?? '');
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: `${KINDS[plural]}List`,
+          apiVersion: apiVersionOf(found.kind),
+          kind: `${found.kind.kind}List`,
           metadata: {
             resourceVersion: String(page.rv),
             ...(page.continueToken
@@ -205,8 +220,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}) {
         send(w.res, {
           type: 'BOOKMARK',
           object: {
-            kind: KINDS[w.plural],
-            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: kindOf(w.plural).kind,
+            apiVersion: apiVersionOf(kindOf(w.plural)),
             metadata: { resourceVersion: String(state.rv) },
           },
         });
@@ -225,9 +240,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}) {
     requests,
     /** Watches currently streaming. */
     openWatches: () => watches.size,
-    apply: (plural: 'gateways' | 'httproutes', obj: KubeObject) => state.apply(plural, obj),
-    remove: (plural: 'gateways' | 'httproutes', namespace: string, name: string) =>
-      state.remove(plural, namespace, name),
+    apply: (plural: KindName, obj: KubeObject) => state.apply(plural, obj),
+    remove: (plural: KindName, namespace: string, name: string) => state.remove(plural, namespace, name),
+    /** Installs a missing CRD (its paths answer from now on) or removes one (404 again). */
+    setInstalled(plural: KindName, installed: boolean) {
+      if (installed) missing.delete(plural);
+      else missing.add(plural);
+    },
     compact: () => state.compact(),
     bookmark,
     /** Ends every watch cleanly, as the API server does at timeoutSeconds. */
@@ -297,6 +316,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}) {
 
 export type FakeApiServer = Awaited<ReturnType<typeof startFakeApiServer>>;
 
+const kindOf = (plural: string): ResourceKind => KINDS[plural as KindName];
+
 function withKind(plural: string, o: KubeObject): KubeObject {
-  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: KINDS[plural], ...o };
+  const kind = kindOf(plural);
+  return { apiVersion: apiVersionOf(kind), kind: kind.kind, ...o };
 }

@@ -73,6 +73,45 @@ export interface HTTPRoute extends KubeObject {
   status?: { parents?: RouteParentStatus[] };
 }
 
+/** A GRPCRoute: hostnames and parents as an HTTPRoute's (its rules are gRPC-specific). */
+export interface GRPCRoute extends KubeObject {
+  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: unknown[] };
+  status?: { parents?: RouteParentStatus[] };
+}
+
+/** The parts of a core/v1 Service Horizon reads: its type, and the load balancer's addresses. */
+export interface Service extends KubeObject {
+  spec: { type?: string; loadBalancerIP?: string; clusterIP?: string; ports?: unknown[] };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+/** A core/v1 Namespace: its labels are what `allowedRoutes.namespaces.selector` matches. */
+export type Namespace = KubeObject;
+
+/** An external-dns DNSEndpoint (externaldns.k8s.io/v1alpha1). */
+export interface DNSEndpoint extends KubeObject {
+  spec: {
+    endpoints?: {
+      dnsName: string;
+      recordType?: string;
+      targets?: string[];
+      recordTTL?: number;
+      labels?: Record<string, string>;
+      providerSpecific?: { name: string; value: string }[];
+      setIdentifier?: string;
+    }[];
+  };
+}
+
+/** An Envoy Gateway SecurityPolicy (gateway.envoyproxy.io/v1alpha1): only read by checks of a setup. */
+export interface SecurityPolicy extends KubeObject {
+  spec: {
+    targetRefs?: { group?: string; kind: string; name: string }[];
+    targetRef?: unknown;
+    extAuth?: unknown;
+  };
+}
+
 /** Namespaced name, `namespace/name`: how Horizon refers to an object in config and output. */
 export const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 

@@ -1,5 +1,6 @@
 import {
   ApiException,
+  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   Observable,
@@ -9,7 +10,7 @@ import {
 } from '@kubernetes/client-node';
 import { HorizonError } from '../errors.ts';
 import type { KubeObject } from '../gateway-api/types.ts';
-import type { ResourceKind } from '../source/types.ts';
+import { collectionPath, type ResourceKind } from '../source/kinds.ts';
 
 // The only module that imports @kubernetes/client-node. It translates the client's errors into
 // HorizonErrors and hands out plain data; the reflector above it owns all retry logic.
@@ -104,7 +105,30 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new HorizonError('E_KUBECONFIG', 'the kubeconfig names no current cluster');
   const api = kc.makeApiClient(CustomObjectsApi);
+  const coreApi = kc.makeApiClient(CoreV1Api);
   const watcher = new Watch(kc);
+  type Query = { labelSelector?: string; limit: number; _continue?: string };
+  type Options = Parameters<CoreV1Api['listNamespace']>[1];
+  // The core group's kinds have their own generated calls; every other group is a custom object.
+  const coreLists: Record<string, (namespace: string, q: Query, opts: Options) => Promise<unknown>> = {
+    services: (namespace, q, opts) =>
+      namespace
+        ? coreApi.listNamespacedService({ namespace, ...q }, opts)
+        : coreApi.listServiceForAllNamespaces(q, opts),
+    namespaces: (_namespace, q, opts) => coreApi.listNamespace(q, opts),
+  };
+  const list = (kind: ResourceKind, namespace: string, q: Query, opts: Options): Promise<unknown> => {
+    const ns = kind.namespaced ? namespace : '';
+    if (kind.group === '') {
+      const call = coreLists[kind.plural];
+      if (!call) throw new HorizonError('E_KUBE_LIST', `list ${kind.plural}: not a core kind Horizon reads`);
+      return call(ns, q, opts);
+    }
+    const common = { group: kind.group, version: kind.version, plural: kind.plural, ...q };
+    return ns
+      ? api.listNamespacedCustomObject({ ...common, namespace: ns }, opts)
+      : api.listClusterCustomObject(common, opts);
+  };
 
   return {
     server: cluster.server,
@@ -117,33 +141,29 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
         },
         post: (rsp: ResponseContext) => new Observable(Promise.resolve(rsp)),
       };
-      const common = {
-        group: kind.group,
-        version: kind.version,
-        plural: kind.plural,
+      const query: Query = {
         limit: p.limit,
         ...(p.labelSelector ? { labelSelector: p.labelSelector } : {}),
         ...(p.continueToken ? { _continue: p.continueToken } : {}),
       };
       const opts = { middleware: [signalMiddleware], middlewareMergeStrategy: 'append' as const };
       try {
-        const list = (await (p.namespace
-          ? api.listNamespacedCustomObject({ ...common, namespace: p.namespace }, opts)
-          : api.listClusterCustomObject(common, opts))) as {
+        const page = (await list(kind, p.namespace, query, opts)) as {
           items?: KubeObject[];
-          metadata?: { resourceVersion?: string; continue?: string };
+          metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
         };
         return {
-          items: list.items ?? [],
-          resourceVersion: list.metadata?.resourceVersion ?? '',
-          continueToken: list.metadata?.continue ?? '',
+          items: page.items ?? [],
+          resourceVersion: page.metadata?.resourceVersion ?? '',
+          // The generated core types name it `_continue`; custom objects are raw JSON (`continue`).
+          continueToken: page.metadata?._continue ?? page.metadata?.continue ?? '',
         };
       } catch (err) {
         throw translate(err, 'E_KUBE_LIST', `list ${kind.plural}`);
       }
     },
     async watch(kind, p, onEvent, onDone) {
-      const path = `/apis/${kind.group}/${kind.version}${p.namespace ? `/namespaces/${p.namespace}` : ''}/${kind.plural}`;
+      const path = collectionPath(kind, p.namespace);
       const query: Record<string, string | number | boolean> = {
         resourceVersion: p.resourceVersion,
         allowWatchBookmarks: true,

@@ -3,9 +3,9 @@ import { type Clock, systemClock } from '../clock.ts';
 import { describeError, HorizonError } from '../errors.ts';
 import { isKubeObject, type KubeObject } from '../gateway-api/types.ts';
 import type { Logger } from '../log.ts';
+import type { ResourceKind } from '../source/kinds.ts';
 import type { SourceMetrics } from '../source/metrics.ts';
 import { hasChanges, type ObjectStore } from '../source/store.ts';
-import type { ResourceKind } from '../source/types.ts';
 import type { KubeClient, WatchEventType } from './client.ts';
 
 /** Options of {@link createReflector}. */
@@ -23,6 +23,8 @@ export interface ReflectorOptions {
   pageSize: number;
   /** A list page slower than this is abandoned. */
   listTimeoutMs: number;
+  /** For an optional kind whose CRD is missing (404): how long until the next look. */
+  absentRecheckMs: number;
   backoff: Backoff;
   logger: Logger;
   metrics?: SourceMetrics | undefined;
@@ -61,6 +63,8 @@ export function createReflector(o: ReflectorOptions): Reflector {
   let everSynced = false;
   let connected = false;
   let lastCurrentAt = Number.NEGATIVE_INFINITY;
+  // An optional kind whose CRD is not installed: "none of these" is current, not stale.
+  let absent = false;
   let controller: AbortController | undefined;
   let loop: Promise<void> | undefined;
   let firstAttempt: Promise<void> | undefined;
@@ -82,6 +86,8 @@ export function createReflector(o: ReflectorOptions): Reflector {
       token = page.continueToken;
     } while (token !== '');
     const delta = o.store.replace(items);
+    if (absent) log.info('the CRD is installed now: watching it');
+    absent = false;
     resourceVersion = listVersion;
     lastCurrentAt = now();
     o.metrics?.lists.inc({ ...label, result: 'ok' });
@@ -160,6 +166,23 @@ export function createReflector(o: ReflectorOptions): Reflector {
       );
     });
 
+  /** The API has no such kind (its CRD is missing): none of them, synced, said once. */
+  const noteAbsent = () => {
+    o.metrics?.lists.inc({ ...label, result: 'absent' });
+    if (!absent) {
+      log.info(
+        { recheck_seconds: o.absentRecheckMs / 1000 },
+        `${o.kind.kind} is not installed in this cluster (its CRD is missing): serving without it`,
+      );
+    }
+    absent = true;
+    const delta = o.store.replace([]);
+    if (hasChanges(delta) || !everSynced) {
+      everSynced = true;
+      o.onChange();
+    }
+  };
+
   const run = async (signal: AbortSignal, attempted: () => void): Promise<void> => {
     while (!signal.aborted) {
       let delayMs = 0;
@@ -181,11 +204,17 @@ export function createReflector(o: ReflectorOptions): Reflector {
           log.debug({ reason }, 'watch ended; watching again');
         }
       } catch (err) {
-        attempted();
         if (signal.aborted) break;
-        o.metrics?.lists.inc({ ...label, result: 'error' });
-        delayMs = o.backoff.next();
-        log.warn({ err: describeError(err), retry_in_ms: delayMs }, 'list failed');
+        if (o.kind.optional && (err as { status?: number }).status === 404) {
+          noteAbsent();
+          attempted();
+          delayMs = o.absentRecheckMs;
+        } else {
+          attempted();
+          o.metrics?.lists.inc({ ...label, result: 'error' });
+          delayMs = o.backoff.next();
+          log.warn({ err: describeError(err), retry_in_ms: delayMs }, 'list failed');
+        }
       }
       if (delayMs > 0) await clock.delay(delayMs, signal);
     }
@@ -211,7 +240,7 @@ export function createReflector(o: ReflectorOptions): Reflector {
     synced: () => everSynced,
     stalenessSeconds() {
       if (!everSynced) return Number.POSITIVE_INFINITY;
-      if (connected) return 0;
+      if (connected || absent) return 0;
       return Math.max(0, (now() - lastCurrentAt) / 1000);
     },
   };

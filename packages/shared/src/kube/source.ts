@@ -4,8 +4,9 @@ import type { SourceConfig } from '../config/common.ts';
 import type { Logger } from '../log.ts';
 import type { Registry } from '../ops/metrics.ts';
 import { createSourceCore } from '../source/core.ts';
+import { DEFAULT_KINDS, KINDS, type KindName } from '../source/kinds.ts';
 import { createSourceMetrics } from '../source/metrics.ts';
-import { GATEWAY_KINDS, type GatewayApiSource } from '../source/types.ts';
+import type { GatewayApiSource } from '../source/types.ts';
 import { createKubeClient, type KubeClient } from './client.ts';
 import { createReflector, type Reflector } from './reflector.ts';
 
@@ -20,6 +21,8 @@ export interface KubeSourceOptions {
   metrics?: { registry: Registry; prefix: string };
   /** A client to use instead of one built from the kubeconfig (tests). */
   client?: KubeClient;
+  /** The kinds to watch. Default: Gateways and HTTPRoutes. */
+  kinds?: readonly KindName[];
   /** Tuning for tests; production uses the defaults. */
   tuning?: {
     stallGraceMs?: number;
@@ -27,13 +30,16 @@ export interface KubeSourceOptions {
     listTimeoutMs?: number;
     backoffInitialMs?: number;
     backoffMaxMs?: number;
+    /** How often to look again for an optional kind whose CRD is not installed. Default 5 min. */
+    absentRecheckMs?: number;
     clock?: Clock;
   };
 }
 
 /**
- * Gateway API objects from the Kubernetes API: one reflector per kind over one client. Synced once
- * both kinds have listed; stale for as long as the worse of the two.
+ * Objects from the Kubernetes API: one reflector per watched kind over one client. Synced once
+ * every kind has listed (an optional kind whose CRD is missing counts as listed, empty); stale for
+ * as long as the stalest kind.
  */
 export function createKubeSource(options: KubeSourceOptions): GatewayApiSource {
   const { config } = options;
@@ -45,20 +51,22 @@ export function createKubeSource(options: KubeSourceOptions): GatewayApiSource {
   const metrics = options.metrics
     ? createSourceMetrics(options.metrics.registry, options.metrics.prefix, live)
     : undefined;
-  const core = createSourceCore({ debounceMs: config.debounceMs, logger, metrics });
+  const kinds = options.kinds ?? DEFAULT_KINDS;
+  const core = createSourceCore({ kinds, debounceMs: config.debounceMs, logger, metrics });
   const t = options.tuning ?? {};
-  for (const plural of ['gateways', 'httproutes'] as const) {
+  for (const [name, store] of core.stores) {
     reflectors.push(
       createReflector({
         client,
-        kind: GATEWAY_KINDS[plural],
-        store: plural === 'gateways' ? core.gateways : core.httpRoutes,
+        kind: KINDS[name],
+        store,
         namespace: config.namespace,
         labelSelector: config.labelSelector,
         watchTimeoutSeconds: config.watchTimeoutSeconds,
         stallGraceMs: t.stallGraceMs ?? 30_000,
         pageSize: t.pageSize ?? 500,
         listTimeoutMs: t.listTimeoutMs ?? 60_000,
+        absentRecheckMs: t.absentRecheckMs ?? 300_000,
         backoff: createBackoff({ initialMs: t.backoffInitialMs ?? 500, maxMs: t.backoffMaxMs ?? 30_000 }),
         logger,
         metrics,

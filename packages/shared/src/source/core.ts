@@ -1,14 +1,15 @@
-import type { Gateway, HTTPRoute } from '../gateway-api/types.ts';
+import type { KubeObject } from '../gateway-api/types.ts';
 import type { Logger } from '../log.ts';
+import { KINDS, type KindName } from './kinds.ts';
 import type { SourceMetrics } from './metrics.ts';
 import { createNotifier } from './notifier.ts';
 import { createObjectStore, type ObjectStore } from './store.ts';
-import type { GatewayApiSnapshot } from './types.ts';
+import { type GatewayApiSnapshot, SNAPSHOT_FIELD, snapshotOf } from './types.ts';
 
 /** The stores, snapshot and change notification that every source has in common. */
 export interface SourceCore {
-  gateways: ObjectStore<Gateway>;
-  httpRoutes: ObjectStore<HTTPRoute>;
+  /** One store per watched kind. */
+  stores: ReadonlyMap<KindName, ObjectStore>;
   /** Records that a store changed: bumps the generation at the next snapshot, notifies later. */
   changed(): void;
   snapshot(): GatewayApiSnapshot;
@@ -18,24 +19,24 @@ export interface SourceCore {
 }
 
 export function createSourceCore(options: {
+  kinds: readonly KindName[];
   debounceMs: number;
   logger: Logger;
   metrics?: SourceMetrics | undefined;
 }): SourceCore {
-  const gateways = createObjectStore<Gateway>();
-  const httpRoutes = createObjectStore<HTTPRoute>();
-  let current: GatewayApiSnapshot = { generation: 0, gateways: [], httpRoutes: [] };
+  const stores = new Map<KindName, ObjectStore>(
+    options.kinds.map((k) => [k, createObjectStore<KubeObject>()]),
+  );
+  let current: GatewayApiSnapshot = snapshotOf(0);
   let dirty = false;
 
   // Snapshots are built lazily and at most once per change, never per read.
   const snapshot = (): GatewayApiSnapshot => {
     if (dirty) {
       dirty = false;
-      current = Object.freeze({
-        generation: current.generation + 1,
-        gateways: Object.freeze(gateways.list()),
-        httpRoutes: Object.freeze(httpRoutes.list()),
-      });
+      const parts: Record<string, KubeObject[]> = {};
+      for (const [kind, store] of stores) parts[SNAPSHOT_FIELD[kind]] = store.list();
+      current = snapshotOf(current.generation + 1, parts);
     }
     return current;
   };
@@ -46,8 +47,7 @@ export function createSourceCore(options: {
     onListenerError: () => options.metrics?.listenerErrors.inc(),
   });
   return {
-    gateways,
-    httpRoutes,
+    stores,
     changed() {
       dirty = true;
       notifier.schedule();
@@ -56,4 +56,11 @@ export function createSourceCore(options: {
     onChange: (listener) => notifier.subscribe(listener),
     cancel: () => notifier.cancel(),
   };
+}
+
+/** True when `o` is an object of `kind` (its apiVersion's group and its kind match). */
+export function isOfKind(o: KubeObject, kind: KindName): boolean {
+  const k = KINDS[kind];
+  const group = (o.apiVersion ?? '').includes('/') ? (o.apiVersion ?? '').split('/')[0] : '';
+  return o.kind === k.kind && group === k.group;
 }

@@ -3,10 +3,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describeError, HorizonError } from '../errors.ts';
-import { type Gateway, type HTTPRoute, isKubeObject, type KubeObject } from '../gateway-api/types.ts';
+import { isKubeObject, type KubeObject } from '../gateway-api/types.ts';
 import type { Logger } from '../log.ts';
 import type { Registry } from '../ops/metrics.ts';
-import { createSourceCore } from './core.ts';
+import { createSourceCore, isOfKind } from './core.ts';
+import { DEFAULT_KINDS, KINDS, type KindName } from './kinds.ts';
 import { createSourceMetrics } from './metrics.ts';
 import { parseLabelSelector } from './selector.ts';
 import { substituteVariables } from './substitute.ts';
@@ -27,9 +28,9 @@ export interface FileSourceOptions {
   pollMs?: number;
   logger: Logger;
   metrics?: { registry: Registry; prefix: string };
+  /** The kinds to read; objects of other kinds are ignored. Default: Gateways and HTTPRoutes. */
+  kinds?: readonly KindName[];
 }
-
-const GROUP = 'gateway.networking.k8s.io/';
 
 /**
  * Gateway API objects from a folder of manifests, reloaded on change: the demo, a GitOps checkout
@@ -46,7 +47,8 @@ export function createFileSource(options: FileSourceOptions): GatewayApiSource {
   const metrics = options.metrics
     ? createSourceMetrics(options.metrics.registry, options.metrics.prefix, live)
     : undefined;
-  const core = createSourceCore({ debounceMs: options.debounceMs, logger, metrics });
+  const kinds = options.kinds ?? DEFAULT_KINDS;
+  const core = createSourceCore({ kinds, debounceMs: options.debounceMs, logger, metrics });
   const lastGood = new Map<string, KubeObject[]>(); // file -> its objects at its last good parse
   const seen = new Map<string, string>(); // file -> mtime/size/inode of that parse
   let watcher: FSWatcher | undefined;
@@ -121,24 +123,28 @@ export function createFileSource(options: FileSourceOptions): GatewayApiSource {
       );
       return;
     }
-    const all = [...lastGood.values()].flat().map((o) => withNamespace(o, defaultNamespace));
-    const selected = all.filter(
-      (o) =>
-        (options.namespace === '' || o.metadata.namespace === options.namespace) &&
-        matches(o.metadata.labels),
-    );
-    const gw = core.gateways.replace(selected.filter((o) => isKind(o, 'Gateway')) as Gateway[]);
-    const rt = core.httpRoutes.replace(selected.filter((o) => isKind(o, 'HTTPRoute')) as HTTPRoute[]);
+    const all = [...lastGood.values()].flat();
+    let changes = 0;
+    const counts: Record<string, number> = {};
+    for (const [kind, store] of core.stores) {
+      const namespaced = KINDS[kind].namespaced;
+      const selected = all
+        .filter((o) => isOfKind(o, kind))
+        .map((o) => (namespaced ? withNamespace(o, defaultNamespace) : o))
+        .filter(
+          (o) =>
+            (!namespaced || options.namespace === '' || o.metadata.namespace === options.namespace) &&
+            matches(o.metadata.labels),
+        );
+      const d = store.replace(selected);
+      changes += d.added + d.updated + d.deleted;
+      counts[kind] = store.size;
+      metrics?.objects.set({ kind }, store.size);
+    }
     metrics?.lists.inc({ kind: 'files', result: 'ok' });
-    metrics?.objects.set({ kind: 'gateways' }, core.gateways.size);
-    metrics?.objects.set({ kind: 'httproutes' }, core.httpRoutes.size);
-    const changed = gw.added + gw.updated + gw.deleted + rt.added + rt.updated + rt.deleted > 0;
-    if (changed || !loaded) {
+    if (changes > 0 || !loaded) {
       loaded = true;
-      logger.info(
-        { files: files.length, gateways: core.gateways.size, httproutes: core.httpRoutes.size },
-        'manifests loaded',
-      );
+      logger.info({ files: files.length, ...counts }, 'manifests loaded');
       core.changed();
     }
   };
@@ -194,10 +200,6 @@ async function listManifests(dir: string): Promise<string[]> {
           .some((part) => part.startsWith('.')),
     )
     .sort();
-}
-
-function isKind(o: KubeObject, kind: string): boolean {
-  return o.kind === kind && (o.apiVersion ?? '').startsWith(GROUP);
 }
 
 function withNamespace(o: KubeObject, ns: string): KubeObject {

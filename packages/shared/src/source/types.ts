@@ -1,16 +1,56 @@
-import type { Gateway, HTTPRoute } from '../gateway-api/types.ts';
+import type {
+  DNSEndpoint,
+  Gateway,
+  GRPCRoute,
+  HTTPRoute,
+  KubeObject,
+  Namespace,
+  SecurityPolicy,
+  Service,
+} from '../gateway-api/types.ts';
+import type { KindName } from './kinds.ts';
 
-/** Everything a source knows at one moment. Immutable: a change makes a new snapshot. */
+/**
+ * Everything a source knows at one moment. Immutable: a change makes a new snapshot. A kind the
+ * source does not watch is an empty list.
+ */
 export interface GatewayApiSnapshot {
   /** Grows by one with every change the source notifies. */
   readonly generation: number;
   readonly gateways: readonly Gateway[];
   readonly httpRoutes: readonly HTTPRoute[];
+  readonly grpcRoutes: readonly GRPCRoute[];
+  readonly services: readonly Service[];
+  readonly namespaces: readonly Namespace[];
+  readonly dnsEndpoints: readonly DNSEndpoint[];
+  readonly securityPolicies: readonly SecurityPolicy[];
+}
+
+/** The snapshot field of each kind. */
+export const SNAPSHOT_FIELD = {
+  gateways: 'gateways',
+  httproutes: 'httpRoutes',
+  grpcroutes: 'grpcRoutes',
+  services: 'services',
+  namespaces: 'namespaces',
+  dnsendpoints: 'dnsEndpoints',
+  securitypolicies: 'securityPolicies',
+} as const satisfies Record<KindName, keyof Omit<GatewayApiSnapshot, 'generation'>>;
+
+/** A snapshot from some kinds' objects, the others empty (sources build theirs so; tests too). */
+export function snapshotOf(
+  generation: number,
+  parts: Partial<Omit<GatewayApiSnapshot, 'generation'>> = {},
+): GatewayApiSnapshot {
+  const empty: readonly KubeObject[] = Object.freeze([]);
+  const out: Record<string, unknown> = { generation };
+  for (const field of Object.values(SNAPSHOT_FIELD)) out[field] = Object.freeze([...(parts[field] ?? empty)]);
+  return Object.freeze(out) as unknown as GatewayApiSnapshot;
 }
 
 /**
- * Gateway API objects from the Kubernetes API or a manifest folder, behind one interface, so a
- * service never knows which. Tests can implement it with a plain object.
+ * Kubernetes objects from the API or a manifest folder, behind one interface, so a service never
+ * knows which. Tests can implement it with a plain object.
  */
 export interface GatewayApiSource {
   /** Begins syncing. Resolves after the first attempt, whether or not it succeeded. */
@@ -29,11 +69,3 @@ export interface GatewayApiSource {
    */
   onChange(listener: (snapshot: GatewayApiSnapshot) => void): () => void;
 }
-
-/** The Gateway API kinds a source serves. */
-export const GATEWAY_KINDS = {
-  gateways: { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', kind: 'Gateway' },
-  httproutes: { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', kind: 'HTTPRoute' },
-} as const;
-
-export type ResourceKind = (typeof GATEWAY_KINDS)[keyof typeof GATEWAY_KINDS];
