@@ -22,6 +22,7 @@ export {
   type FakeApiServerOptions,
   startFakeApiServer,
 } from './fake-apiserver/server.ts';
+export { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from './fake-upstream.ts';
 export { imageDeployArgs, imageEntrypoint } from './image.ts';
 export { writeKubeconfig } from './kubeconfig.ts';
 export { GUARDED, installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';

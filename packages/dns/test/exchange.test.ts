@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { afterEach, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream, waitFor } from '@horizon/test/harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createExchanger } from '../src/upstream/exchange.ts';
 
 const sockets: ReturnType<typeof createSocket>[] = [];
@@ -45,7 +46,8 @@ it('accepts only a reply from the address it asked, with its random ID and its q
       [0, 1, 2].map(() => exchanger.udp('127.0.0.1', upstream.address().port, query('a.example.org'), 1000)),
     );
     for (const a of answers) expect(a.subarray(12).toString('latin1').toLowerCase()).toContain('example');
-    expect(spoofed).toBe(9);
+    // 3 wrong IDs and 3 wrong questions; the 3 from another port never reach us (connected socket).
+    expect(spoofed).toBe(6);
     expect(new Set(ids).size).toBe(3); // a fresh random ID per query
   } finally {
     exchanger.close();
@@ -61,4 +63,59 @@ it('times out, and rejects pending queries on close', async () => {
   const pending = exchanger.udp('127.0.0.1', silent.address().port, query('y.example.org'), 5000);
   exchanger.close();
   await expect(pending).rejects.toMatchObject({ code: 'E_UPSTREAM_CLOSED' });
+});
+
+describe('TCP exchanges settle however the upstream ends them', () => {
+  let upstream: FakeUpstream;
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+  });
+  afterAll(() => upstream.stop());
+
+  // A 60 s timeout: the exchange must end on the close itself, not on the timer.
+  it.each(['tc-close', 'tc-partial', 'tc-reset'])(
+    '%s: rejects as soon as the connection ends',
+    async (how) => {
+      const exchanger = createExchanger();
+      try {
+        await expect(
+          exchanger.tcp(upstream.host, upstream.port, query(`${how}.example.org`), 60_000),
+        ).rejects.toMatchObject({ code: how === 'tc-reset' ? 'E_UPSTREAM_SEND' : 'E_UPSTREAM_NO_ANSWER' });
+      } finally {
+        exchanger.close();
+      }
+    },
+    10_000,
+  );
+
+  it('rejects a TCP exchange still waiting when the exchanger closes', async () => {
+    const exchanger = createExchanger();
+    const pending = exchanger.tcp(upstream.host, upstream.port, query('tc-hang.example.org'), 60_000);
+    await waitFor('the query to arrive', () =>
+      upstream.queries.some((q) => q.name === 'tc-hang.example.org'),
+    );
+    exchanger.close();
+    await expect(pending).rejects.toMatchObject({ code: 'E_UPSTREAM_CLOSED' });
+  }, 10_000);
+});
+
+it('sends every UDP query from a socket of its own on a random source port (RFC 5452 §9.2)', async () => {
+  const upstream = await startFakeUpstream();
+  const exchanger = createExchanger();
+  try {
+    for (let batch = 0; batch < 6; batch += 1) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          exchanger.udp(upstream.host, upstream.port, query(`p${batch}-${i}.example.org`), 2000),
+        ),
+      );
+    }
+    const ports = upstream.udpSourcePorts;
+    expect(ports).toHaveLength(300);
+    // Drawn from the kernel's ~28,000 ephemeral ports: a few repeats by chance, never a small set.
+    expect(new Set(ports).size).toBeGreaterThan(280);
+  } finally {
+    exchanger.close();
+    await upstream.stop();
+  }
 });

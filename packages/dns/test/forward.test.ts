@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, type RunningProgram, startDnsmasq } from '@horizon/test/harness';
+import { freePort, type RunningProgram, startDnsmasq, startFakeUpstream } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answersOf, dig, manifests, metricValue, startDns, status, testConfig } from './helpers.ts';
 
@@ -103,6 +103,32 @@ describe('forwarding and cache', () => {
     } finally {
       await dns.stop();
       hole.close();
+    }
+  });
+});
+
+describe('a broken upstream', () => {
+  it('cannot wedge forwarding: exchanges that end without an answer free their in-flight slot at once', async () => {
+    const bad = await startFakeUpstream();
+    const dns = await startDns(
+      testConfig({
+        'source.manifests': manifests({}),
+        'forward.upstreams': [`${bad.host}:${bad.port}`],
+        'forward.maxInFlight': 5,
+        'forward.timeoutMs': 30_000, // settling must come from the close, never from this
+      }),
+    );
+    try {
+      for (const how of ['tc-close', 'tc-partial', 'tc-reset']) {
+        const names = Array.from({ length: 5 }, (_, i) => `${how}.n${i}.example.org`);
+        const results = await Promise.all(names.map((n) => dig(dns.port, [n])));
+        expect(results.map(status)).toEqual(Array(5).fill('SERVFAIL'));
+      }
+      expect((await dig(dns.port, ['+short', 'good.example.org'])).trim()).toBe('127.0.0.99');
+      expect(await metricValue(dns.registry, 'horizon_dns_forward_overload_total')).toBe(0);
+    } finally {
+      await dns.stop();
+      await bad.stop();
     }
   });
 });
