@@ -1,5 +1,6 @@
 import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
 import { createChain } from './chain.ts';
+import type { Clock } from './clock.ts';
 import type { DnsConfig } from './config.ts';
 import { parseHostPort } from './config-check.ts';
 import { createAcl } from './handlers/acl.ts';
@@ -11,6 +12,7 @@ import type { Handler } from './handlers/types.ts';
 import { buildIndex, type IndexData } from './index/build.ts';
 import { createDnsMetrics } from './metrics.ts';
 import { createDnsServer } from './server.ts';
+import { createTcpMetrics } from './tcp/metrics.ts';
 import { createExchanger, type Exchanger } from './upstream/exchange.ts';
 import { createUpstreamPool, type UpstreamPool } from './upstream/pool.ts';
 import { RCODE } from './wire/constants.ts';
@@ -23,6 +25,8 @@ export interface DnsDeps {
   source: GatewayApiSource;
   /** Upstream I/O; tests may pass their own. */
   exchanger?: Exchanger;
+  /** Time and timers; tests pass a clock they move. */
+  clock?: Clock;
 }
 
 /**
@@ -32,7 +36,12 @@ export interface DnsDeps {
 export function createDnsService(config: DnsConfig, deps: DnsDeps) {
   const log = deps.logger.child({ component: 'dns' });
   const metrics = createDnsMetrics(deps.registry);
-  const exchanger = deps.exchanger ?? createExchanger({ onSpoofed: () => metrics.forward.spoofed.inc() });
+  const exchanger =
+    deps.exchanger ??
+    createExchanger({
+      onSpoofed: () => metrics.forward.spoofed.inc(),
+      ...(deps.clock ? { clock: deps.clock } : {}),
+    });
   const zones = config.zones.map((z) => z.toLowerCase().replace(/\.$/, ''));
   const nameserver = config.nameserver.name || `ns.${zones[0]}`;
   const fromManifests = config.source.manifests !== '';
@@ -124,6 +133,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       return errorMessage(q, RCODE.REFUSED);
     },
   });
+  const tcpMetrics = createTcpMetrics(deps.registry);
   const server = createDnsServer({
     addresses: config.listen.addresses,
     port: config.listen.port,
@@ -131,7 +141,10 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
     tcp: config.tcp,
     logger: deps.logger,
     observe: metrics.observe,
+    tcpEvents: tcpMetrics.events,
+    ...(deps.clock ? { clock: deps.clock } : {}),
   });
+  tcpMetrics.watch(server.tcp);
 
   /** `/records` on the ops port: every name served, with its addresses, route and gateway. */
   const records: OpsRoute = () => {

@@ -12,6 +12,7 @@ import {
   type Registry,
 } from '@horizon/shared';
 import { freePort, scratchDir } from '@horizon/test/harness';
+import type { Clock } from '../src/clock.ts';
 import { type DnsConfig, DnsConfigSchema } from '../src/config.ts';
 import { checkDnsConfig } from '../src/config-check.ts';
 import { createDnsService } from '../src/service.ts';
@@ -72,6 +73,7 @@ export async function startDns(
   config: DnsConfig,
   source?: GatewayApiSource,
   vars: Record<string, string> = {},
+  extra: { clock?: Clock } = {},
 ) {
   const registry: Registry = createMetricsRegistry('dns');
   const src =
@@ -85,7 +87,7 @@ export async function startDns(
       pollMs: 0,
       logger,
     });
-  const dns = createDnsService(config, { logger, registry, source: src });
+  const dns = createDnsService(config, { logger, registry, source: src, ...extra });
   const bound = await dns.server.listen();
   await src.start();
   dns.rebuild();
