@@ -8,6 +8,7 @@ import { createAuthoritative } from './handlers/authoritative.ts';
 import { createCache } from './handlers/cache.ts';
 import { createForward } from './handlers/forward.ts';
 import { createLoopGuard } from './handlers/loop.ts';
+import { createScope } from './handlers/scope.ts';
 import type { Handler } from './handlers/types.ts';
 import { buildIndex, type IndexData } from './index/build.ts';
 import { createDnsMetrics } from './metrics.ts';
@@ -101,6 +102,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
   const passThrough: Handler = (q, next) => next(q);
   const handle = createChain({
     acl: createAcl({ allow: config.acl.allow, onRefused: () => metrics.acl.inc() }),
+    scope: createScope(),
     authoritative: createAuthoritative({
       zones: [...zones, ...config.reverseZones],
       index: () => index,

@@ -11,7 +11,12 @@ export const TYPE = {
   OPT: 41,
   SVCB: 64,
   HTTPS: 65,
+  TKEY: 249,
+  TSIG: 250,
+  IXFR: 251,
   AXFR: 252,
+  MAILB: 253,
+  MAILA: 254,
   ANY: 255,
   CAA: 257,
 } as const;
@@ -25,6 +30,8 @@ export const RCODE = {
   NXDOMAIN: 3,
   NOTIMP: 4,
   REFUSED: 5,
+  /** RFC 8945 §5.2: a TSIG this server cannot verify (with TSIG error BADKEY). */
+  NOTAUTH: 9,
   /** Extended rcode 16 (RFC 6891 §9): the OPT version is not supported. */
   BADVERS: 16,
 } as const;
@@ -36,6 +43,7 @@ export const RCODE_NAME: Record<number, string> = {
   3: 'NXDOMAIN',
   4: 'NOTIMP',
   5: 'REFUSED',
+  9: 'NOTAUTH',
   16: 'BADVERS',
 };
 

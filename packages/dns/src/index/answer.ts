@@ -1,0 +1,50 @@
+import { cidrMatcher } from '../handlers/acl.ts';
+import type { Answer } from '../wire/response.ts';
+import type { IndexData } from './build.ts';
+import { inZone } from './hostnames.ts';
+import { isMiss, lookup } from './lookup.ts';
+
+/** Options of {@link createZoneAnswers}. */
+export interface ZoneAnswerOptions {
+  /** Zones (and reverse zones) we own, known before the index first syncs. */
+  zones: readonly string[];
+  /** The current index; undefined until the source has synced. */
+  index: () => IndexData | undefined;
+  /** Client ranges of the views after the default one, in config order. */
+  views: readonly { cidrs: readonly string[] }[];
+  /** A zone name with no route: forward it (to the zone-miss upstreams), NXDOMAIN, or the miss gateway's address. */
+  zoneMiss: 'forward' | 'nxdomain' | 'gateway';
+}
+
+/**
+ * What our zones say about a name for one client: an Answer (records, NODATA or NXDOMAIN with the
+ * SOA), `outside` (not ours), `unsynced` (ours, but the index has not synced: never a false
+ * NXDOMAIN), or `forward` (ours with nothing, and the zone-miss policy is to ask public DNS).
+ * The one home of these rules, for the authoritative handler and for CNAMEs chased into our zones.
+ */
+export type ZoneVerdict = Answer | 'outside' | 'unsynced' | 'forward';
+
+export function createZoneAnswers(
+  o: ZoneAnswerOptions,
+): (name: string, type: number, address: string) => ZoneVerdict {
+  const zones = [...o.zones].sort((a, b) => b.length - a.length);
+  const views = o.views.map((v) => cidrMatcher(v.cidrs));
+  const viewOf = (address: string): number => {
+    for (let i = 0; i < views.length; i += 1) if (views[i]?.(address)) return i + 1;
+    return 0;
+  };
+  return (name, type, address) => {
+    const index = o.index();
+    if (!index) return zones.some((z) => inZone(name, z)) ? 'unsynced' : 'outside';
+    const view = views.length === 0 ? 0 : viewOf(address);
+    const result = lookup(index, name, type, view);
+    if (result === undefined) return 'outside';
+    if (!isMiss(result)) return result;
+    if (o.zoneMiss === 'nxdomain') return result.miss.nxdomain;
+    if (o.zoneMiss === 'gateway') {
+      const answers = index.missAnswers.get(result.miss);
+      return (answers?.[view] ?? answers?.[0])?.get(type) ?? result.miss.nodata;
+    }
+    return 'forward';
+  };
+}
