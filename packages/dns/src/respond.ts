@@ -3,6 +3,7 @@ import type { Reply } from './handlers/types.ts';
 import { RCODE } from './wire/constants.ts';
 import { parseQuery, type Query, type Transport } from './wire/query.ts';
 import { errorMessage, finalize, type RequestHead } from './wire/response.ts';
+import { badKeyTsig } from './wire/tsig.ts';
 
 /** What the server reports per request, for metrics. */
 export type RequestObserver = (
@@ -30,6 +31,8 @@ export interface ResponderOptions {
   handle: (q: Query) => Reply | Promise<Reply>;
   logger: Logger;
   observe?: RequestObserver | undefined;
+  /** Whether this client may recurse through us (RA in every answer to it). Default: no. */
+  recursion?: ((address: string) => boolean) | undefined;
 }
 
 /**
@@ -40,20 +43,21 @@ export interface ResponderOptions {
 export function createResponder(o: ResponderOptions): Respond {
   const log = o.logger.child({ component: 'server' });
 
-  /** Finishes one request: size and OPT for the transport, hand over, count. The only exit. */
+  const recursion = o.recursion ?? (() => false);
+  /** Finishes one request: RA, size and OPT for the transport, hand over, count. The only exit. */
   const emit = (
     q: Query | null,
     head: RequestHead | null,
     reply: Reply,
-    transport: Transport,
-    family: 4 | 6,
-    done: (out: Buffer | null) => void,
-    started: number,
-    extendedRcode = 0,
+    at: Arrival,
+    extra: { extendedRcode?: number; trailer?: Buffer | undefined } = {},
   ): void => {
-    const out = head === null || reply === null ? null : finalize(head, reply, transport, extendedRcode);
-    done(out);
-    o.observe?.(q, transport, family, out, started);
+    const out =
+      head === null || reply === null
+        ? null
+        : finalize(head, reply, at.transport, { ra: recursion(at.client.address), ...extra });
+    at.done(out);
+    o.observe?.(q, at.transport, at.family, out, at.started);
   };
   const servfail = (q: Query, err: unknown): Buffer => {
     log.error({ err, name: q.name, type: q.type }, 'request failed');
@@ -61,20 +65,22 @@ export function createResponder(o: ResponderOptions): Respond {
   };
 
   return (raw, client, transport, family, done) => {
-    const started = performance.now();
+    const at: Arrival = { client, transport, family, done, started: performance.now() };
     const q = parseQuery(raw, client, transport);
     if ('kind' in q) {
       if (q.kind === 'drop') {
-        emit(null, null, null, transport, family, done, started); // QR=1 or a runt: counted, not answered
-      } else {
-        const head = { ...q, raw };
-        emit(null, head, errorMessage(head, q.rcode), transport, family, done, started);
+        emit(null, null, null, at); // QR=1 or a runt: counted, not answered
+        return;
       }
+      const head = { ...q, raw };
+      const trailer = q.tsig && badKeyTsig(raw, q.tsig);
+      if (trailer === null) emit(null, head, errorMessage(head, RCODE.FORMERR), at);
+      else emit(null, head, errorMessage(head, q.rcode), at, { trailer });
       return;
     }
     // RFC 6891 §6.1.3: BADVERS (16) is 1 in the OPT's extended rcode with 0 in the header.
     if (q.edns && q.edns.version > 0) {
-      emit(q, q, errorMessage(q, 0), transport, family, done, started, 1);
+      emit(q, q, errorMessage(q, 0), at, { extendedRcode: 1 });
       return;
     }
     let reply: Reply | Promise<Reply>;
@@ -86,11 +92,20 @@ export function createResponder(o: ResponderOptions): Respond {
     // Synchronous answers (the authoritative path) allocate no callbacks.
     if (reply instanceof Promise) {
       reply.then(
-        (r) => emit(q, q, r, transport, family, done, started),
-        (err: unknown) => emit(q, q, servfail(q, err), transport, family, done, started),
+        (r) => emit(q, q, r, at),
+        (err: unknown) => emit(q, q, servfail(q, err), at),
       );
     } else {
-      emit(q, q, reply, transport, family, done, started);
+      emit(q, q, reply, at);
     }
   };
+}
+
+/** Where a request came from and where its answer goes. */
+interface Arrival {
+  client: Query['client'];
+  transport: Transport;
+  family: 4 | 6;
+  done: (out: Buffer | null) => void;
+  started: number;
 }

@@ -16,6 +16,8 @@ export interface DnsServerOptions {
   tcp: TcpOptions;
   logger: Logger;
   observe?: RequestObserver;
+  /** Whether a client may recurse through us: RA in answers to it. */
+  recursion?: (address: string) => boolean;
   tcpEvents?: TcpEvents;
   clock?: Clock;
 }
@@ -40,7 +42,12 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
   const udp: UdpSocket[] = [];
   const tcp: Server[] = [];
   const log = o.logger.child({ component: 'server' });
-  const respond = createResponder({ handle: o.handle, logger: o.logger, observe: o.observe });
+  const respond = createResponder({
+    handle: o.handle,
+    logger: o.logger,
+    observe: o.observe,
+    recursion: o.recursion,
+  });
   const front = createTcpFront({
     respond,
     limits: o.tcp,

@@ -3,7 +3,7 @@ import { createChain } from './chain.ts';
 import type { Clock } from './clock.ts';
 import type { DnsConfig } from './config.ts';
 import { parseHostPort } from './config-check.ts';
-import { createAcl } from './handlers/acl.ts';
+import { clientMatcher, createAcl } from './handlers/acl.ts';
 import { createAuthoritative } from './handlers/authoritative.ts';
 import { createCache } from './handlers/cache.ts';
 import { createForward } from './handlers/forward.ts';
@@ -97,11 +97,13 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
     for (const u of p.upstreams) metrics.forward.healthy.labels(u.label).set(1);
     return p;
   };
+  const allowed = clientMatcher(config.acl.allow);
+  const general = pool(config.forward.upstreams);
   const loopGuard = createLoopGuard({ logger: log, onLoop: () => metrics.forward.loops.inc() });
   let refusedHint = false;
   const passThrough: Handler = (q, next) => next(q);
   const handle = createChain({
-    acl: createAcl({ allow: config.acl.allow, onRefused: () => metrics.acl.inc() }),
+    acl: createAcl({ allowed, onRefused: () => metrics.acl.inc() }),
     scope: createScope(),
     authoritative: createAuthoritative({
       zones: [...zones, ...config.reverseZones],
@@ -118,7 +120,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
           })
         : passThrough,
     forward: createForward({
-      general: pool(config.forward.upstreams),
+      general,
       zoneMiss: config.zoneMiss.mode === 'forward' ? pool(config.zoneMiss.upstreams) : undefined,
       maxInFlight: config.forward.maxInFlight,
       loopGuard,
@@ -143,6 +145,8 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
     tcp: config.tcp,
     logger: deps.logger,
     observe: metrics.observe,
+    // RA only to clients that may recurse: allowed, and with upstreams to recurse through.
+    recursion: general ? allowed : () => false,
     tcpEvents: tcpMetrics.events,
     ...(deps.clock ? { clock: deps.clock } : {}),
   });

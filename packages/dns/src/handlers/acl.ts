@@ -20,14 +20,13 @@ export function cidrMatcher(cidrs: readonly string[]): (address: string) => bool
 }
 
 /**
- * Only clients in `allow` get answers; everyone else gets REFUSED, for every name. Horizon serves
- * the LAN, the tailnet and the pods; it is never an open resolver.
+ * `cidrMatcher` with each address's verdict remembered: a resolver sees few distinct clients, and
+ * this runs on every query (acl) and every answer (RA). Bounded: cleared when it holds 4,096.
  */
-export function createAcl(options: { allow: readonly string[]; onRefused?: () => void }): Handler {
-  const matches = cidrMatcher(options.allow);
-  // A resolver sees few distinct clients: remember each verdict (bounded; cleared when full).
+export function clientMatcher(cidrs: readonly string[]): (address: string) => boolean {
+  const matches = cidrMatcher(cidrs);
   const verdicts = new Map<string, boolean>();
-  const allowed = (address: string): boolean => {
+  return (address) => {
     let v = verdicts.get(address);
     if (v === undefined) {
       if (verdicts.size >= 4096) verdicts.clear();
@@ -36,8 +35,18 @@ export function createAcl(options: { allow: readonly string[]; onRefused?: () =>
     }
     return v;
   };
+}
+
+/**
+ * Only clients `allowed` get answers; everyone else gets REFUSED, for every name. Horizon serves
+ * the LAN, the tailnet and the pods; it is never an open resolver.
+ */
+export function createAcl(options: {
+  allowed: (address: string) => boolean;
+  onRefused?: () => void;
+}): Handler {
   return (q, next) => {
-    if (allowed(q.client.address)) return next(q);
+    if (options.allowed(q.client.address)) return next(q);
     options.onRefused?.();
     return errorMessage(q, RCODE.REFUSED);
   };

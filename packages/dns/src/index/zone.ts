@@ -64,6 +64,8 @@ export function buildZone(o: ZoneOptions): Zone {
     arcount: 0,
     body: record('question', TYPE.NS, o.ttl, nameRdata(o.nameserver)),
   });
+  // RFC 8482 §4.2: ANY is answered with one RRset of the name; at the apex, the SOA.
+  apex.set(TYPE.ANY, apex.get(TYPE.SOA) as Answer);
   return { name: o.name, nodata: negative(0), nxdomain: negative(3), apex };
 }
 

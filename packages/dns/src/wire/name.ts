@@ -27,38 +27,51 @@ export interface ReadName {
 }
 
 /**
- * Reads a possibly compressed name at `offset`, lower-cased. Returns null when the name is
- * malformed: a pointer loop or forward jump, a label past the end, more than 255 bytes.
+ * Walks a possibly compressed name at `offset`, calling `label` with each label's start and length.
+ * Returns the offset just after the name where it sits, or -1 when it is malformed: a pointer that
+ * does not go backwards (RFC 1035 §4.1.4 in practice; this also forbids loops), a label past the
+ * end, an obsolete 0x40/0x80 label type, or more than 255 bytes.
  */
-export function readName(buf: Buffer, offset: number): ReadName | null {
+function walkName(buf: Buffer, offset: number, label: (start: number, len: number) => void): number {
   let pos = offset;
   let end = -1;
   let total = 0;
-  let name = '';
   for (let jumps = 0; jumps < 64; ) {
-    if (pos >= buf.length) return null;
+    if (pos >= buf.length) return -1;
     const len = buf[pos] ?? 0;
-    if (len === 0) {
-      return { name, end: end === -1 ? pos + 1 : end };
-    }
+    if (len === 0) return end === -1 ? pos + 1 : end;
     if ((len & 0xc0) === 0xc0) {
-      if (pos + 1 >= buf.length) return null;
+      if (pos + 1 >= buf.length) return -1;
       const target = ((len & 0x3f) << 8) | (buf[pos + 1] ?? 0);
       if (end === -1) end = pos + 2;
-      // Pointers must go backwards (RFC 1035 §4.1.4 in practice): this also forbids loops.
-      if (target >= pos) return null;
+      if (target >= pos) return -1;
       pos = target;
       jumps += 1;
       continue;
     }
-    if ((len & 0xc0) !== 0) return null; // 0x40/0x80 label types are obsolete
-    if (pos + 1 + len > buf.length) return null;
+    if ((len & 0xc0) !== 0 || pos + 1 + len > buf.length) return -1;
     total += len + 1;
-    if (total > 255) return null;
-    name += (name === '' ? '' : '.') + labelText(buf, pos + 1, len);
+    if (total > 255) return -1;
+    label(pos + 1, len);
     pos += len + 1;
   }
-  return null;
+  return -1;
+}
+
+/** Reads a possibly compressed name at `offset`, lower-cased; null when malformed (see walkName). */
+export function readName(buf: Buffer, offset: number): ReadName | null {
+  let name = '';
+  const end = walkName(buf, offset, (start, len) => {
+    name += (name === '' ? '' : '.') + labelText(buf, start, len);
+  });
+  return end < 0 ? null : { name, end };
+}
+
+/** A possibly compressed name at `offset` in uncompressed wire form (case kept), to copy it into another message. */
+export function nameWire(buf: Buffer, offset: number): { wire: Buffer; end: number } | null {
+  const parts: Buffer[] = [];
+  const end = walkName(buf, offset, (start, len) => parts.push(buf.subarray(start - 1, start + len)));
+  return end < 0 ? null : { wire: Buffer.concat([...parts, Buffer.from([0])]), end };
 }
 
 /** One label as lower-case text; '.' and '\' inside it are escaped. ASCII case only (RFC 4343). */

@@ -35,13 +35,29 @@ export interface Query {
   zoneMiss?: true;
 }
 
+/** Where a TSIG record sits in a request (RFC 8945): [start, end) in the raw bytes. */
+export interface TsigAt {
+  start: number;
+  end: number;
+}
+
 /** Why a packet is not a query we answer normally. */
 export type ParseFailure =
   | { kind: 'drop' } // too short to hold an ID, or a response (QR=1): never answer
-  | { kind: 'error'; rcode: number; id: number; flags: number; edns: Edns | null; questionEnd: number };
+  | {
+      kind: 'error';
+      rcode: number;
+      id: number;
+      flags: number;
+      edns: Edns | null;
+      questionEnd: number;
+      /** A TSIG the request carries: answered NOTAUTH with an unsigned BADKEY TSIG (tsig.ts). */
+      tsig?: TsigAt;
+    };
 
 const FORMERR = 1;
 const NOTIMP = 4;
+const NOTAUTH = 9;
 
 /**
  * Reads the header, the one question and the OPT record straight from the buffer. The hot path:
@@ -52,16 +68,18 @@ export function parseQuery(raw: Buffer, client: Query['client'], transport: Tran
   const id = raw.readUInt16BE(0);
   const flags = raw.readUInt16BE(2);
   if (flags & FLAG.QR) return { kind: 'drop' };
-  const fail = (rcode: number, questionEnd = 12, edns: Edns | null = null): ParseFailure => ({
+  // Only QUERY: UPDATE, NOTIFY, IQUERY, STATUS get NOTIMP, with the question and OPT when they parse
+  // (RFC 1035 §4.1.1 echoes the opcode; RFC 6891 §7 answers with an OPT to a request with one).
+  const opcode = (flags >> 11) & 0xf;
+  const fail = (rcode: number, questionEnd = 12, edns: Edns | null = null, tsig?: TsigAt): ParseFailure => ({
     kind: 'error',
-    rcode,
+    rcode: opcode === 0 ? rcode : NOTIMP,
     id,
     flags,
     edns,
     questionEnd,
+    ...(tsig ? { tsig } : {}),
   });
-  const opcode = (flags >> 11) & 0xf;
-  if (opcode !== 0) return fail(NOTIMP); // only QUERY: no UPDATE, NOTIFY, IQUERY, STATUS
   if (raw.readUInt16BE(4) !== 1) return fail(FORMERR);
 
   // The question name: plain labels only (a pointer in the only question is malformed).
@@ -81,16 +99,19 @@ export function parseQuery(raw: Buffer, client: Query['client'], transport: Tran
   const klass = raw.readUInt16BE(pos + 2);
   const questionEnd = pos + 4;
 
-  const edns = readEdns(raw, questionEnd);
-  if (edns === false) return fail(FORMERR, questionEnd);
-  return { id, flags, name, type, class: klass, questionEnd, edns, raw, client, transport };
+  const extra = readAdditional(raw, questionEnd);
+  if (extra === false) return fail(FORMERR, questionEnd);
+  if (opcode !== 0) return fail(NOTIMP, questionEnd, extra.edns);
+  if (extra.tsig) return fail(NOTAUTH, questionEnd, extra.edns, extra.tsig); // we hold no keys
+  return { id, flags, name, type, class: klass, questionEnd, edns: extra.edns, raw, client, transport };
 }
 
 /**
- * Finds the OPT record among the additional records. Answer and authority records in a query are
- * skipped. Returns false when the records do not parse, or there are two OPT records (RFC 6891 §6.1.1).
+ * Finds the OPT and TSIG records among the additional records; answer and authority records in a
+ * query are skipped. Returns false when the records do not parse, there are two OPT records
+ * (RFC 6891 §6.1.1), or a TSIG that is not the last record (RFC 8945 §5.1).
  */
-function readEdns(raw: Buffer, start: number): Edns | null | false {
+function readAdditional(raw: Buffer, start: number): { edns: Edns | null; tsig?: TsigAt } | false {
   const records = raw.readUInt16BE(6) + raw.readUInt16BE(8) + raw.readUInt16BE(10);
   const additionalFrom = raw.readUInt16BE(6) + raw.readUInt16BE(8);
   let pos = start;
@@ -109,9 +130,13 @@ function readEdns(raw: Buffer, start: number): Edns | null | false {
         do: ((raw[nameEnd + 6] ?? 0) & 0x80) !== 0,
       };
     }
+    if (type === TYPE.TSIG) {
+      if (i !== records - 1 || i < additionalFrom) return false;
+      return { edns, tsig: { start: pos, end: nameEnd + 10 + rdlength } };
+    }
     pos = nameEnd + 10 + rdlength;
   }
-  return edns;
+  return { edns };
 }
 
 /** Offset after a (possibly compressed) name, or -1. */

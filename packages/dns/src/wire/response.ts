@@ -26,10 +26,11 @@ export interface RequestHead {
   edns: Edns | null;
 }
 
-// Response flags: QR, the request's RD and CD echoed (RFC 1035, RFC 4035 §3.2.2), RA set (we are
-// a recursive resolver for the clients allowed to recurse).
+// Response flags: QR, the request's opcode, RD and CD echoed (RFC 1035 §4.1.1, RFC 4035 §3.2.2).
+// RA is the server's to set, per client, in finalize().
+const OPCODE = 0x7800;
 const responseFlags = (request: number, aa: boolean, rcode: number): number =>
-  FLAG.QR | (request & (FLAG.RD | FLAG.CD)) | FLAG.RA | (aa ? FLAG.AA : 0) | (rcode & 0xf);
+  FLAG.QR | (request & (OPCODE | FLAG.RD | FLAG.CD)) | (aa ? FLAG.AA : 0) | (rcode & 0xf);
 
 /** Header + the request's own question bytes (0x20 case echoed) + the answer's records. */
 export function answerMessage(q: RequestHead, a: Answer): Buffer {
@@ -53,32 +54,48 @@ export function errorMessage(q: RequestHead, rcode: number): Buffer {
   return answerMessage(q, { rcode, aa: false, ancount: 0, nscount: 0, arcount: 0, body: EMPTY });
 }
 
+/** What finalize() adds besides sizing: RA, the OPT's extended rcode, a record that must come last. */
+export interface FinalizeOptions {
+  /** RA: recursion is available to this client (RFC 1035 §4.1.1). */
+  ra: boolean;
+  /** The upper 8 bits of the rcode, in the OPT (RFC 6891 §6.1.3): 1 for BADVERS. */
+  extendedRcode?: number;
+  /** A record to put after our OPT: a TSIG must be the last record (RFC 8945 §5.1). */
+  trailer?: Buffer | undefined;
+}
+
 /**
- * Makes a reply ready for the wire: over UDP, cut to the client's size (min of its EDNS size and
- * 1232, or 512 without EDNS) at an RRset boundary with TC set; then our own OPT record when the
- * client sent one (EDNS is hop-by-hop: an upstream's OPT is never relayed). `message` holds no OPT.
+ * Makes a reply ready for the wire: RA set or cleared for this client; over UDP, cut to the client's
+ * size (min of its EDNS size and 1232, or 512 without EDNS) at an RRset boundary with TC set; then
+ * our own OPT record when the client sent one (EDNS is hop-by-hop: an upstream's OPT is never
+ * relayed), then the trailer. `message` holds no OPT and is this request's own buffer.
  */
-export function finalize(q: RequestHead, message: Buffer, transport: Transport, extendedRcode = 0): Buffer {
+export function finalize(q: RequestHead, message: Buffer, transport: Transport, o: FinalizeOptions): Buffer {
   const opt = q.edns ? 11 : 0;
+  const trailer = o.trailer?.length ?? 0;
   let out = message;
+  out[3] = o.ra ? (out[3] ?? 0) | FLAG.RA : (out[3] ?? 0) & ~FLAG.RA;
   if (transport === 'udp') {
     const limit = q.edns ? Math.min(q.edns.udpSize, EDNS_UDP_SIZE) : CLASSIC_UDP_SIZE;
-    if (out.length + opt > limit) out = truncate(out, limit - opt);
+    if (out.length + opt + trailer > limit) out = truncate(out, limit - opt - trailer);
   }
-  if (!q.edns) return out;
-  const withOpt = Buffer.allocUnsafe(out.length + 11);
-  out.copy(withOpt, 0);
-  withOpt.writeUInt16BE(withOpt.readUInt16BE(10) + 1, 10);
+  if (!q.edns && !o.trailer) return out;
+  const whole = Buffer.allocUnsafe(out.length + opt + trailer);
+  out.copy(whole, 0);
+  whole.writeUInt16BE(whole.readUInt16BE(10) + (opt > 0 ? 1 : 0) + (trailer > 0 ? 1 : 0), 10);
   const p = out.length;
-  withOpt[p] = 0; // owner: root
-  withOpt.writeUInt16BE(41, p + 1);
-  withOpt.writeUInt16BE(EDNS_UDP_SIZE, p + 3);
-  withOpt[p + 5] = extendedRcode;
-  withOpt[p + 6] = 0; // version 0
-  withOpt[p + 7] = q.edns.do ? 0x80 : 0;
-  withOpt[p + 8] = 0;
-  withOpt.writeUInt16BE(0, p + 9);
-  return withOpt;
+  if (q.edns) {
+    whole[p] = 0; // owner: root
+    whole.writeUInt16BE(41, p + 1);
+    whole.writeUInt16BE(EDNS_UDP_SIZE, p + 3);
+    whole[p + 5] = o.extendedRcode ?? 0;
+    whole[p + 6] = 0; // version 0
+    whole[p + 7] = q.edns.do ? 0x80 : 0;
+    whole[p + 8] = 0;
+    whole.writeUInt16BE(0, p + 9);
+  }
+  o.trailer?.copy(whole, p + opt);
+  return whole;
 }
 
 /**
