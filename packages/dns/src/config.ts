@@ -204,6 +204,13 @@ export const DnsConfigSchema = Type.Object(
           description:
             'Serve an expired answer (TTL 30) for this long when every upstream fails (RFC 8767). 0: never.',
         }),
+        staleReplyMs: Type.Integer({
+          minimum: 0,
+          maximum: 30000,
+          default: 1800,
+          description:
+            'With an expired answer at hand (within `staleSeconds`), reply with it if the refresh has not answered in this long (RFC 8767 client-response timer); at once while every upstream is down or for 30 s after a failed refresh.',
+        }),
         prefetchHits: Type.Integer({
           minimum: 0,
           maximum: 1000000,

@@ -87,6 +87,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       timeoutMs: config.forward.timeoutMs,
       failuresBeforeDown: config.forward.failuresBeforeDown,
       exchanger,
+      ...(deps.clock ? { now: deps.clock.now } : {}),
       onAttempt: (u, outcome, seconds) => {
         metrics.forward.requests.labels(u.label).inc();
         metrics.forward.duration.labels(u.label).observe(seconds);
@@ -99,6 +100,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
   };
   const allowed = clientMatcher(config.acl.allow);
   const general = pool(config.forward.upstreams);
+  const zoneMissPool = config.zoneMiss.mode === 'forward' ? pool(config.zoneMiss.upstreams) : undefined;
   const loopGuard = createLoopGuard({ logger: log, onLoop: () => metrics.forward.loops.inc() });
   let refusedHint = false;
   const passThrough: Handler = (q, next) => next(q);
@@ -116,12 +118,14 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       config.cache.size > 0
         ? createCache({
             ...config.cache,
+            upstreamsDown: (q) => (q.zoneMiss ? zoneMissPool : general)?.allDown() ?? false,
+            ...(deps.clock ? { clock: deps.clock } : {}),
             onResult: (r) => metrics.cache[r === 'hit' ? 'hits' : r === 'miss' ? 'misses' : r].inc(),
           })
         : passThrough,
     forward: createForward({
       general,
-      zoneMiss: config.zoneMiss.mode === 'forward' ? pool(config.zoneMiss.upstreams) : undefined,
+      zoneMiss: zoneMissPool,
       maxInFlight: config.forward.maxInFlight,
       loopGuard,
       onOverload: () => metrics.forward.overload.inc(),

@@ -6,6 +6,7 @@ import { TYPE } from '../src/wire/constants.ts';
 import { encodeName } from '../src/wire/name.ts';
 import { parseQuery, type Query } from '../src/wire/query.ts';
 import { record, soaRdata } from '../src/wire/records.ts';
+import { fakeClock } from './fake-clock.ts';
 
 const question = (name: string) => Buffer.concat([encodeName(name), Buffer.from([0, 1, 0, 1])]);
 function q(name: string, id = 7): Query {
@@ -72,8 +73,9 @@ describe('cache', () => {
       maxTtl: 86400,
       servfailTtl: 5,
       staleSeconds: 0,
+      staleReplyMs: 1800,
       prefetchHits: 3,
-      now: () => now.t,
+      clock: { now: () => now.t * 1000, after: () => () => undefined, every: () => () => undefined },
     });
     const next = (query: Query) => {
       calls += 1;
@@ -132,6 +134,74 @@ describe('cache', () => {
     now.t = 150; // past the first expiry, within the refreshed one
     await c.ask('a.example.org');
     expect(c.calls()).toBe(2);
+  });
+});
+
+describe('serve-stale (RFC 8767)', () => {
+  /** A cache with a fake clock and an upstream whose replies the test hands out one by one. */
+  const setup = (down = false) => {
+    const time = fakeClock();
+    const pending: ((r: Buffer) => void)[] = [];
+    let calls = 0;
+    const cache = createCache({
+      size: 10,
+      minTtl: 0,
+      maxTtl: 86400,
+      servfailTtl: 5,
+      staleSeconds: 3600,
+      staleReplyMs: 1800,
+      prefetchHits: 0,
+      clock: time.clock,
+      upstreamsDown: () => down,
+    });
+    const next = () => {
+      calls += 1;
+      return new Promise<Buffer>((resolve) => pending.push(resolve));
+    };
+    const ask = () => cache(q('a.example.org'), next);
+    return { time, pending, ask, calls: () => calls };
+  };
+  /** Fills the cache with a 60 s answer, then lets it expire. */
+  const expired = async (s: ReturnType<typeof setup>) => {
+    const first = s.ask();
+    s.pending.shift()?.(reply('a.example.org', 0, 60));
+    await first;
+    s.time.advance(61_000);
+  };
+
+  it('answers stale when the refresh has not answered within staleReplyMs, and keeps the refresh', async () => {
+    const s = setup();
+    await expired(s);
+    const answer = s.ask();
+    expect(answer).toBeInstanceOf(Promise);
+    s.time.advance(1800); // the client-response timer, not the upstream's timeout
+    expect(ttlOf((await answer) as Buffer)).toBe(30);
+    s.pending.shift()?.(reply('a.example.org', 0, 120)); // the refresh lands later
+    await new Promise((r) => setImmediate(r));
+    expect(ttlOf((await s.ask()) as Buffer)).toBe(120); // a fresh hit
+    expect(s.calls()).toBe(2);
+  });
+
+  it('answers stale at once while every upstream is down, refreshing in the background', async () => {
+    const s = setup(true);
+    await expired(s);
+    const answer = s.ask();
+    expect(answer).toBeInstanceOf(Buffer); // no wait at all
+    expect(ttlOf(answer as Buffer)).toBe(30);
+    expect(s.calls()).toBe(2); // the refresh went out, to probe the upstreams
+  });
+
+  it('after a failed refresh, answers stale at once for 30 s without asking again', async () => {
+    const s = setup();
+    await expired(s);
+    const answer = s.ask();
+    s.pending.shift()?.(reply('a.example.org', 2)); // SERVFAIL: every upstream failed
+    expect(ttlOf((await answer) as Buffer)).toBe(30);
+    expect(ttlOf(s.ask() as Buffer)).toBe(30);
+    expect(s.calls()).toBe(2);
+    s.time.advance(30_001);
+    void s.ask();
+    expect(s.calls()).toBe(3);
   });
 });
 

@@ -1,114 +1,100 @@
 import { LRUCache } from 'lru-cache';
+import { type Clock, systemClock } from '../clock.ts';
 import { RCODE } from '../wire/constants.ts';
 import { addressTo, rcodeOf } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
-import { mapTtls } from '../wire/ttl.ts';
+import { type Entry, entryFor, serveEntry, type TtlRules } from './cache-entry.ts';
 import type { Handler, Next, Reply } from './types.ts';
 
 /** Options of {@link createCache}; defaults as in the config. */
-export interface CacheOptions {
+export interface CacheOptions extends TtlRules {
   /** Entries at most (LRU). */
   size: number;
-  minTtl: number;
-  maxTtl: number;
-  /** SERVFAIL is cached this long at most (RFC 2308 §7.1 allows up to 5 minutes; we keep it short). */
-  servfailTtl: number;
-  /** How long past expiry an answer may still be served when every upstream fails (RFC 8767). */
+  /** How long past expiry an answer may still be served when its refresh fails (RFC 8767). */
   staleSeconds: number;
+  /** With an expired answer at hand, reply with it if the refresh has not answered in this long (RFC 8767 §5). */
+  staleReplyMs: number;
   /** Refresh an entry asked for at least this often once it has 10% of its TTL left. 0: never. */
   prefetchHits: number;
-  /** Seconds, monotonic. */
-  now?: () => number;
+  /** True while every upstream that would serve `q` is known down: stale answers go out at once. */
+  upstreamsDown?: (q: Query) => boolean;
+  clock?: Clock;
   onResult?: (result: 'hit' | 'miss' | 'stale' | 'prefetch') => void;
-}
-
-interface Entry {
-  message: Buffer;
-  ttlOffsets: number[];
-  ttls: number[];
-  storedAt: number;
-  expiresAt: number;
-  ttl: number;
-  hits: number;
 }
 
 /** TTL of an answer served stale (RFC 8767 §4 recommends 30 s). */
 const STALE_TTL = 30;
+/** After a failed refresh, do not ask again for this long; answer stale at once (RFC 8767 §4). */
+const FAILURE_RECHECK_SECONDS = 30;
 
 /**
  * A cache of forwarded answers as wire bytes. Sits after `authoritative`, so it never holds our
  * own names. A hit copies the bytes, sets the client's ID and question case, and counts the TTLs
- * down; identical misses share one upstream query.
+ * down; identical misses share one upstream query. An expired answer within `staleSeconds` is
+ * refreshed, and served stale (TTL 30) when the refresh fails, has not answered in `staleReplyMs`,
+ * failed less than 30 s ago, or every upstream is known down (RFC 8767).
  */
 export function createCache(o: CacheOptions): Handler {
-  const now = o.now ?? (() => performance.now() / 1000);
+  const clock = o.clock ?? systemClock;
+  const now = () => clock.now() / 1000;
   const entries = new LRUCache<string, Entry>({ max: o.size });
   const inflight = new Map<string, Promise<Reply>>();
   const keyOf = (q: Query) =>
     `${q.name}/${q.type}/${q.class}/${q.flags & 0x10 ? 'cd' : ''}/${q.edns?.do ? 'do' : ''}/${q.zoneMiss ? 'zm' : ''}`;
-
-  const serve = (e: Entry, q: Query, ttlOverride?: number): Buffer => {
-    const out = addressTo(Buffer.from(e.message), q);
-    const age = Math.floor(now() - e.storedAt);
-    for (let i = 0; i < e.ttlOffsets.length; i += 1) {
-      out.writeUInt32BE(ttlOverride ?? Math.max(0, (e.ttls[i] ?? 0) - age), e.ttlOffsets[i] ?? 0);
-    }
-    return out;
+  const usableStale = (e: Entry, t: number) =>
+    o.staleSeconds > 0 && rcodeOf(e.message) !== RCODE.SERVFAIL && t < e.expiresAt + o.staleSeconds;
+  const stale = (e: Entry, q: Query): Buffer => {
+    o.onResult?.('stale');
+    return serveEntry(e, q, now(), STALE_TTL);
   };
 
-  const store = (key: string, reply: Buffer): void => {
-    const rcode = rcodeOf(reply);
-    const map = mapTtls(reply);
-    if (!map) return;
-    let ttl: number | undefined;
-    if (rcode === RCODE.SERVFAIL) ttl = o.servfailTtl;
-    else if (rcode === RCODE.NXDOMAIN || (rcode === RCODE.NOERROR && map.answerCount === 0))
-      ttl = map.negativeTtl; // no SOA: not cached (RFC 2308 §5)
-    else if (rcode === RCODE.NOERROR) ttl = map.minTtl;
-    if (ttl === undefined) return;
-    if (rcode !== RCODE.SERVFAIL) ttl = Math.min(o.maxTtl, Math.max(o.minTtl, ttl));
-    if (ttl <= 0) return;
-    const at = now();
-    const ttls = map.offsets.map((off) => Math.min(reply.readUInt32BE(off), ttl));
-    // An exact-size copy: a small Buffer is a slice of Node's shared 8 KiB pool, and a long-lived
-    // cache entry would keep its whole slab alive.
-    const message = Buffer.allocUnsafeSlow(reply.length);
-    reply.copy(message);
-    entries.set(key, {
-      message,
-      ttlOffsets: map.offsets,
-      ttls,
-      storedAt: at,
-      expiresAt: at + ttl,
-      ttl,
-      hits: 0,
-    });
-  };
-
-  /** One upstream query per key at a time; the result is stored, or a stale answer served. */
+  /** One upstream query per key at a time; a good reply is stored, a failure never replaces a usable stale entry. */
   const fetch = (key: string, q: Query, next: Next): Promise<Reply> => {
     const running = inflight.get(key);
     if (running) return running.then((r) => (r === null ? null : addressTo(Buffer.from(r), q)));
     const p = Promise.resolve(next(q))
       .then((reply) => {
         if (reply === null) return null;
-        if (rcodeOf(reply) === RCODE.SERVFAIL) {
-          const stale = entries.get(key);
-          if (
-            stale &&
-            rcodeOf(stale.message) !== RCODE.SERVFAIL &&
-            now() < stale.expiresAt + o.staleSeconds
-          ) {
-            o.onResult?.('stale');
-            return serve(stale, q, STALE_TTL);
-          }
+        const t = now();
+        const old = entries.get(key);
+        if (rcodeOf(reply) === RCODE.SERVFAIL && old && usableStale(old, t)) {
+          old.recheckAfter = t + FAILURE_RECHECK_SECONDS;
+          return reply;
         }
-        store(key, reply);
+        const entry = entryFor(reply, o, t);
+        if (entry) entries.set(key, entry);
         return reply;
       })
       .finally(() => inflight.delete(key));
     inflight.set(key, p);
     return p;
+  };
+
+  /** An expired entry still usable stale: refresh it, and answer stale if the refresh is not good in time. */
+  const refreshOrStale = (key: string, e: Entry, q: Query, next: Next): Reply | Promise<Reply> => {
+    if (now() < e.recheckAfter) return stale(e, q);
+    if (o.upstreamsDown?.(q)) {
+      void fetch(key, { ...q, raw: Buffer.from(q.raw) }, next); // the refresh probes the upstreams
+      return stale(e, q);
+    }
+    return new Promise<Reply>((resolve) => {
+      let answered = false;
+      const cancel = clock.after(o.staleReplyMs, () => {
+        answered = true;
+        resolve(stale(e, q));
+      });
+      fetch(key, q, next).then(
+        (reply) => {
+          if (answered) return; // too late for this client; the cache has it for the next
+          cancel();
+          resolve(reply === null || rcodeOf(reply) !== RCODE.SERVFAIL ? reply : stale(e, q));
+        },
+        () => {
+          if (!answered) resolve(stale(e, q));
+          cancel();
+        },
+      );
+    });
   };
 
   return (q, next) => {
@@ -128,9 +114,10 @@ export function createCache(o: CacheOptions): Handler {
         e.hits = 0;
         void fetch(key, { ...q, raw: Buffer.from(q.raw) }, next);
       }
-      return serve(e, q);
+      return serveEntry(e, q, t);
     }
     o.onResult?.('miss');
+    if (e && usableStale(e, t)) return refreshOrStale(key, e, q, next);
     return fetch(key, q, next);
   };
 }

@@ -30,6 +30,8 @@ export interface UpstreamPool {
   readonly upstreams: readonly Upstream[];
   /** Resolves with the first good reply (NOERROR or NXDOMAIN), trying upstreams in policy order. */
   exchange(query: Buffer): Promise<Buffer>;
+  /** True while every upstream is down (until a probe brings one back). */
+  allDown(): boolean;
 }
 
 const PROBE_AFTER_MS = 2_000;
@@ -103,6 +105,7 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
 
   return {
     upstreams,
+    allDown: () => upstreams.every((u) => u.down),
     async exchange(query) {
       let last: unknown;
       for (const u of order()) {
