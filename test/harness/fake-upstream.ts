@@ -15,8 +15,8 @@ import { freePort } from './ports.ts';
  * - `garbage.*`: random bytes instead of an answer.
  * - `slow.*`: a good answer after `slowMs`.
  * - `big.*`: a TXT answer of about 8.5 KB (TC over UDP, whole over TCP).
- * - `into.*`: `<name> CNAME id.<zone>` and `id.<zone> A 6.6.6.6`, with an NS for the zone and its
- *   glue: an answer that reaches into our zone.
+ * - `into.<label>.*`: `<name> CNAME <label>.<zone>` and `<label>.<zone> A 6.6.6.6`, with an NS for
+ *   the zone and its glue: an answer that reaches into our zone.
  * - anything else: `A 127.0.0.99`, TTL 60.
  */
 export interface FakeUpstream {
@@ -78,7 +78,7 @@ function answer(query: Buffer, name: string, end: number, zone: string): Buffer 
     );
     sections[0].push(rr(POINTER, 16, 60, text));
   } else if (first === 'into') {
-    const target = encode(`id.${zone}`);
+    const target = encode(`${name.split('.')[1]}.${zone}`);
     sections[0].push(rr(POINTER, 5, 60, target), rr(target, 1, 60, Buffer.from([6, 6, 6, 6])));
     sections[1].push(rr(encode(zone), 2, 60, encode(`ns.${zone}`)));
     sections[2].push(rr(encode(`ns.${zone}`), 1, 60, Buffer.from([6, 6, 6, 7])));

@@ -59,6 +59,11 @@ export function createDnsMetrics(registry: Registry) {
       help: 'Zone-miss queries of ours that came back to us (a forwarding loop).',
       registers,
     }),
+    chased: new Counter({
+      name: 'horizon_dns_forward_cname_chased_total',
+      help: 'Forwarded answers whose CNAME led into our zones, completed from our own data.',
+      registers,
+    }),
     spoofed: new Counter({
       name: 'horizon_dns_forward_unmatched_replies_total',
       help: 'Upstream replies dropped: wrong source, ID or question.',

@@ -6,11 +6,14 @@ import { parseHostPort } from './config-check.ts';
 import { clientMatcher, createAcl } from './handlers/acl.ts';
 import { createAuthoritative } from './handlers/authoritative.ts';
 import { createCache } from './handlers/cache.ts';
+import { createChase } from './handlers/chase.ts';
 import { createForward } from './handlers/forward.ts';
 import { createLoopGuard } from './handlers/loop.ts';
 import { createScope } from './handlers/scope.ts';
 import type { Handler } from './handlers/types.ts';
+import { createZoneAnswers } from './index/answer.ts';
 import { buildIndex, type IndexData } from './index/build.ts';
+import { inZone } from './index/hostnames.ts';
 import { createDnsMetrics } from './metrics.ts';
 import { createDnsServer } from './server.ts';
 import { createTcpMetrics } from './tcp/metrics.ts';
@@ -99,6 +102,14 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
     return p;
   };
   const allowed = clientMatcher(config.acl.allow);
+  const owned = [...zones, ...config.reverseZones];
+  const ours = (name: string) => owned.some((z) => inZone(name, z));
+  const zoneAnswers = createZoneAnswers({
+    zones: owned,
+    index: () => index,
+    views: config.views,
+    zoneMiss: config.zoneMiss.mode,
+  });
   const general = pool(config.forward.upstreams);
   const zoneMissPool = config.zoneMiss.mode === 'forward' ? pool(config.zoneMiss.upstreams) : undefined;
   const loopGuard = createLoopGuard({ logger: log, onLoop: () => metrics.forward.loops.inc() });
@@ -107,13 +118,9 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
   const handle = createChain({
     acl: createAcl({ allowed, onRefused: () => metrics.acl.inc() }),
     scope: createScope(),
-    authoritative: createAuthoritative({
-      zones: [...zones, ...config.reverseZones],
-      index: () => index,
-      views: config.views,
-      zoneMiss: config.zoneMiss.mode,
-    }),
+    authoritative: createAuthoritative({ answer: zoneAnswers }),
     loop: loopGuard.handler,
+    chase: createChase({ ours, answer: zoneAnswers, onChase: () => metrics.forward.chased.inc() }),
     cache:
       config.cache.size > 0
         ? createCache({
@@ -128,6 +135,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       zoneMiss: zoneMissPool,
       maxInFlight: config.forward.maxInFlight,
       loopGuard,
+      ours,
       onOverload: () => metrics.forward.overload.inc(),
     }),
     last: (q) => {

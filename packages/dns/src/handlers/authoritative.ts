@@ -1,10 +1,13 @@
-import { createZoneAnswers, type ZoneAnswerOptions } from '../index/answer.ts';
+import type { ZoneVerdict } from '../index/answer.ts';
 import { RCODE } from '../wire/constants.ts';
 import { answerMessage, errorMessage } from '../wire/response.ts';
 import type { Handler } from './types.ts';
 
-/** Options of {@link createAuthoritative}: the zones, the index, the views and the zone-miss policy. */
-export type AuthoritativeOptions = ZoneAnswerOptions;
+/** Options of {@link createAuthoritative}. */
+export interface AuthoritativeOptions {
+  /** What our zones answer for a name, for a client (index/answer.ts). */
+  answer: (name: string, type: number, address: string) => ZoneVerdict;
+}
 
 /**
  * Answers names inside our zones, completely: records, NODATA or NXDOMAIN with the SOA. Never
@@ -14,7 +17,7 @@ export type AuthoritativeOptions = ZoneAnswerOptions;
  * Synchronous: an answer is a map lookup and a copy of precomputed bytes.
  */
 export function createAuthoritative(o: AuthoritativeOptions): Handler {
-  const answer = createZoneAnswers(o);
+  const { answer } = o;
   return (q, next) => {
     const verdict = answer(q.name, q.type, q.client.address);
     if (verdict === 'outside') return next(q);

@@ -1,7 +1,8 @@
 import type { UpstreamPool } from '../upstream/pool.ts';
 import { RCODE } from '../wire/constants.ts';
-import { relay, upstreamQuery } from '../wire/message.ts';
+import { upstreamQuery } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
+import { relay } from '../wire/relay.ts';
 import { errorMessage } from '../wire/response.ts';
 import type { LoopGuard } from './loop.ts';
 import type { Handler } from './types.ts';
@@ -15,11 +16,14 @@ export interface ForwardOptions {
   /** Forwards in flight at most; past it, SERVFAIL at once rather than an unbounded queue. */
   maxInFlight: number;
   loopGuard: LoopGuard;
+  /** True for a name in our zones: such records are dropped from upstream answers (relay.ts). */
+  ours: (name: string) => boolean;
   onOverload?: () => void;
 }
 
 /**
- * Sends the query upstream and relays the reply (client ID, client question case, no upstream OPT).
+ * Sends the query upstream and relays the reply (relay.ts: client ID and question case, no upstream
+ * OPT, no records owned by our zones).
  * Every failure is SERVFAIL here; the cache in front may still serve a stale answer. Zone-miss
  * queries are marked by the loop guard on the way out.
  */
@@ -31,7 +35,7 @@ export function createForward(o: ForwardOptions): Handler {
     inFlight += 1;
     try {
       const reply = await pool.exchange(query);
-      return relay(reply, q) ?? errorMessage(q, RCODE.SERVFAIL);
+      return relay(reply, q, o.ours) ?? errorMessage(q, RCODE.SERVFAIL);
     } catch {
       return errorMessage(q, RCODE.SERVFAIL);
     } finally {

@@ -1,7 +1,6 @@
 import { EDNS_UDP_SIZE, FLAG, TYPE } from './constants.ts';
 import type { Query } from './query.ts';
 import { skipName } from './query.ts';
-import { recordEnd } from './response.ts';
 
 /**
  * The query we send upstream for a client's query: a fresh ID, the client's RD and CD bits, its
@@ -43,37 +42,6 @@ export function answers(reply: Buffer, sent: Buffer): boolean {
 
 export const rcodeOf = (message: Buffer): number => (message[3] ?? 0) & 0xf;
 export const isTruncated = (message: Buffer): boolean => ((message[2] ?? 0) & 0x02) !== 0;
-
-/**
- * The upstream's reply made ours: the client's ID and question bytes (0x20 case), AA cleared (a
- * relayed or cached answer is not authoritative; recursive resolvers never set it), and without the
- * upstream's OPT record (EDNS is hop-by-hop; the server adds its own). Returns null if malformed.
- */
-export function relay(reply: Buffer, q: Query): Buffer | null {
-  const counts = [reply.readUInt16BE(6), reply.readUInt16BE(8), reply.readUInt16BE(10)];
-  let pos = skipName(reply, 12) + 4;
-  if (pos < 16 || pos !== q.questionEnd) return null;
-  const kept: Buffer[] = [reply.subarray(0, pos)];
-  let arcount = counts[2] ?? 0;
-  let keptFrom = pos;
-  const total = (counts[0] ?? 0) + (counts[1] ?? 0) + (counts[2] ?? 0);
-  for (let i = 0; i < total; i += 1) {
-    const end = recordEnd(reply, pos);
-    if (end < 0) return null;
-    const nameEnd = skipName(reply, pos);
-    if (reply.readUInt16BE(nameEnd) === TYPE.OPT) {
-      kept.push(reply.subarray(keptFrom, pos));
-      keptFrom = end;
-      arcount -= 1;
-    }
-    pos = end;
-  }
-  kept.push(reply.subarray(keptFrom, pos));
-  const out = Buffer.concat(kept);
-  out.writeUInt16BE(out.readUInt16BE(2) & ~FLAG.AA, 2);
-  out.writeUInt16BE(arcount, 10);
-  return addressTo(out, q);
-}
 
 /**
  * Makes `message` (about the same question) the answer to `q`, in place: the client's ID, and the
