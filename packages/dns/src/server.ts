@@ -1,7 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIPv6, type Server } from 'node:net';
 import type { Logger } from '@horizon/shared';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '@horizon/shared';
 import type { Reply } from './handlers/types.ts';
 import { createResponder, type RequestObserver } from './respond.ts';
 import { createTcpFront, type TcpEvents, type TcpFront, type TcpOptions } from './tcp/front.ts';

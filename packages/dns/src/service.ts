@@ -1,6 +1,5 @@
-import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
+import type { Clock, GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
 import { createChain } from './chain.ts';
-import type { Clock } from './clock.ts';
 import type { DnsConfig } from './config.ts';
 import { parseHostPort } from './config-check.ts';
 import { clientMatcher, createAcl } from './handlers/acl.ts';

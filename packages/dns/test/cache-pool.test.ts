@@ -1,3 +1,4 @@
+import { manualClock } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../src/handlers/cache.ts';
 import type { Exchanger } from '../src/upstream/exchange.ts';
@@ -6,7 +7,6 @@ import { TYPE } from '../src/wire/constants.ts';
 import { encodeName } from '../src/wire/name.ts';
 import { parseQuery, type Query } from '../src/wire/query.ts';
 import { record, soaRdata } from '../src/wire/records.ts';
-import { fakeClock } from './fake-clock.ts';
 
 const question = (name: string) => Buffer.concat([encodeName(name), Buffer.from([0, 1, 0, 1])]);
 function q(name: string, id = 7): Query {
@@ -75,7 +75,7 @@ describe('cache', () => {
       staleSeconds: 0,
       staleReplyMs: 1800,
       prefetchHits: 3,
-      clock: { now: () => now.t * 1000, after: () => () => undefined, every: () => () => undefined },
+      clock: { now: () => now.t * 1000, delay: () => new Promise<void>(() => undefined) },
     });
     const next = (query: Query) => {
       calls += 1;
@@ -140,7 +140,7 @@ describe('cache', () => {
 describe('serve-stale (RFC 8767)', () => {
   /** A cache with a fake clock and an upstream whose replies the test hands out one by one. */
   const setup = (down = false) => {
-    const time = fakeClock();
+    const time = manualClock();
     const pending: ((r: Buffer) => void)[] = [];
     let calls = 0;
     const cache = createCache({
@@ -151,7 +151,7 @@ describe('serve-stale (RFC 8767)', () => {
       staleSeconds: 3600,
       staleReplyMs: 1800,
       prefetchHits: 0,
-      clock: time.clock,
+      clock: time,
       upstreamsDown: () => down,
     });
     const next = () => {

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  type Clock,
   createFileSource,
   createLogger,
   createMetricsRegistry,
@@ -12,7 +13,6 @@ import {
   type Registry,
 } from '@horizon/shared';
 import { freePort, scratchDir } from '@horizon/test/harness';
-import type { Clock } from '../src/clock.ts';
 import { type DnsConfig, DnsConfigSchema } from '../src/config.ts';
 import { checkDnsConfig } from '../src/config-check.ts';
 import { createDnsService } from '../src/service.ts';

@@ -1,6 +1,5 @@
-import { type FakeUpstream, startFakeUpstream, waitFor } from '@horizon/test/harness';
+import { type FakeUpstream, manualClock, startFakeUpstream, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeClock } from './fake-clock.ts';
 import { manifests, metricValue, startDns, testConfig } from './helpers.ts';
 import { type TcpClient, tcpClient, tcpQuery } from './tcp-client.ts';
 
@@ -8,11 +7,11 @@ import { type TcpClient, tcpClient, tcpQuery } from './tcp-client.ts';
 // is due, and the test waits for the close itself.
 const many = Array.from({ length: 60 }, (_, i) => `10.90.4.${i + 1}`); // a ~1 KB answer over TCP
 let upstream: FakeUpstream;
-let time: ReturnType<typeof fakeClock>;
+let time: ReturnType<typeof manualClock>;
 let dns: Awaited<ReturnType<typeof startDns>>;
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  time = fakeClock();
+  time = manualClock();
   dns = await startDns(
     testConfig({
       'source.manifests': manifests({ unifi: ['unifi.home.example.com'] }, many),
@@ -24,7 +23,7 @@ beforeAll(async () => {
     }),
     undefined,
     {},
-    { clock: time.clock },
+    { clock: time },
   );
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
+import { type Clock, systemClock } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
-import { type Clock, systemClock } from '../clock.ts';
+import { after } from '../timers.ts';
 import { RCODE } from '../wire/constants.ts';
 import { addressTo, rcodeOf } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
@@ -79,7 +80,7 @@ export function createCache(o: CacheOptions): Handler {
     }
     return new Promise<Reply>((resolve) => {
       let answered = false;
-      const cancel = clock.after(o.staleReplyMs, () => {
+      const cancel = after(clock, o.staleReplyMs, () => {
         answered = true;
         resolve(stale(e, q));
       });

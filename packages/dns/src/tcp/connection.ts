@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@horizon/shared';
 import type { Respond } from '../respond.ts';
 import type { UnsentBudget } from './budget.ts';
 import { createFrameReader, framed } from './frames.ts';

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@horizon/shared';
 import type { Respond } from '../respond.ts';
+import { every } from '../timers.ts';
 import { clientKey, createAdmission, type RefuseReason } from './admission.ts';
 import { createUnsentBudget } from './budget.ts';
 import { type CloseReason, type ConnectionLimits, serveConnection } from './connection.ts';
@@ -50,7 +51,7 @@ export function createTcpFront(o: {
   });
   // A quarter of the shortest deadline: a connection is closed at most 25% past its deadline.
   const sweepMs = Math.max(25, Math.min(1000, Math.min(limits.idleTimeoutMs, limits.frameTimeoutMs) / 4));
-  const stopSweep = clock.every(sweepMs, () => {
+  const stopSweep = every(clock, sweepMs, () => {
     const now = clock.now();
     for (const conn of [...admission.all()]) conn.check(now);
   });

@@ -1,5 +1,6 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@horizon/shared';
 import { type DnsError, dnsError } from '../errors.ts';
+import { after } from '../timers.ts';
 
 /**
  * One exchange with one upstream, from the first packet to its end: the one place where it
@@ -45,7 +46,7 @@ export function startAttempt(o: AttemptOptions): Attempt {
     resolve: (reply) => finish(true, reply),
     reject: (err) => finish(false, err),
   };
-  const cancelDeadline = o.clock.after(o.timeoutMs, () =>
+  const cancelDeadline = after(o.clock, o.timeoutMs, () =>
     attempt.reject(dnsError('E_UPSTREAM_TIMEOUT', `${o.what} did not answer in ${o.timeoutMs} ms`)),
   );
   o.live.add(attempt);

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../clock.ts';
+import { type Clock, systemClock } from '@horizon/shared';
 import { dnsError } from '../errors.ts';
 import type { Attempt } from './attempt.ts';
 import { tcpExchange } from './tcp.ts';

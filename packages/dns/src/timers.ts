@@ -1,0 +1,25 @@
+import type { Clock } from '@horizon/shared';
+
+// Timers on shared's Clock (now + delay), so that tests drive them with the harness's manual clock:
+// an upstream deadline, the stale-answer timer, the TCP deadline sweep.
+
+/** Runs `fn` once, `ms` from now on `clock`; the returned function cancels it. */
+export function after(clock: Clock, ms: number, fn: () => void): () => void {
+  const cancel = new AbortController();
+  void clock.delay(ms, cancel.signal).then(() => {
+    if (!cancel.signal.aborted) fn();
+  });
+  return () => cancel.abort();
+}
+
+/** Runs `fn` every `ms` on `clock` until the returned function is called. */
+export function every(clock: Clock, ms: number, fn: () => void): () => void {
+  const stop = new AbortController();
+  void (async () => {
+    while (!stop.signal.aborted) {
+      await clock.delay(ms, stop.signal);
+      if (!stop.signal.aborted) fn();
+    }
+  })();
+  return () => stop.abort();
+}
