@@ -148,6 +148,20 @@ describe('backpressure', () => {
     client.socket.destroy();
   }, 40_000);
 
+  it('holds at most a pipeline of large forwarded answers for a client that never reads, and frees them when it goes', async () => {
+    const client = await tcpClient(dns.port, { read: false, localAddress: '127.0.3.3' });
+    // Each answer an 8.5 KB TXT record from the cache: 17 MB if all 2,000 were answered.
+    client.socket.write(
+      Buffer.concat(Array.from({ length: 2000 }, (_, i) => tcpQuery('big.example.org', i, 16))),
+    );
+    await waitFor('backpressure', async () => (await metric('horizon_dns_tcp_paused_connections')) === 1, {
+      timeoutMs: 10_000,
+    });
+    expect(await metric('horizon_dns_tcp_unsent_bytes')).toBeLessThan(16 * 1024 + 8 * 8700);
+    client.socket.destroy();
+    await waitFor('its answers freed', async () => (await metric('horizon_dns_tcp_unsent_bytes')) === 0);
+  });
+
   it('closes a client that does not take its answers for idleTimeoutMs', async () => {
     const client = await tcpClient(dns.port, { read: false, localAddress: '127.0.3.2' });
     client.socket.write(
