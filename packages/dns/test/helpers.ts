@@ -70,11 +70,17 @@ export function testConfig(overrides: Record<string, unknown> = {}): DnsConfig {
 
 /** Runs the DNS service in-process over `source`; stop() closes everything it opened. */
 export async function startDns(
-  config: DnsConfig,
+  given: DnsConfig,
   source?: GatewayApiSource,
   vars: Record<string, string> = {},
   extra: { clock?: Clock } = {},
 ) {
+  // Port 0 would let the kernel pick from the ephemeral range for UDP, where the same number may be
+  // a client's TCP port (EADDRINUSE for our TCP listener): take one from the test range instead.
+  const config =
+    given.listen.port === 0
+      ? { ...given, listen: { ...given.listen, port: await freePort(given.listen.addresses[0]) } }
+      : given;
   const registry: Registry = createMetricsRegistry('dns');
   const src =
     source ??
