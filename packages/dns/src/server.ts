@@ -30,6 +30,9 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
+// A UDP receive buffer that holds a burst while the event loop is busy elsewhere (about 450
+// queries at the kernel's ~2.3 KiB per datagram); the kernel caps it at net.core.rmem_max.
+const UDP_RECEIVE_BUFFER = 1024 * 1024;
 // Socket buffers of 16 KiB rather than Node's 64 KiB: DNS messages are small, and a client that
 // stops reading is stopped being read once this much of its answers waits (connection.ts).
 const HIGH_WATER_MARK = 16 * 1024;
@@ -57,7 +60,11 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
 
   const bindUdp = async (address: string, port: number): Promise<UdpSocket> => {
     const v6 = isIPv6(address);
-    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
+    const socket = createSocket({
+      type: v6 ? 'udp6' : 'udp4',
+      ipv6Only: v6,
+      recvBufferSize: UDP_RECEIVE_BUFFER,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, address, () => {

@@ -21,6 +21,9 @@ export interface Admission {
   size(): number;
 }
 
+/** Connections looked at to find one to close (see evictFrom). */
+const SCAN = 64;
+
 export function createAdmission(o: { maxConnections: number; maxPerClient: number }): Admission {
   const all = new Set<TcpConnection>();
   const byClient = new Map<string, Set<TcpConnection>>();
@@ -31,11 +34,18 @@ export function createAdmission(o: { maxConnections: number; maxPerClient: numbe
     own?.delete(conn);
     if (own?.size === 0) byClient.delete(conn.client);
   };
-  /** Closes the longest-idle connection among `candidates`; false when all are busy. */
+  /**
+   * Closes the longest-idle connection among the first `SCAN` of `candidates` (a Set keeps
+   * insertion order: the oldest connections, where the longest idle ones are); false when all of
+   * those are busy. Bounded, so a flood of new connections costs each one a fixed look, not one
+   * over every open connection.
+   */
   const evictFrom = (candidates: Iterable<TcpConnection>): boolean => {
     let victim: TcpConnection | undefined;
     let since = Number.POSITIVE_INFINITY;
+    let looked = 0;
     for (const c of candidates) {
+      if (looked++ === SCAN) break;
       const idle = c.idleSince();
       if (idle !== undefined && idle < since) {
         since = idle;
