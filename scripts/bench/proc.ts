@@ -16,3 +16,13 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
+
+/**
+ * CPU time a process ran, and time it waited runnable for a CPU, in seconds (/proc/PID/schedstat:
+ * run time and run-queue wait in nanoseconds): on a shared machine the second says how much of a
+ * latency was the machine's, not the process's.
+ */
+export function schedSeconds(pid: number): { ran: number; waited: number } {
+  const [ran = '0', waited = '0'] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+  return { ran: Number(ran) / 1e9, waited: Number(waited) / 1e9 };
+}

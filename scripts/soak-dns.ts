@@ -1,0 +1,189 @@
+// `./pnpmw soak:dns`: Horizon DNS as its image runs it (the compiled build, the Dockerfile's V8
+// flags, the Deployment's memory limit as a cgroup), under legitimate dnsperf load first alone and
+// then beside hostile TCP clients and a misbehaving upstream. Reports legitimate answers lost, p99
+// latency, peak memory and whether the process lived, as Markdown for BENCHMARKS.md. Loopback only;
+// every loop ends with the run. Not a test: the numbers are measurements, the goal is issue 12's.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import {
+  freePort,
+  imageEntrypoint,
+  removeScratch,
+  scratchDir,
+  startDnsmasq,
+  startFakeUpstream,
+  waitFor,
+} from '@horizon/test/harness';
+import { schedSeconds, statusMiB } from './bench/proc.ts';
+import { dnsperf, tcpProbe } from './soak/legit.ts';
+import { deploymentMemoryLimit, limitMemory } from './soak/memory-limit.ts';
+import { report, type SoakResult } from './soak/report.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '180' },
+    baseline: { type: 'string', default: '30' },
+    rate: { type: 'string', default: '2000' },
+    'skip-build': { type: 'boolean', default: false },
+    core: { type: 'string', default: '0' },
+  },
+});
+const seconds = Number(flags.seconds);
+const root = join(import.meta.dirname, '..');
+const other = flags.core === '0' ? 1 : 0;
+spawnSync('taskset', ['-p', '-c', String(other), String(process.pid)], { stdio: 'ignore' }); // all but Horizon
+if (!flags['skip-build'] && spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+  throw new Error('pnpm build failed');
+}
+
+const dir = scratchDir('soak');
+const names = Array.from({ length: 1000 }, (_, i) => `app${i}.home.example.com`);
+mkdirSync(join(dir, 'manifests'));
+const gateway = `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: internal, namespace: network }\nspec:\n  gatewayClassName: envoy\n  addresses: [{ value: "10.90.3.202" }]\n  listeners: [{ name: https, port: 443, protocol: HTTPS, allowedRoutes: { namespaces: { from: All } } }]\n`;
+const routes = Array.from({ length: 100 }, (_, r) => {
+  const hosts = [...names.slice(r * 10, r * 10 + 10), ...(r === 0 ? ['id.home.example.com'] : [])];
+  return `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: r${r}, namespace: home }\nspec:\n  parentRefs: [{ name: internal, namespace: network }]\n  hostnames: [${hosts.map((h) => `"${h}"`).join(', ')}]\n`;
+});
+writeFileSync(join(dir, 'manifests', 'all.yaml'), [gateway, ...routes].join('---\n'));
+// 7 zone names, 2 cache hits, 1 cache miss in every 10 queries.
+const lines = Array.from({ length: 200_000 }, (_, i) =>
+  i % 10 < 7 ? `${names[i % names.length]} A` : i % 10 < 9 ? `c${i % 500}.legit.test A` : `u${i}.miss.test A`,
+);
+writeFileSync(join(dir, 'queries.txt'), lines.join('\n'));
+
+const upstream = await startFakeUpstream({ slowMs: 1500 });
+const fallback = await startDnsmasq(['address=/#/127.0.0.98', 'local-ttl=60'], { host: '127.0.0.5' });
+const [port, ops] = [await freePort(), await freePort()];
+writeFileSync(
+  join(dir, 'dns.yaml'),
+  `listen: { addresses: [127.0.0.1], port: ${port} }
+ops: { host: 127.0.0.1, port: ${ops} }
+log: { level: warn }
+shutdown: { lameDuckSeconds: 0 }
+zones: [home.example.com]
+zoneMiss: { mode: nxdomain }
+acl: { allow: [127.0.0.0/24, 127.0.1.0/24] }
+forward: { upstreams: ["127.0.0.1:${upstream.port}", "127.0.0.5:${fallback.port}"] }
+source: { manifests: ${join(dir, 'manifests')} }
+`,
+);
+
+const limitBytes = deploymentMemoryLimit();
+const [node, ...entry] = [process.execPath, ...imageEntrypoint('dns')];
+const cgroup = limitMemory(limitBytes);
+let logLines = 0;
+const horizon = spawn(
+  'sh',
+  [
+    '-c',
+    `${cgroup.enter}exec taskset -c ${Number(flags.core)} "$@"`,
+    'sh',
+    node,
+    ...entry,
+    '--config',
+    join(dir, 'dns.yaml'),
+  ],
+  { cwd: join(root, 'packages', 'dns'), stdio: ['ignore', 'pipe', 'pipe'] },
+);
+horizon.stdout?.on('data', (d: Buffer) => (logLines += d.toString().split('\n').length - 1));
+horizon.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
+const metricsText = () => fetch(`http://127.0.0.1:${ops}/metrics`).then((r) => r.text());
+let peakRss = 0;
+const sampler = setInterval(() => {
+  if (horizon.exitCode === null) peakRss = Math.max(peakRss, statusMiB(horizon.pid, 'VmRSS'));
+}, 200);
+
+try {
+  await waitFor('Horizon ready', async () => (await fetch(`http://127.0.0.1:${ops}/readyz`)).status === 200, {
+    timeoutMs: 20_000,
+    intervalMs: 100,
+  });
+  const load = (s: number) =>
+    dnsperf({
+      port,
+      file: join(dir, 'queries.txt'),
+      seconds: s,
+      rate: Number(flags.rate),
+      core: other,
+      from: '127.0.0.2',
+    });
+  const rssStart = statusMiB(horizon.pid, 'VmRSS');
+  const pid = horizon.pid as number;
+  const sched0 = schedSeconds(pid);
+  const baseline = await load(Number(flags.baseline));
+  const sched1 = schedSeconds(pid);
+  const rssBaseline = peakRss;
+
+  const stop = new AbortController();
+  const attacker = spawn(
+    'nice',
+    ['-n', '10', node, join(import.meta.dirname, 'soak', 'attack.ts'), '127.0.0.1', String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let attackOutput = '';
+  attacker.stdout?.on('data', (d: Buffer) => (attackOutput += d.toString()));
+  await waitFor('the attackers', () => attackOutput.includes('attacking'), { timeoutMs: 10_000 });
+  const probe = tcpProbe({
+    port,
+    from: '127.0.0.3',
+    name: 'id.home.example.com',
+    everyMs: 200,
+    signal: stop.signal,
+  });
+  await sleep(3000); // the attackers at full strength before the measured run
+  const sched2 = schedSeconds(pid);
+  const attacked = await load(seconds);
+  const sched3 = schedSeconds(pid);
+  stop.abort();
+  attacker.kill('SIGTERM');
+  await new Promise((r) => attacker.once('exit', r));
+  const hostile = JSON.parse(attackOutput.split('\n').filter(Boolean).pop() ?? '{}') as SoakResult['hostile'];
+  const tcp = await probe;
+  await sleep(10_000); // idle: what the attack left behind
+  const alive = horizon.exitCode === null && (await fetch(`http://127.0.0.1:${ops}/healthz`)).ok;
+  process.stdout.write(
+    report({
+      seconds,
+      baselineSeconds: Number(flags.baseline),
+      rate: Number(flags.rate),
+      flags: entry.filter((a) => a.startsWith('--max')),
+      limitBytes,
+      enforced: cgroup.enforced,
+      baseline,
+      attacked,
+      tcp,
+      hostile,
+      memory: {
+        startMiB: rssStart,
+        baselinePeakMiB: rssBaseline,
+        peakMiB: peakRss,
+        hwmMiB: alive ? statusMiB(horizon.pid, 'VmHWM') : Number.NaN,
+        afterMiB: alive ? statusMiB(horizon.pid, 'VmRSS') : Number.NaN,
+        cgroupPeakMiB: cgroup.peakBytes() / 1048576,
+        oomKills: cgroup.oomKills(),
+      },
+      cpu: {
+        alone: { ran: sched1.ran - sched0.ran, waited: sched1.waited - sched0.waited },
+        attacked: { ran: sched3.ran - sched2.ran, waited: sched3.waited - sched2.waited },
+      },
+      alive,
+      logLines,
+      metrics: alive ? await metricsText() : '',
+    }),
+  );
+} finally {
+  clearInterval(sampler);
+  if (horizon.exitCode === null) {
+    horizon.kill('SIGTERM');
+    await new Promise((r) => horizon.once('exit', r));
+  }
+  cgroup.remove();
+  await upstream.stop();
+  await fallback.stop();
+  removeScratch(dir);
+}
