@@ -31,7 +31,10 @@ export function relay(reply: Buffer, q: Query, ours: (name: string) => boolean):
     if (end < 0) return null;
     const type = reply.readUInt16BE(skipName(reply, pos));
     const owner = type === TYPE.OPT ? null : readName(reply, pos)?.name;
-    const isOurs = owner !== undefined && owner !== null && ours(owner) && !(q.zoneMiss && owner === q.name);
+    // An owner we cannot read (a forward pointer, a loop) could still name one of ours to a
+    // client's more lenient parser: the whole reply is malformed to us.
+    if (owner === undefined) return null;
+    const isOurs = owner !== null && ours(owner) && !(q.zoneMiss && owner === q.name);
     foreign ||= isOurs;
     starts.push(pos);
     dropped.push(type === TYPE.OPT || isOurs);
