@@ -63,17 +63,22 @@ function reply(
   return Buffer.concat([header, question(name), ...answers, ...authority]);
 }
 const ttlOf = (m: Buffer) => m.readUInt32BE(12 + question('a.example.org').length + 6);
+/** The config's cache defaults, stale answers and prefetch off unless a test turns them on. */
+const DEFAULTS = {
+  size: 100,
+  minTtl: 0,
+  maxTtl: 86400,
+  servfailTtl: 5,
+  staleSeconds: 0,
+  staleReplyMs: 1800,
+  prefetchHits: 0,
+};
 
 describe('cache', () => {
   const make = (now: { t: number }, upstream: (query: Query) => Buffer) => {
     let calls = 0;
     const cache = createCache({
-      size: 100,
-      minTtl: 0,
-      maxTtl: 86400,
-      servfailTtl: 5,
-      staleSeconds: 0,
-      staleReplyMs: 1800,
+      ...DEFAULTS,
       prefetchHits: 3,
       clock: { now: () => now.t * 1000, delay: () => new Promise<void>(() => undefined) },
     });
@@ -144,13 +149,8 @@ describe('serve-stale (RFC 8767)', () => {
     const pending: ((r: Buffer) => void)[] = [];
     let calls = 0;
     const cache = createCache({
-      size: 10,
-      minTtl: 0,
-      maxTtl: 86400,
-      servfailTtl: 5,
+      ...DEFAULTS,
       staleSeconds: 3600,
-      staleReplyMs: 1800,
-      prefetchHits: 0,
       clock: time,
       upstreamsDown: () => down,
     });
