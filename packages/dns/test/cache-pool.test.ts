@@ -1,84 +1,15 @@
-import { manualClock } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../src/handlers/cache.ts';
 import type { Exchanger } from '../src/upstream/exchange.ts';
 import { createUpstreamPool } from '../src/upstream/pool.ts';
-import { TYPE } from '../src/wire/constants.ts';
-import { encodeName } from '../src/wire/name.ts';
-import { parseQuery, type Query } from '../src/wire/query.ts';
-import { record, soaRdata } from '../src/wire/records.ts';
-
-const question = (name: string) => Buffer.concat([encodeName(name), Buffer.from([0, 1, 0, 1])]);
-function q(name: string, id = 7): Query {
-  const p = parseQuery(
-    Buffer.concat([Buffer.from([0, id, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), question(name)]),
-    { address: '127.0.0.1', port: 1 },
-    'udp',
-  );
-  if ('kind' in p) throw new Error('bad');
-  return p;
-}
-/** A reply message: rcode, answers with `ttl`, optionally an authority SOA with MINIMUM `minimum`. */
-function reply(
-  name: string,
-  rcode: number,
-  answerTtl?: number,
-  soa?: { ttl: number; minimum: number },
-  flags = 0x8180,
-): Buffer {
-  const answers =
-    answerTtl === undefined ? [] : [record('question', TYPE.A, answerTtl, Buffer.from([10, 0, 0, 1]))];
-  const authority = soa
-    ? [
-        record(
-          'example.org',
-          TYPE.SOA,
-          soa.ttl,
-          soaRdata({
-            mname: 'ns.example.org',
-            rname: 'h.example.org',
-            serial: 1,
-            refresh: 1,
-            retry: 1,
-            expire: 1,
-            minimum: soa.minimum,
-          }),
-        ),
-      ]
-    : [];
-  const header = Buffer.from([
-    0,
-    7,
-    (flags >> 8) & 0xff,
-    (flags & 0xf0) | rcode,
-    0,
-    1,
-    0,
-    answers.length,
-    0,
-    authority.length,
-    0,
-    0,
-  ]);
-  return Buffer.concat([header, question(name), ...answers, ...authority]);
-}
-const ttlOf = (m: Buffer) => m.readUInt32BE(12 + question('a.example.org').length + 6);
-/** The config's cache defaults, stale answers and prefetch off unless a test turns them on. */
-const DEFAULTS = {
-  size: 100,
-  minTtl: 0,
-  maxTtl: 86400,
-  servfailTtl: 5,
-  staleSeconds: 0,
-  staleReplyMs: 1800,
-  prefetchHits: 0,
-};
+import type { Query } from '../src/wire/query.ts';
+import { CACHE_DEFAULTS, q, reply, ttlOf } from './replies.ts';
 
 describe('cache', () => {
   const make = (now: { t: number }, upstream: (query: Query) => Buffer) => {
     let calls = 0;
     const cache = createCache({
-      ...DEFAULTS,
+      ...CACHE_DEFAULTS,
       prefetchHits: 3,
       clock: { now: () => now.t * 1000, delay: () => new Promise<void>(() => undefined) },
     });
@@ -139,69 +70,6 @@ describe('cache', () => {
     now.t = 150; // past the first expiry, within the refreshed one
     await c.ask('a.example.org');
     expect(c.calls()).toBe(2);
-  });
-});
-
-describe('serve-stale (RFC 8767)', () => {
-  /** A cache with a fake clock and an upstream whose replies the test hands out one by one. */
-  const setup = (down = false) => {
-    const time = manualClock();
-    const pending: ((r: Buffer) => void)[] = [];
-    let calls = 0;
-    const cache = createCache({
-      ...DEFAULTS,
-      staleSeconds: 3600,
-      clock: time,
-      upstreamsDown: () => down,
-    });
-    const next = () => {
-      calls += 1;
-      return new Promise<Buffer>((resolve) => pending.push(resolve));
-    };
-    const ask = () => cache(q('a.example.org'), next);
-    return { time, pending, ask, calls: () => calls };
-  };
-  /** Fills the cache with a 60 s answer, then lets it expire. */
-  const expired = async (s: ReturnType<typeof setup>) => {
-    const first = s.ask();
-    s.pending.shift()?.(reply('a.example.org', 0, 60));
-    await first;
-    s.time.advance(61_000);
-  };
-
-  it('answers stale when the refresh has not answered within staleReplyMs, and keeps the refresh', async () => {
-    const s = setup();
-    await expired(s);
-    const answer = s.ask();
-    expect(answer).toBeInstanceOf(Promise);
-    s.time.advance(1800); // the client-response timer, not the upstream's timeout
-    expect(ttlOf((await answer) as Buffer)).toBe(30);
-    s.pending.shift()?.(reply('a.example.org', 0, 120)); // the refresh lands later
-    await new Promise((r) => setImmediate(r));
-    expect(ttlOf((await s.ask()) as Buffer)).toBe(120); // a fresh hit
-    expect(s.calls()).toBe(2);
-  });
-
-  it('answers stale at once while every upstream is down, refreshing in the background', async () => {
-    const s = setup(true);
-    await expired(s);
-    const answer = s.ask();
-    expect(answer).toBeInstanceOf(Buffer); // no wait at all
-    expect(ttlOf(answer as Buffer)).toBe(30);
-    expect(s.calls()).toBe(2); // the refresh went out, to probe the upstreams
-  });
-
-  it('after a failed refresh, answers stale at once for 30 s without asking again', async () => {
-    const s = setup();
-    await expired(s);
-    const answer = s.ask();
-    s.pending.shift()?.(reply('a.example.org', 2)); // SERVFAIL: every upstream failed
-    expect(ttlOf((await answer) as Buffer)).toBe(30);
-    expect(ttlOf(s.ask() as Buffer)).toBe(30);
-    expect(s.calls()).toBe(2);
-    s.time.advance(30_001);
-    void s.ask();
-    expect(s.calls()).toBe(3);
   });
 });
 
