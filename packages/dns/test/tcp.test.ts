@@ -180,6 +180,40 @@ describe('backpressure', () => {
   }, 20_000);
 });
 
+describe('the unsent budget', () => {
+  it('closes the connections holding the most unread answers once all of them hold more than maxUnsentBytes', async () => {
+    const small = await startDns(
+      testConfig({
+        'source.manifests': manifests({ unifi: ['unifi.home.example.com'] }, many),
+        'tcp.maxUnsentBytes': 65536,
+      }),
+    );
+    try {
+      const value = (name: string) => metricValue(small.registry, name);
+      const clients = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          tcpClient(small.port, { read: false, localAddress: `127.0.4.${i + 1}` }),
+        ),
+      );
+      const queries = Buffer.concat(
+        Array.from({ length: 20_000 }, (_, i) => tcpQuery('unifi.home.example.com', i)),
+      );
+      for (const c of clients) c.socket.write(queries);
+      await waitFor(
+        'connections closed over the budget',
+        async () => (await value('horizon_dns_tcp_closed_total')) >= 1,
+        {
+          timeoutMs: 10_000,
+        },
+      );
+      expect(await value('horizon_dns_tcp_unsent_bytes')).toBeLessThanOrEqual(65536 + 1100);
+      for (const c of clients) c.socket.destroy();
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
 describe('half-close', () => {
   it('answers a client that shuts down its sending side after its queries, forwarded ones included', async () => {
     const client = await tcpClient(dns.port);

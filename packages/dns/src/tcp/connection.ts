@@ -49,7 +49,7 @@ export interface ConnectionOptions {
   respond: Respond;
   limits: ConnectionLimits;
   clock: Clock;
-  budget: UnsentBudget;
+  budget: UnsentBudget<TcpConnection>;
   onClosedBy: (reason: CloseReason) => void;
   onGone: (conn: TcpConnection) => void;
 }
@@ -83,10 +83,10 @@ export function serveConnection(o: ConnectionOptions): TcpConnection {
   let frameStartedAt: number | undefined;
 
   const close = (reason: CloseReason) => {
+    o.budget.release(conn); // now: its unsent answers are freed with the socket
     if (socket.destroyed) return;
     o.onClosedBy(reason);
     socket.destroy();
-    o.budget.release(conn); // now: its unsent answers are freed with the socket
   };
   const flushed = () => {
     if (socket.destroyed) return;
@@ -101,10 +101,13 @@ export function serveConnection(o: ConnectionOptions): TcpConnection {
       finishing = true;
     } else {
       socket.write(framed(out), flushed);
-      if (!o.budget.charge(conn, socket.writableLength) && socket.writableNeedDrain) {
-        close('unsent_limit');
-        return;
+      // Past the budget, whoever holds the most unread answers goes first, until under it.
+      let over = !o.budget.charge(conn, socket.writableLength);
+      for (let n = 0; over && n < 64; n += 1) {
+        o.budget.largest()?.close('unsent_limit');
+        over = !socket.destroyed && !o.budget.charge(conn, socket.writableLength);
       }
+      if (socket.destroyed) return;
     }
     if (!pumping) pump();
   };

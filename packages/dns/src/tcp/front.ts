@@ -4,7 +4,12 @@ import type { Respond } from '../respond.ts';
 import { every } from '../timers.ts';
 import { clientKey, createAdmission, type RefuseReason } from './admission.ts';
 import { createUnsentBudget } from './budget.ts';
-import { type CloseReason, type ConnectionLimits, serveConnection } from './connection.ts';
+import {
+  type CloseReason,
+  type ConnectionLimits,
+  serveConnection,
+  type TcpConnection,
+} from './connection.ts';
 
 /** The TCP limits of the config (`tcp.*`). */
 export interface TcpOptions extends ConnectionLimits {
@@ -44,7 +49,7 @@ export function createTcpFront(o: {
   events?: TcpEvents;
 }): TcpFront {
   const { limits, clock } = o;
-  const budget = createUnsentBudget(limits.maxUnsentBytes);
+  const budget = createUnsentBudget<TcpConnection>(limits.maxUnsentBytes);
   const admission = createAdmission({
     maxConnections: limits.maxConnections,
     maxPerClient: limits.maxConnectionsPerClient,
