@@ -3,7 +3,7 @@
 // then beside hostile TCP clients and a misbehaving upstream. Reports legitimate answers lost, p99
 // latency, peak memory and whether the process lived, as Markdown for BENCHMARKS.md. Loopback only;
 // every loop ends with the run. Not a test: the numbers are measurements, the goal is issue 12's.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,6 +91,8 @@ const horizon = spawn(
 horizon.stdout?.on('data', (d: Buffer) => (logLines += d.toString().split('\n').length - 1));
 horizon.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
 const metricsText = () => fetch(`http://127.0.0.1:${ops}/metrics`).then((r) => r.text());
+let attacker: ChildProcess | undefined;
+process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 let peakRss = 0;
 const sampler = setInterval(() => {
   if (horizon.exitCode === null) peakRss = Math.max(peakRss, statusMiB(horizon.pid, 'VmRSS'));
@@ -118,7 +120,7 @@ try {
   const rssBaseline = peakRss;
 
   const stop = new AbortController();
-  const attacker = spawn(
+  const attack = spawn(
     'nice',
     ['-n', '10', node, join(import.meta.dirname, 'soak', 'attack.ts'), '127.0.0.1', String(port)],
     {
@@ -126,7 +128,8 @@ try {
     },
   );
   let attackOutput = '';
-  attacker.stdout?.on('data', (d: Buffer) => (attackOutput += d.toString()));
+  attacker = attack;
+  attack.stdout?.on('data', (d: Buffer) => (attackOutput += d.toString()));
   await waitFor('the attackers', () => attackOutput.includes('attacking'), { timeoutMs: 10_000 });
   const probe = tcpProbe({
     port,
@@ -140,8 +143,8 @@ try {
   const attacked = await load(seconds);
   const sched3 = schedSeconds(pid);
   stop.abort();
-  attacker.kill('SIGTERM');
-  await new Promise((r) => attacker.once('exit', r));
+  attack.kill('SIGTERM');
+  await new Promise((r) => attack.once('exit', r));
   const hostile = JSON.parse(attackOutput.split('\n').filter(Boolean).pop() ?? '{}') as SoakResult['hostile'];
   const tcp = await probe;
   await sleep(10_000); // idle: what the attack left behind
@@ -177,7 +180,13 @@ try {
     }),
   );
 } finally {
+  await cleanup();
+}
+
+/** Stops what the soak started and removes what it made; also on Ctrl-C. */
+async function cleanup(): Promise<void> {
   clearInterval(sampler);
+  attacker?.kill('SIGTERM');
   if (horizon.exitCode === null) {
     horizon.kill('SIGTERM');
     await new Promise((r) => horizon.once('exit', r));
