@@ -3,13 +3,17 @@ import type { Clock } from '@horizon/shared';
 // Timers on shared's Clock (now + delay), so that tests drive them with the harness's manual clock:
 // an upstream deadline, the stale-answer timer, the TCP deadline sweep.
 
+// The reason a timer is cancelled with: without one, abort() builds a DOMException with a stack
+// trace, measured at 7% of the CPU of the forward path (one cancelled deadline per upstream query).
+const CANCELLED = Symbol('cancelled');
+
 /** Runs `fn` once, `ms` from now on `clock`; the returned function cancels it. */
 export function after(clock: Clock, ms: number, fn: () => void): () => void {
   const cancel = new AbortController();
   void clock.delay(ms, cancel.signal).then(() => {
     if (!cancel.signal.aborted) fn();
   });
-  return () => cancel.abort();
+  return () => cancel.abort(CANCELLED);
 }
 
 /** Runs `fn` every `ms` on `clock` until the returned function is called. */
@@ -21,5 +25,5 @@ export function every(clock: Clock, ms: number, fn: () => void): () => void {
       if (!stop.signal.aborted) fn();
     }
   })();
-  return () => stop.abort();
+  return () => stop.abort(CANCELLED);
 }

@@ -27,7 +27,12 @@ export function udpExchange(
   o: Omit<AttemptOptions, 'what' | 'release'> & { onSpoofed?: () => void },
 ): Promise<Buffer> {
   const sent = withRandomId(query);
-  const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  const family = isIPv6(host) ? 6 : 4;
+  // Upstreams are IP addresses (config-check.ts): no resolver lookup on the way to connect.
+  const socket = createSocket({
+    type: family === 6 ? 'udp6' : 'udp4',
+    lookup: (address, _, done) => done(null, address, family),
+  });
   const what = `${host}:${port}`;
   const attempt = startAttempt({ ...o, what, release: () => socket.close() });
   socket.on('error', (err) => attempt.reject(dnsError('E_UPSTREAM_SEND', `UDP to ${what} failed`, err)));
