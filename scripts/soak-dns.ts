@@ -4,7 +4,7 @@
 // latency, peak memory and whether the process lived, as Markdown for BENCHMARKS.md. Loopback only;
 // every loop ends with the run. Not a test: the numbers are measurements, the goal is issue 12's.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { schedSeconds, statusMiB } from './bench/proc.ts';
+import { writeFixtures } from './soak/fixtures.ts';
 import { dnsperf, tcpProbe } from './soak/legit.ts';
 import { deploymentMemoryLimit, limitMemory } from './soak/memory-limit.ts';
 import { report, type SoakResult } from './soak/report.ts';
@@ -40,19 +41,7 @@ if (!flags['skip-build'] && spawnSync('pnpm', ['build'], { cwd: root, stdio: 'in
 }
 
 const dir = scratchDir('soak');
-const names = Array.from({ length: 1000 }, (_, i) => `app${i}.home.example.com`);
-mkdirSync(join(dir, 'manifests'));
-const gateway = `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: internal, namespace: network }\nspec:\n  gatewayClassName: envoy\n  addresses: [{ value: "10.90.3.202" }]\n  listeners: [{ name: https, port: 443, protocol: HTTPS, allowedRoutes: { namespaces: { from: All } } }]\n`;
-const routes = Array.from({ length: 100 }, (_, r) => {
-  const hosts = [...names.slice(r * 10, r * 10 + 10), ...(r === 0 ? ['id.home.example.com'] : [])];
-  return `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: r${r}, namespace: home }\nspec:\n  parentRefs: [{ name: internal, namespace: network }]\n  hostnames: [${hosts.map((h) => `"${h}"`).join(', ')}]\n`;
-});
-writeFileSync(join(dir, 'manifests', 'all.yaml'), [gateway, ...routes].join('---\n'));
-// 7 zone names, 2 cache hits, 1 cache miss in every 10 queries.
-const lines = Array.from({ length: 200_000 }, (_, i) =>
-  i % 10 < 7 ? `${names[i % names.length]} A` : i % 10 < 9 ? `c${i % 500}.legit.test A` : `u${i}.miss.test A`,
-);
-writeFileSync(join(dir, 'queries.txt'), lines.join('\n'));
+writeFixtures(dir);
 
 const upstream = await startFakeUpstream({ slowMs: 1500 });
 const fallback = await startDnsmasq(['address=/#/127.0.0.98', 'local-ttl=60'], { host: '127.0.0.5' });
@@ -88,7 +77,14 @@ const horizon = spawn(
   ],
   { cwd: join(root, 'packages', 'dns'), stdio: ['ignore', 'pipe', 'pipe'] },
 );
-horizon.stdout?.on('data', (d: Buffer) => (logLines += d.toString().split('\n').length - 1));
+const logged = new Map<string, number>();
+horizon.stdout?.on('data', (d: Buffer) => {
+  for (const line of d.toString().split('\n').filter(Boolean)) {
+    logLines += 1;
+    const msg = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 80);
+    logged.set(msg, (logged.get(msg) ?? 0) + 1);
+  }
+});
 horizon.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
 const metricsText = () => fetch(`http://127.0.0.1:${ops}/metrics`).then((r) => r.text());
 let attacker: ChildProcess | undefined;
@@ -176,6 +172,7 @@ try {
       },
       alive,
       logLines,
+      logged: [...logged].map(([m, n]) => `${m} (${n})`).join('; '),
       metrics: alive ? await metricsText() : '',
     }),
   );

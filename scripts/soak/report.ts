@@ -28,6 +28,8 @@ export interface SoakResult {
   cpu: { alone: { ran: number; waited: number }; attacked: { ran: number; waited: number } };
   alive: boolean;
   logLines: number;
+  /** The messages logged, with their counts. */
+  logged: string;
   metrics: string;
 }
 
@@ -77,7 +79,7 @@ export function report(r: SoakResult): string {
     '',
     `Memory (MiB): ${f(r.memory.startMiB)} at start; peak ${f(r.memory.baselinePeakMiB)} alone, ${f(r.memory.peakMiB)} under attack (sampled every 200 ms), VmHWM ${f(r.memory.hwmMiB)}, cgroup peak ${f(r.memory.cgroupPeakMiB)} (page cache included), OOM kills ${r.memory.oomKills}; ${f(r.memory.afterMiB)} 10 s after the attack.`,
     `Horizon's CPU: ${f(r.cpu.alone.ran)} s alone (waited ${f(r.cpu.alone.waited, 2)} s for a CPU), ${f(r.cpu.attacked.ran)} s under attack (waited ${f(r.cpu.attacked.waited, 2)} s): its share of one core ${f((100 * r.cpu.alone.ran) / r.baselineSeconds, 0)}% and ${f((100 * r.cpu.attacked.ran) / r.seconds, 0)}%.`,
-    `Legitimate TCP (a fresh connection every 200 ms during the attack): ${r.tcp.answered} of ${r.tcp.asked} answered, ${r.tcp.failed} failed. Log lines written: ${r.logLines}.`,
+    `Legitimate TCP (a fresh connection every 200 ms during the attack): ${r.tcp.answered} of ${r.tcp.asked} answered, ${r.tcp.failed} failed. Log lines written: ${r.logLines}${r.logged ? ` (${r.logged})` : ''}.`,
     '',
     '| Attacker | What it saw |',
     '| --- | --- |',
