@@ -43,6 +43,7 @@ const HIGH_WATER_MARK = 16 * 1024;
  */
 export function createDnsServer(o: DnsServerOptions): DnsServer {
   const udp: UdpSocket[] = [];
+  let closed = false;
   const tcp: Server[] = [];
   const log = o.logger.child({ component: 'server' });
   const respond = createResponder({
@@ -75,7 +76,8 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
     const family = v6 ? 6 : 4;
     socket.on('message', (msg, rinfo) =>
       respond(msg, { address: rinfo.address, port: rinfo.port }, 'udp', family, (out) => {
-        if (out) socket.send(out, rinfo.port, rinfo.address);
+        // An answer forwarded upstream may come back after close(): a send then would throw.
+        if (out && !closed) socket.send(out, rinfo.port, rinfo.address);
       }),
     );
     socket.on('error', (err) => log.error({ err }, 'UDP socket error'));
@@ -117,6 +119,7 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
     },
     tcp: front,
     async close() {
+      closed = true;
       for (const s of udp.splice(0)) s.close();
       const closing = tcp
         .splice(0)

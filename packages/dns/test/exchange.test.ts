@@ -119,3 +119,14 @@ it('sends every UDP query from a socket of its own on a random source port (RFC 
     await upstream.stop();
   }
 });
+
+it('an exchange that ends before its socket has connected never sends on the closed socket', async () => {
+  const silent = await bind();
+  const exchanger = createExchanger();
+  const pending = Array.from({ length: 50 }, () =>
+    exchanger.udp('127.0.0.1', silent.address().port, query('early.example.org'), 5000),
+  );
+  exchanger.close(); // before any connect callback has run
+  for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'E_UPSTREAM_CLOSED' });
+  await new Promise((r) => setTimeout(r, 50)); // the connect callbacks run now: none may throw
+});

@@ -1,6 +1,14 @@
 import { createSocket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, type RunningProgram, startDnsmasq, startFakeUpstream } from '@horizon/test/harness';
+import {
+  dnsQuery,
+  freePort,
+  type RunningProgram,
+  startDnsmasq,
+  startFakeUpstream,
+  udpExchange,
+  waitFor,
+} from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answersOf, dig, manifests, metricValue, startDns, status, testConfig } from './helpers.ts';
 
@@ -130,6 +138,23 @@ describe('a broken upstream', () => {
       await dns.stop();
       await bad.stop();
     }
+  });
+});
+
+describe('shutdown', () => {
+  it('answers still on their way when the server closes are dropped, never sent on a closed socket', async () => {
+    const slow = await startFakeUpstream({ slowMs: 200 });
+    const dns = await startDns(
+      testConfig({ 'source.manifests': manifests({}), 'forward.upstreams': [`${slow.host}:${slow.port}`] }),
+    );
+    try {
+      void udpExchange('127.0.0.1', dns.port, dnsQuery('slow.late.example.org'), 1000);
+      await waitFor('the forward', () => slow.queries.some((q) => q.name === 'slow.late.example.org'));
+    } finally {
+      await dns.stop(); // the forward is cut short and answered SERVFAIL: after the socket closed
+      await slow.stop();
+    }
+    await new Promise((r) => setTimeout(r, 50)); // a send on the closed socket would throw by now
   });
 });
 

@@ -34,7 +34,15 @@ export function udpExchange(
     lookup: (address, _, done) => done(null, address, family),
   });
   const what = `${host}:${port}`;
-  const attempt = startAttempt({ ...o, what, release: () => socket.close() });
+  let released = false;
+  const attempt = startAttempt({
+    ...o,
+    what,
+    release: () => {
+      released = true;
+      socket.close();
+    },
+  });
   socket.on('error', (err) => attempt.reject(dnsError('E_UPSTREAM_SEND', `UDP to ${what} failed`, err)));
   socket.on('message', (msg, rinfo) => {
     if (rinfo.address !== host || rinfo.port !== port || !answers(msg, sent)) {
@@ -43,6 +51,10 @@ export function udpExchange(
     }
     attempt.resolve(msg);
   });
-  socket.connect(port, host, () => socket.send(sent));
+  // The exchange may have ended (deadline, shutdown) before the connect completes: a send on the
+  // closed socket would throw out of this callback and end the process.
+  socket.connect(port, host, () => {
+    if (!released) socket.send(sent);
+  });
   return attempt.promise;
 }
