@@ -4,18 +4,17 @@
 // DNS", another dnsmasq that also plays Cloudflare for names with no internal route), the dev
 // provider plays Pocket-ID, Caddy the gateway asking Horizon auth about every request.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { substituteVariables } from '@horizon/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { removeDeployments, type Service, startService } from './box/service.ts';
 import {
   accepted,
   Browser,
   DEV_ACCOUNTS,
   type DevProvider,
+  designObjects,
   type EchoApp,
   echoed,
   type FakeApiServer,
@@ -64,28 +63,6 @@ async function ask(server: { host: string; port: number }, name: string, source:
   return stdout.split('\n').filter((l) => l !== '');
 }
 
-/** The design's objects as the API would hold them once Envoy Gateway has accepted them. */
-function designObjects(): { gateways: object[]; routes: object[] } {
-  const dir = join(import.meta.dirname, '..', 'deploy', 'examples');
-  const docs = readdirSync(dir).flatMap((f) =>
-    parseAllDocuments(
-      substituteVariables(readFileSync(join(dir, f), 'utf8'), { SECRET_DOMAIN: ZONE }, f),
-    ).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> }),
-  );
-  const gateways = docs
-    .filter((d) => d.kind === 'Gateway')
-    .map((g) => {
-      const address = g.metadata.name === 'internal' ? INTERNAL : EXTERNAL;
-      return {
-        ...g,
-        spec: { ...g.spec, addresses: [{ type: 'IPAddress', value: address }] },
-        status: { addresses: [{ type: 'IPAddress', value: address }] },
-      };
-    });
-  const routes = docs.filter((d) => d.kind === 'HTTPRoute').map(accepted);
-  return { gateways, routes };
-}
-
 describe('the design in a box', () => {
   let api: FakeApiServer;
   let publicDns: RunningProgram;
@@ -101,7 +78,7 @@ describe('the design in a box', () => {
 
   beforeAll(async () => {
     api = await startFakeApiServer();
-    const { gateways, routes } = designObjects();
+    const { gateways, routes } = designObjects(ZONE, { internal: INTERNAL, external: EXTERNAL });
     for (const g of gateways) api.apply('gateways', g as never);
     for (const r of routes) api.apply('httproutes', r as never);
     publicDns = await startDnsmasq([`address=/pdf.${ZONE}/${CLOUDFLARE}`, 'address=/example.org/127.0.50.1']);

@@ -8,7 +8,7 @@ import { type ProgramSpec, type RunningProgram, startProgram } from './programs.
  */
 export function startDnsmasq(
   lines: readonly string[],
-  options: { host?: string } = {},
+  options: { host?: string; port?: number } = {},
 ): Promise<RunningProgram> {
   for (const line of lines) {
     const upstream = /^server=(?:\/[^/]*\/)?([^#/]+)/.exec(line)?.[1];

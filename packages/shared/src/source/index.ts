@@ -2,6 +2,7 @@ import type { SourceConfig } from '../config/common.ts';
 import type { Logger } from '../log.ts';
 import type { Registry } from '../ops/metrics.ts';
 import { createFileSource } from './file.ts';
+import type { KindName } from './kinds.ts';
 import type { GatewayApiSource } from './types.ts';
 
 /** What {@link createGatewayApiSource} needs besides the config. */
@@ -10,6 +11,8 @@ export interface SourceDeps {
   /** Values for `${VAR}` in manifests; main.ts passes process.env. */
   vars: Readonly<Record<string, string | undefined>>;
   metrics?: { registry: Registry; prefix: string };
+  /** The kinds to watch. Default: Gateways and HTTPRoutes. */
+  kinds?: readonly KindName[];
 }
 
 /**
@@ -30,6 +33,7 @@ export async function createGatewayApiSource(
       debounceMs: config.debounceMs,
       logger: deps.logger,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(deps.kinds ? { kinds: deps.kinds } : {}),
     });
   }
   const { createKubeSource } = await import('../kube/source.ts');
@@ -37,5 +41,6 @@ export async function createGatewayApiSource(
     config,
     logger: deps.logger,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.kinds ? { kinds: deps.kinds } : {}),
   });
 }
