@@ -37,7 +37,8 @@ function validate(o: KubeObject): string[] {
   if (isCoreKind(o)) return checkStructure(o);
   if (
     o.apiVersion.startsWith('gateway.networking.k8s.io/') ||
-    o.apiVersion.startsWith('gateway.envoyproxy.io/')
+    o.apiVersion.startsWith('gateway.envoyproxy.io/') ||
+    o.apiVersion.startsWith('monitoring.coreos.com/')
   )
     return crd(o);
   if (o.apiVersion === 'external-secrets.io/v1' && o.kind === 'ExternalSecret') {
@@ -77,7 +78,10 @@ describe('deploy/: the manifests a home-lab applies', () => {
       expect(spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system' });
       expect(spec.prune).toBe(true);
       expect(spec.interval).toMatch(/^\d+[smh]$/);
-      expect(spec.postBuild).toEqual({ substituteFrom: [{ kind: 'Secret', name: 'cluster-secrets' }] });
+      // The monitoring app has nothing of the cluster's to substitute, and Grafana's and PromQL's
+      // own $ variables must reach Grafana untouched.
+      if (app === 'horizon-monitoring') expect(spec.postBuild).toBeUndefined();
+      else expect(spec.postBuild).toEqual({ substituteFrom: [{ kind: 'Secret', name: 'cluster-secrets' }] });
     },
   );
 
@@ -90,7 +94,7 @@ describe('deploy/: the manifests a home-lab applies', () => {
     },
   );
 
-  it.each(['horizon-dns', 'horizon-authproxy'])(
+  it.each(['horizon-dns', 'horizon-authproxy', 'horizon-monitoring'])(
     'the plain base %s builds for kubectl apply -k, variables-free',
     (base) => {
       const objects = kustomizeBuild(join(KUBE, 'bases', base));
@@ -180,6 +184,14 @@ describe('deploy/: the manifests a home-lab applies', () => {
     expect(files).toEqual(readdirSync(reference).filter((f) => f.endsWith('.yaml')));
     for (const f of files)
       expect(readFileSync(join(CRDS, f)).equals(readFileSync(join(reference, f))), f).toBe(true);
+  });
+
+  it("ships the dashboard as a ConfigMap Grafana's sidecar picks up, under a name that does not change", () => {
+    const cm = find('ConfigMap', 'horizon-dashboard');
+    expect(cm.metadata.name).toBe('horizon-dashboard'); // no hash suffix: a dashboard is not rolled out
+    expect(cm.metadata.labels?.grafana_dashboard).toBe('1');
+    expect(JSON.parse(String((cm.data as Record<string, string>)['dashboard.json'])).uid).toBe('horizon');
+    expect(find('PrometheusRule', 'horizon').metadata.namespace).toBe('observability');
   });
 
   it('catches a mistake (the validators can fail)', () => {

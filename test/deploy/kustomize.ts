@@ -15,6 +15,8 @@ export type KubeObject = {
 interface Item {
   object: KubeObject;
   generated: boolean;
+  /** Gets a content hash suffix (generated, unless its options disable the suffix). */
+  hashed: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export function kustomizeBuild(dir: string): KubeObject[] {
 }
 
 const KNOWN = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'configMapGenerator', 'labels']);
+const GENERATOR_KEYS = new Set(['name', 'behavior', 'files', 'literals', 'options']);
 const CLUSTER_SCOPED = new Set([
   'ClusterRole',
   'ClusterRoleBinding',
@@ -58,9 +61,15 @@ function build(dir: string): Item[] {
     const path = join(dir, ref);
     if (!existsSync(path)) throw new Error(`${file}: resource ${ref} does not exist`);
     if (statSync(path).isDirectory()) items.push(...build(path));
-    else items.push(...loadYaml(path).map((object) => ({ object, generated: false })));
+    else items.push(...loadYaml(path).map((object) => ({ object, generated: false, hashed: false })));
   }
   for (const g of (k.configMapGenerator as Record<string, unknown>[] | undefined) ?? []) {
+    for (const key of Object.keys(g))
+      if (!GENERATOR_KEYS.has(key)) throw new Error(`${file}: configMapGenerator: unsupported field ${key}`);
+    const options = (g.options ?? {}) as { labels?: Record<string, string>; disableNameSuffixHash?: boolean };
+    for (const key of Object.keys(options))
+      if (!['labels', 'disableNameSuffixHash'].includes(key))
+        throw new Error(`${file}: configMapGenerator options: unsupported field ${key}`);
     const name = String(g.name);
     const data: Record<string, string> = {};
     for (const f of (g.files as string[] | undefined) ?? [])
@@ -73,8 +82,9 @@ function build(dir: string): Item[] {
     const behavior = String(g.behavior ?? 'create');
     if (behavior === 'create') {
       if (at >= 0) throw new Error(`${file}: ConfigMap ${name} generated twice`);
-      const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data };
-      items.push({ object, generated: true });
+      const metadata = { name, ...(options.labels ? { labels: { ...options.labels } } : {}) };
+      const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
+      items.push({ object, generated: true, hashed: !options.disableNameSuffixHash });
     } else {
       const existing = items[at];
       if (!existing || !('generated' in existing))
@@ -96,7 +106,7 @@ function build(dir: string): Item[] {
 function withHashSuffixes(items: Item[]): KubeObject[] {
   const renamed = new Map<string, string>();
   for (const i of items) {
-    if (!i.generated) continue;
+    if (!i.hashed) continue;
     const hash = createHash('sha256').update(JSON.stringify(i.object.data)).digest('hex').slice(0, 10);
     const name = `${i.object.metadata.name}-${hash}`;
     renamed.set(`${i.object.metadata.namespace ?? ''}/${i.object.metadata.name}`, name);
