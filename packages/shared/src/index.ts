@@ -9,6 +9,13 @@ export { configReference } from './config/reference.ts';
 export { closest, didYouMean } from './config/suggest.ts';
 export { type UnknownEnvWarning, unknownEnvWarnings } from './config/unknown-env.ts';
 export { describeError, HorizonError, hasCode, type SharedErrorCode } from './errors.ts';
+export {
+  bestHostnameSpecificity,
+  hostnameMatches,
+  hostnameSpecificity,
+  isWildcardHostname,
+  wildcardCovers,
+} from './gateway-api/hostnames.ts';
 export { type GatewayRef, gatewayRefsOf } from './gateway-api/parent-refs.ts';
 export * from './gateway-api/types.ts';
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from './log.ts';
