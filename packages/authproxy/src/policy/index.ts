@@ -1,6 +1,7 @@
+import { hostnameMatches } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
 import { otherReadings } from './path.ts';
-import { compilePolicy, foldPolicy, hostScore, isPublic, type Policy, selectPolicy } from './policies.ts';
+import { compilePolicy, foldPolicy, isPublic, type Policy, selectPolicy } from './policies.ts';
 
 /** What the policies decide for one request. */
 export interface PolicyDecision {
@@ -53,8 +54,8 @@ export function createPolicyTable(config: Pick<AuthConfig, 'policies' | 'redirec
   let all = compiled(fromConfig);
   const extraHosts = config.redirectHosts.map((h) => h.toLowerCase());
   const hostAllowed = (host: string): boolean =>
-    all.exact.some((p) => p.hosts.some((h) => hostScore(h, host) >= 0)) ||
-    extraHosts.some((h) => hostScore(h, host) >= 0);
+    all.exact.some((p) => p.hosts.some((h) => hostnameMatches(h, host))) ||
+    extraHosts.some((h) => hostnameMatches(h, host));
 
   const decide = (set: Policy[], host: string, path: string, method: string, named: boolean) => {
     const policy = selectPolicy(set, host, path, named);

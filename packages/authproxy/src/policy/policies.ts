@@ -1,3 +1,4 @@
+import { bestHostnameSpecificity } from '@horizon/shared';
 import type { PolicyConfig } from '../config.ts';
 import type { Identity } from '../session/types.ts';
 import { underPrefix } from './path.ts';
@@ -78,24 +79,10 @@ export function foldPolicy(p: Policy): Policy {
   };
 }
 
-/** How specifically a host pattern names a host: exact > longer wildcard > shorter; -1 = no. */
-export function hostScore(pattern: string, host: string): number {
-  if (pattern === host) return 10_000;
-  if (pattern.startsWith('*.')) {
-    const suffix = pattern.slice(1); // ".apps.example.com": any depth below, never the bare suffix
-    return host.endsWith(suffix) && host.length > suffix.length ? suffix.length : -1;
-  }
-  return -1;
-}
-
-/** The best score of a policy's host patterns for a host; -1 when none matches. */
-export function bestHostScore(policy: Policy, host: string): number {
-  let best = -1;
-  for (const pattern of policy.hosts) best = Math.max(best, hostScore(pattern, host));
-  return best;
-}
-
-/** The policy for a host and normalized path: the most specific host, then the longest prefix. */
+/**
+ * The policy for a host and normalized path: the most specific host pattern (shared's Gateway API
+ * rule: exact over wildcard, longer wildcard over shorter), then the longest prefix.
+ */
 export function selectPolicy(
   policies: readonly Policy[],
   host: string,
@@ -107,7 +94,7 @@ export function selectPolicy(
   let bestHost = -1;
   let bestPrefix = -1;
   for (const p of policies) {
-    const score = named && p.hosts.length === 0 ? 0 : bestHostScore(p, host);
+    const score = named && p.hosts.length === 0 ? 0 : bestHostnameSpecificity(p.hosts, host);
     if (score < 0 || !underPrefix(p.pathPrefix, path)) continue;
     const prefix = p.pathPrefix.length;
     if (score > bestHost || (score === bestHost && prefix > bestPrefix)) {
