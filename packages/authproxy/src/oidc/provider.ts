@@ -2,8 +2,7 @@ import { createBackoff, describeError, HorizonError, type Logger } from '@horizo
 import * as client from 'openid-client';
 import type { AuthConfig } from '../config.ts';
 import { authError } from '../errors.ts';
-import type { Revalidated } from '../session/redis-store.ts';
-import type { Identity } from '../session/types.ts';
+import type { Identity, Revalidated } from '../session/types.ts';
 import { translateProviderError } from './errors.ts';
 import { groupsOf, identityOf } from './identity.ts';
 

@@ -4,21 +4,7 @@ import { authError } from '../errors.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import { createBreaker } from './breaker.ts';
 import type { Sealer } from './seal.ts';
-import { expired, type Identity, type Lifetimes, type Session, type SessionStore } from './types.ts';
-
-/** What re-validation at the provider returns: fresh claims and the rotated tokens. */
-export interface Revalidated {
-  identity: Identity;
-  refreshToken?: string;
-  idToken?: string;
-}
-
-/**
- * Uses a refresh token at the provider. Throws E_PROVIDER_REJECTED when the provider refuses it
- * (user disabled, grant revoked: the session ends) and E_PROVIDER_UNAVAILABLE when it cannot be
- * asked (the session goes on).
- */
-export type Revalidate = (refreshToken: string) => Promise<Revalidated>;
+import { expired, type Lifetimes, type Revalidate, type Session, type SessionStore } from './types.ts';
 
 export interface RedisStoreOptions extends Lifetimes {
   url: string;

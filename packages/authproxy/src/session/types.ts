@@ -30,6 +30,18 @@ export interface ProviderTokens {
   idToken?: string;
 }
 
+/** What re-validation at the provider returns: fresh claims and the rotated tokens. */
+export interface Revalidated extends ProviderTokens {
+  identity: Identity;
+}
+
+/**
+ * Uses a refresh token at the provider (a server-side store's re-validation). Throws
+ * E_PROVIDER_REJECTED when the provider refuses it (user disabled, grant revoked: the session
+ * ends) and E_PROVIDER_UNAVAILABLE when it cannot be asked (the session goes on).
+ */
+export type Revalidate = (refreshToken: string) => Promise<Revalidated>;
+
 /** Session lifetimes, in seconds. */
 export interface Lifetimes {
   idleSeconds: number;
