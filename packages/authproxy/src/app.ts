@@ -1,11 +1,11 @@
 import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createCookieWriter } from './check/cookies.ts';
 import { type Check, createCheck } from './check/handler.ts';
 import type { AuthConfig } from './config.ts';
 import { createShell } from './http-shell.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
 import { createLogLimiter } from './log-limit.ts';
+import { createCookieWriter } from './login/cookies.ts';
 import { createAuthMetrics, storeUpGauge } from './metrics.ts';
 import { createBearerVerifier } from './oidc/bearer.ts';
 import { createProvider, type Fetch } from './oidc/provider.ts';

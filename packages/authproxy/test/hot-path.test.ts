@@ -1,8 +1,8 @@
 import { createMetricsRegistry } from '@horizon/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
-import { readTarget } from '../src/policy/path.ts';
 import { compilePolicy } from '../src/policy/policies.ts';
+import { readTarget } from '../src/request/target.ts';
 import { cacheSessions } from '../src/session/cache.ts';
 import { createRecent } from '../src/session/recent.ts';
 import { createSealer, decodeKeys } from '../src/session/seal.ts';

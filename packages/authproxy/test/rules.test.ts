@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appCookies } from '../src/check/app-cookies.ts';
-import { parseAuthority } from '../src/check/host.ts';
-import { identityHeaders } from '../src/check/identity-headers.ts';
+import { parseAuthority } from '../src/request/host.ts';
+import { identityHeaders } from '../src/request/identity-headers.ts';
 import { createBreaker } from '../src/session/breaker.ts';
 import { authConfig } from './helpers.ts';
 

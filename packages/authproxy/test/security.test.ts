@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
-import { readTarget } from '../src/policy/path.ts';
+import { readTarget } from '../src/request/target.ts';
 import { createSealer, decodeKeys } from '../src/session/seal.ts';
 import type { Session } from '../src/session/types.ts';
 import { authConfig, KEY, startApp } from './helpers.ts';

@@ -1,11 +1,11 @@
 import type { IdentitySigner } from '../identity-jwt.ts';
+import type { CookieWriter } from '../login/cookies.ts';
+import type { IdentityHeaders } from '../request/identity-headers.ts';
+import type { CheckRequest } from '../request/read.ts';
 import type { Identity, Session } from '../session/types.ts';
 import { appCookies, createCookieAnswers } from './app-cookies.ts';
-import type { CookieWriter } from './cookies.ts';
-import type { IdentityHeaders } from './identity-headers.ts';
 import type { MaybePromise } from './maybe.ts';
 import { createAllow, type Reply } from './reply.ts';
-import type { CheckRequest } from './request.ts';
 
 export interface GrantDeps {
   identity: IdentityHeaders;

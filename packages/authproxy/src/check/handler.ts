@@ -2,19 +2,19 @@ import { cidrMatcher, type Logger } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
 import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
+import type { FlowDeps } from '../login/flow.ts';
 import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
-import type { FlowDeps } from '../oidc/flow.ts';
 import type { PolicyTable } from '../policy/index.ts';
 import { ANY_SIGNED_IN, authorize, type Policy } from '../policy/policies.ts';
+import { identityHeaders } from '../request/identity-headers.ts';
+import { type CheckRequest, originOf, type RawCheck, readCheck } from '../request/read.ts';
 import type { Session } from '../session/types.ts';
 import { createGrants } from './granted.ts';
-import { identityHeaders } from './identity-headers.ts';
 import { createLogin, outagePage } from './login.ts';
 import { andThen, type MaybePromise } from './maybe.ts';
 import { refusalPage } from './refusals.ts';
 import { htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
-import { type CheckRequest, originOf, type RawCheck, readCheck } from './request.ts';
 import { signOut, signOutForm } from './sign-out.ts';
 
 export interface CheckDeps extends FlowDeps {

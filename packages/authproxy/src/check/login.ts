@@ -2,12 +2,12 @@ import { describeError, HorizonError, hasCode, type Logger } from '@horizon/shar
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.ts';
 import type { LogLimiter } from '../log-limit.ts';
+import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../login/flow.ts';
 import type { AuthMetrics } from '../metrics.ts';
-import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../oidc/flow.ts';
+import { type CheckRequest, originOf, urlOf } from '../request/read.ts';
 import type { Session } from '../session/types.ts';
 import { callbackErrorPage, KNOWN_CALLBACK_ERRORS } from './callback-errors.ts';
 import { htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
-import { type CheckRequest, originOf, urlOf } from './request.ts';
 
 /** Not a 5xx: Envoy turns a 5xx from the auth service into its own bare 403. 424 reaches the browser. */
 export const unavailable = (): Reply =>

@@ -1,6 +1,6 @@
 import type { PolicyRefusal } from '../policy/index.ts';
+import type { ReadRefusal } from '../request/read.ts';
 import { htmlPage, type Reply } from './reply.ts';
-import type { ReadRefusal } from './request.ts';
 
 type Refusal = ReadRefusal | PolicyRefusal['refused'] | 'missing-headers';
 

@@ -1,5 +1,5 @@
+import type { IdentityHeaders } from '../request/identity-headers.ts';
 import type { Identity } from '../session/types.ts';
-import type { IdentityHeaders } from './identity-headers.ts';
 import { PAGE_CSP, type PageForm, page } from './pages.ts';
 
 /** The answer to a check. Only 200 allows; every other status is shown to the client as is. */

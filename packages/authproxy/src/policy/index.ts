@@ -1,7 +1,7 @@
 import { hostnameMatches } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
-import { otherReadings } from './path.ts';
 import { compilePolicy, foldPolicy, isPublic, type Policy, selectPolicy } from './policies.ts';
+import { otherReadings } from './readings.ts';
 
 /** What the policies decide for one request. */
 export interface PolicyDecision {

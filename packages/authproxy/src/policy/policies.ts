@@ -1,7 +1,7 @@
 import { bestHostnameSpecificity } from '@horizon/shared';
 import type { PolicyConfig } from '../config.ts';
 import type { Identity } from '../session/types.ts';
-import { underPrefix } from './path.ts';
+import { underPrefix } from './readings.ts';
 
 /** A policy ready for matching: lists turned into sets, the host patterns split. */
 export interface Policy {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { CookieWriter } from '../check/cookies.ts';
 import type { Sealer } from '../session/seal.ts';
+import type { CookieWriter } from './cookies.ts';
 
 /**
  * One login in progress, sealed into its own flow cookie. Only a random seed is kept: state,

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
-import type { CookieWriter } from '../check/cookies.ts';
-import { type CheckRequest, originOf, urlOf } from '../check/request.ts';
 import type { AuthConfig } from '../config.ts';
 import { authError } from '../errors.ts';
+import type { Provider } from '../oidc/provider.ts';
+import { type CheckRequest, originOf, urlOf } from '../request/read.ts';
 import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
+import type { CookieWriter } from './cookies.ts';
 import { flowSecrets, makeRoom, newSeed, openFlow, sealFlow } from './flow-cookies.ts';
-import type { Provider } from './provider.ts';
 
 export interface FlowDeps {
   config: Pick<AuthConfig, 'oidc' | 'flow'>;

@@ -1,7 +1,7 @@
 import type { AuthConfig } from '../config.ts';
-import { type PathRefusal, readTarget } from '../policy/path.ts';
 import { parseAuthority } from './host.ts';
 import type { IdentityHeaders } from './identity-headers.ts';
+import { type PathRefusal, readTarget } from './target.ts';
 
 /** One check, whoever asked: Envoy's ext_authz or a forward-auth proxy (Caddy, nginx, Traefik). */
 export interface CheckRequest {
