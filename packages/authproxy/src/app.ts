@@ -2,7 +2,7 @@ import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shar
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Check, createCheck } from './check/handler.ts';
 import type { AuthConfig } from './config.ts';
-import { createShell } from './http-shell.ts';
+import { createShell } from './http/shell.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
 import { createLogLimiter } from './log-limit.ts';
 import { createCookieWriter } from './login/cookies.ts';

@@ -4,7 +4,7 @@ import { createLogger, createMetricsRegistry } from '@horizon/shared';
 import { rawRequest, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
-import { boundConnections } from '../src/connection-bounds.ts';
+import { boundConnections } from '../src/http/connection-bounds.ts';
 import { createLogLimiter } from '../src/log-limit.ts';
 import { authConfig, startApp } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appCookies } from '../src/check/app-cookies.ts';
+import { appCookies } from '../src/reply/app-cookies.ts';
 import { parseAuthority } from '../src/request/host.ts';
 import { identityHeaders } from '../src/request/identity-headers.ts';
 import { createBreaker } from '../src/session/breaker.ts';

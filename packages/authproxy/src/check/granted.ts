@@ -1,11 +1,12 @@
 import type { IdentitySigner } from '../identity-jwt.ts';
 import type { CookieWriter } from '../login/cookies.ts';
+import { createAllow } from '../reply/allow.ts';
+import { appCookies, createCookieAnswers } from '../reply/app-cookies.ts';
+import type { Reply } from '../reply/reply.ts';
 import type { IdentityHeaders } from '../request/identity-headers.ts';
 import type { CheckRequest } from '../request/read.ts';
 import type { Identity, Session } from '../session/types.ts';
-import { appCookies, createCookieAnswers } from './app-cookies.ts';
 import type { MaybePromise } from './maybe.ts';
-import { createAllow, type Reply } from './reply.ts';
 
 export interface GrantDeps {
   identity: IdentityHeaders;

@@ -7,14 +7,15 @@ import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
 import type { PolicyTable } from '../policy/index.ts';
 import { ANY_SIGNED_IN, authorize, type Policy } from '../policy/policies.ts';
+import { outagePage } from '../reply/outages.ts';
+import { refusalPage } from '../reply/refusals.ts';
+import { htmlPage, type Reply, redirect, unauthorized } from '../reply/reply.ts';
 import { identityHeaders } from '../request/identity-headers.ts';
 import { type CheckRequest, originOf, type RawCheck, readCheck } from '../request/read.ts';
 import type { Session } from '../session/types.ts';
 import { createGrants } from './granted.ts';
-import { createLogin, outagePage } from './login.ts';
+import { createLogin } from './login.ts';
 import { andThen, type MaybePromise } from './maybe.ts';
-import { refusalPage } from './refusals.ts';
-import { htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
 import { signOut, signOutForm } from './sign-out.ts';
 
 export interface CheckDeps extends FlowDeps {

@@ -4,38 +4,11 @@ import type { AuthConfig } from '../config.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import { callbackKey, type FlowDeps, finishLogin, startLogin } from '../login/flow.ts';
 import type { AuthMetrics } from '../metrics.ts';
+import { callbackErrorPage, KNOWN_CALLBACK_ERRORS } from '../reply/callback-errors.ts';
+import { outagePage, providerUnavailable } from '../reply/outages.ts';
+import { htmlPage, type Reply, redirect, unauthorized } from '../reply/reply.ts';
 import { type CheckRequest, originOf, urlOf } from '../request/read.ts';
 import type { Session } from '../session/types.ts';
-import { callbackErrorPage, KNOWN_CALLBACK_ERRORS } from './callback-errors.ts';
-import { htmlPage, type Reply, redirect, unauthorized } from './reply.ts';
-
-/** Not a 5xx: Envoy turns a 5xx from the auth service into its own bare 403. 424 reaches the browser. */
-export const unavailable = (): Reply =>
-  htmlPage(
-    424,
-    'Sign-in is unavailable',
-    'The sign-in service (503 Service Unavailable) cannot be reached right now. Existing sessions still work; try again in a minute.',
-    'provider-unavailable',
-    { 'retry-after': '30' },
-  );
-
-/** The session store (Redis) failed or timed out: nothing can be decided, so nothing passes. */
-export const storeUnavailable = (): Reply =>
-  htmlPage(
-    424,
-    'Sessions are unavailable',
-    'The session store does not answer, so sign-ins cannot be checked right now. Try again in a minute.',
-    'store-unavailable',
-    { 'retry-after': '10' },
-  );
-
-/** The answer for an error while answering: the store's and the provider's outages say so. */
-export const outagePage = (err: unknown): Reply | undefined =>
-  hasCode(err, 'E_SESSION_STORE')
-    ? storeUnavailable()
-    : hasCode(err, 'E_PROVIDER_UNAVAILABLE')
-      ? unavailable()
-      : undefined;
 
 export interface LoginDeps extends FlowDeps {
   config: AuthConfig;
@@ -62,7 +35,7 @@ export function createLogin(deps: LoginDeps, log: Logger) {
       const { location, cookies } = await startLogin(deps, req);
       return redirect(location, cookies, 'login');
     } catch (err) {
-      if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return unavailable();
+      if (hasCode(err, 'E_PROVIDER_UNAVAILABLE')) return providerUnavailable();
       throw err;
     }
   };

@@ -2,11 +2,11 @@ import type { AuthConfig } from '../config.ts';
 import type { CookieWriter } from '../login/cookies.ts';
 import type { Provider } from '../oidc/provider.ts';
 import type { PolicyTable } from '../policy/index.ts';
+import type { PageForm } from '../reply/pages.ts';
+import { htmlPage, type Reply, redirect } from '../reply/reply.ts';
 import { type CheckRequest, originOf } from '../request/read.ts';
 import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
-import type { PageForm } from './pages.ts';
-import { htmlPage, type Reply, redirect } from './reply.ts';
 
 export interface SignOutDeps {
   config: Pick<AuthConfig, 'oidc'>;

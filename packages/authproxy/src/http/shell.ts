@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@horizon/shared';
 import { parseCookie } from 'cookie';
-import type { Check } from './check/handler.ts';
-import { type Reply, wireHeaders } from './check/reply.ts';
+import type { Check } from '../check/handler.ts';
+import { type Reply, wireHeaders } from '../reply/reply.ts';
 import { boundConnections } from './connection-bounds.ts';
 
 /** What the check server needs from outside. */
@@ -27,7 +27,7 @@ export function createShell(check: Check, options: ShellOptions) {
     try {
       res.writeHead(out.status, wireHeaders(out) as string[]).end(out.body);
     } catch (err) {
-      // Node refused a header value: nothing was written yet. Deny (never a 5xx: see unavailable()).
+      // Node refused a header value: nothing was written yet. Deny (never a 5xx: see reply/outages.ts).
       options.logger.error({ err, reason: out.reason }, 'answer could not be written');
       res.writeHead(403, { 'content-length': '0', 'cache-control': 'no-store' }).end();
     }
