@@ -10,7 +10,7 @@ import { createAuthMetrics, storeUpGauge } from './metrics.ts';
 import { createBearerVerifier } from './oidc/bearer.ts';
 import { createProvider, type Fetch } from './oidc/provider.ts';
 import { policiesFromSnapshot } from './policy/annotations.ts';
-import { createPolicyTable } from './policy/index.ts';
+import { createPolicyTable } from './policy/table.ts';
 import { cacheSessions } from './session/cache.ts';
 import { createCookieStore } from './session/cookie-store.ts';
 import { createRedisStore } from './session/redis-store.ts';

@@ -5,7 +5,7 @@ import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
 import type { FlowDeps } from '../login/flow.ts';
 import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
-import type { PolicyTable } from '../policy/index.ts';
+import type { PolicyTable } from '../policy/table.ts';
 import { ANY_SIGNED_IN, authorize, type Policy } from '../policy/policies.ts';
 import { outagePage } from '../reply/outages.ts';
 import { refusalPage } from '../reply/refusals.ts';

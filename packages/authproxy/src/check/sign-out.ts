@@ -1,7 +1,7 @@
 import type { AuthConfig } from '../config.ts';
 import type { CookieWriter } from '../login/cookies.ts';
 import type { Provider } from '../oidc/provider.ts';
-import type { PolicyTable } from '../policy/index.ts';
+import type { PolicyTable } from '../policy/table.ts';
 import type { PageForm } from '../reply/pages.ts';
 import { htmlPage, type Reply, redirect } from '../reply/reply.ts';
 import { type CheckRequest, originOf } from '../request/read.ts';

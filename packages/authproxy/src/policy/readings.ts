@@ -1,7 +1,7 @@
 /**
  * How policies read a path besides the way the proxy routes it (request/target.ts): prefixes at
  * segment boundaries, and the other readings an app behind the proxy may take of the same path,
- * each of which must lead to the same decision (policy/index.ts refuses the request otherwise).
+ * each of which must lead to the same decision (policy/table.ts refuses the request otherwise).
  */
 
 /** Prefix match at a segment boundary: `/api` covers `/api` and `/api/x`, not `/apix`. */

@@ -1,4 +1,4 @@
-import type { PolicyRefusal } from '../policy/index.ts';
+import type { PolicyRefusal } from '../policy/table.ts';
 import type { ReadRefusal } from '../request/read.ts';
 import { htmlPage, type Reply } from './reply.ts';
 
