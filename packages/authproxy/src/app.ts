@@ -1,6 +1,6 @@
 import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type Check, createCheck } from './check/handler.ts';
+import { type Check, createCheck } from './check/check.ts';
 import type { AuthConfig } from './config.ts';
 import { createShell } from './http/shell.ts';
 import { createIdentitySigner } from './identity-jwt.ts';

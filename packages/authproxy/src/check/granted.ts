@@ -39,3 +39,6 @@ export function createGrants(deps: GrantDeps) {
 
   return { allowed, granted };
 }
+
+/** The allow answers the steps give (public, signed-in, bearer). */
+export type Grants = ReturnType<typeof createGrants>;

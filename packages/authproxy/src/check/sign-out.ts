@@ -7,6 +7,7 @@ import { htmlPage, type Reply, redirect } from '../reply/reply.ts';
 import { type CheckRequest, originOf } from '../request/read.ts';
 import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
+import type { Step } from './step.ts';
 
 export interface SignOutDeps {
   config: Pick<AuthConfig, 'oidc'>;
@@ -107,4 +108,10 @@ function tokenMatches(sealer: Sealer, token: string, sid: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The sign-out path, on every protected host: see {@link signOut}. */
+export function createSignOutStep(deps: SignOutDeps): Step {
+  return (c, next) =>
+    c.req.path === deps.config.oidc.signOutPath ? signOut(deps, c.req, c.session) : next(c);
 }

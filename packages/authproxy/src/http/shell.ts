@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@horizon/shared';
 import { parseCookie } from 'cookie';
-import type { Check } from '../check/handler.ts';
+import type { Check } from '../check/check.ts';
 import { type Reply, wireHeaders } from '../reply/reply.ts';
 import { boundConnections } from './connection-bounds.ts';
 

@@ -1,0 +1,60 @@
+import type { Reply } from '../reply/reply.ts';
+import type { CheckRequest, RawCheck } from '../request/read.ts';
+import type { MaybePromise } from './maybe.ts';
+import type { Unreadable } from './readable.ts';
+import type { CheckContext, Next, Step } from './step.ts';
+
+/**
+ * A check, in the one order it has:
+ *
+ *   readable -> policy -> session -> callback -> sign-out -> public -> signed-in -> bearer
+ *            -> missing-headers -> login
+ *
+ * readable reads the request once (or refuses it); policy finds the policy that judges it (or
+ * refuses), making the context the rest read; session reads the cookie's session before the
+ * callback and sign-out, which need it too; public paths pass before anyone is asked who they
+ * are; a signed-in user before a bearer token; a check missing the login headers is told so
+ * before login, which ends the chain (a login for a page load, 401 for the rest). A new rule is
+ * one step file and one line in `order`.
+ */
+export interface CheckSteps {
+  readable: (raw: RawCheck) => CheckRequest | Unreadable;
+  policy: (req: CheckRequest) => CheckContext | Reply;
+  session: Step;
+  callback: Step;
+  signOut: Step;
+  public: Step;
+  signedIn: Step;
+  bearer: Step;
+  missingHeaders: Step;
+  login: Next;
+}
+
+/** A check's answer (now or later), with what its metrics and nginx's auth_request need to know. */
+export interface Outcome {
+  reply: MaybePromise<Reply>;
+  /** The policy's name; '' for a check refused before one was found. */
+  policy: string;
+  /** From nginx's auth_request sub-request (check/auth-request.ts). */
+  authRequest: boolean;
+}
+
+export function createChain(steps: CheckSteps): (raw: RawCheck) => Outcome {
+  const order: Step[] = [
+    steps.session,
+    steps.callback,
+    steps.signOut,
+    steps.public,
+    steps.signedIn,
+    steps.bearer,
+    steps.missingHeaders,
+  ];
+  const decide = order.reduceRight<Next>((next, step) => (c) => step(c, next), steps.login);
+  return (raw) => {
+    const req = steps.readable(raw);
+    if ('reply' in req) return { reply: req.reply, policy: '', authRequest: req.authRequest };
+    const c = steps.policy(req);
+    if (!('req' in c)) return { reply: c, policy: '', authRequest: req.authRequest };
+    return { reply: decide(c), policy: c.policy.name, authRequest: req.authRequest };
+  };
+}

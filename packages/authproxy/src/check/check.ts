@@ -1,0 +1,96 @@
+import { cidrMatcher, type Logger } from '@horizon/shared';
+import type { AuthConfig } from '../config.ts';
+import type { IdentitySigner } from '../identity-jwt.ts';
+import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
+import type { FlowDeps } from '../login/flow.ts';
+import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
+import type { BearerVerifier } from '../oidc/bearer.ts';
+import type { PolicyTable } from '../policy/table.ts';
+import { outagePage } from '../reply/outages.ts';
+import { htmlPage, type Reply } from '../reply/reply.ts';
+import { identityHeaders } from '../request/identity-headers.ts';
+import type { RawCheck } from '../request/read.ts';
+import { forAuthRequest } from './auth-request.ts';
+import { createBearerStep } from './bearer.ts';
+import { createCallbackStep } from './callback.ts';
+import { createChain, type Outcome } from './chain.ts';
+import { createGrants } from './granted.ts';
+import { createLoginStep } from './login.ts';
+import type { MaybePromise } from './maybe.ts';
+import { createMissingHeadersStep } from './missing-headers.ts';
+import { createPolicyStep } from './policy.ts';
+import { createPublicStep } from './public.ts';
+import { createReadableStep } from './readable.ts';
+import { createSessionStep } from './session.ts';
+import { createSignOutStep } from './sign-out.ts';
+import { createSignedInStep } from './signed-in.ts';
+
+export interface CheckDeps extends FlowDeps {
+  config: AuthConfig;
+  policies: PolicyTable;
+  bearer: BearerVerifier | undefined;
+  signer: IdentitySigner | undefined;
+  metrics: AuthMetrics;
+  logger: Logger;
+  /** Client-caused log lines, limited per cause. Default: a limiter of its own. */
+  logs?: LogLimiter;
+}
+
+/** Answers checks; the HTTP layer only turns a request into a RawCheck and a Reply into a response. */
+export type Check = (raw: RawCheck) => MaybePromise<Reply>;
+
+/**
+ * The check: its steps made once from the deps, in the order chain.ts gives them. Around the
+ * chain, what every check gets: its duration and decision counted, an error turned into a page
+ * (an outage says so; anything else is a 403, never a 5xx, which Envoy would swallow), and the
+ * answer to nginx's auth_request sub-request cut down to what it passes.
+ */
+export function createCheck(deps: CheckDeps): Check {
+  const { config, logger, now } = deps;
+  const log = logger.child({ component: 'check' });
+  const logs = deps.logs ?? createLogLimiter();
+  const identity = identityHeaders(config.headers);
+  const grants = createGrants({ identity, cookies: deps.cookies, signer: deps.signer, now });
+  const reading = {
+    scheme: config.scheme,
+    policyPathPrefix: config.policyPathPrefix,
+    trusted: cidrMatcher(config.trustedProxies, 'trustedProxies'),
+    identity,
+  };
+  const chain = createChain({
+    readable: createReadableStep({ reading, logs, log }),
+    policy: createPolicyStep({ policies: deps.policies, defaultPolicy: config.defaultPolicy, now }),
+    session: createSessionStep(deps),
+    callback: createCallbackStep({ ...deps, logs, log }),
+    signOut: createSignOutStep(deps),
+    public: createPublicStep(grants),
+    signedIn: createSignedInStep({ ...deps, grants }),
+    bearer: createBearerStep(deps.bearer, grants),
+    missingHeaders: createMissingHeadersStep({ metrics: deps.metrics, logs, log }),
+    login: createLoginStep(deps),
+  });
+  const record = createCheckRecorder(deps.metrics);
+
+  const failed = (err: unknown): Reply => {
+    const outage = outagePage(err);
+    if (outage) logs.warn(log, outage.reason, { err }, 'check refused: a dependency is unavailable');
+    else logs.error(log, 'check-failed', { err }, 'check failed');
+    return outage ?? htmlPage(403, 'Forbidden', 'The request could not be checked.', 'error');
+  };
+
+  return (raw) => {
+    const started = performance.now();
+    let out: Outcome;
+    try {
+      out = chain(raw);
+    } catch (err) {
+      return record(failed(err), '', started);
+    }
+    const { reply, policy, authRequest } = out;
+    if (!(reply instanceof Promise)) return record(forAuthRequest(reply, authRequest), policy, started);
+    return reply.then(
+      (r) => record(forAuthRequest(r, authRequest), policy, started),
+      (err: unknown) => record(forAuthRequest(failed(err), authRequest), '', started),
+    );
+  };
+}

@@ -1,0 +1,32 @@
+import type { AuthConfig } from '../config.ts';
+import { ANY_SIGNED_IN } from '../policy/policies.ts';
+import type { PolicyTable } from '../policy/table.ts';
+import { refusalPage } from '../reply/refusals.ts';
+import { htmlPage, type Reply } from '../reply/reply.ts';
+import type { CheckRequest } from '../request/read.ts';
+import type { CheckContext } from './step.ts';
+
+export interface PolicyStepDeps {
+  policies: PolicyTable;
+  defaultPolicy: AuthConfig['defaultPolicy'];
+  /** Seconds since the epoch: the check's one reading of the clock is taken here. */
+  now: () => number;
+}
+
+/**
+ * Which policy judges the request (policy/table.ts): the context every later step reads. Refused
+ * with a page: a path whose readings lead to different decisions, a named policy that does not
+ * exist, and a request no policy covers when `defaultPolicy` is deny or the operator named a
+ * policy. A host some policy names gets ANY_SIGNED_IN on the paths no policy covers.
+ */
+export function createPolicyStep(deps: PolicyStepDeps): (req: CheckRequest) => CheckContext | Reply {
+  const { policies, defaultPolicy, now } = deps;
+  return (req) => {
+    const match = policies.match(req.hostname, req.path, req.spellings, req.method, req.policyName);
+    if ('refused' in match) return refusalPage(match.refused);
+    if (!match.covered && (defaultPolicy === 'deny' || req.policyName !== undefined))
+      return htmlPage(403, 'Forbidden', 'No access policy covers this request.', 'no-policy');
+    const policy = match.policy ?? ANY_SIGNED_IN;
+    return { req, policy, isPublic: match.public, at: now(), session: undefined };
+  };
+}
