@@ -6,14 +6,15 @@ import { createShell } from './http/shell.ts';
 import { createIdentitySigner } from './identity-jwt.ts';
 import { createLogLimiter } from './log-limit.ts';
 import { createCookieWriter } from './login/cookies.ts';
-import { createAuthMetrics, storeUpGauge } from './metrics.ts';
 import { createBearerVerifier } from './oidc/bearer.ts';
 import { createProvider, type Fetch } from './oidc/provider.ts';
 import { policiesFromSnapshot } from './policy/annotations.ts';
 import { createPolicyTable } from './policy/table.ts';
+import { storeUpGauge } from './session/breaker.ts';
 import { cacheSessions } from './session/cache.ts';
 import { createCookieStore } from './session/cookie-store.ts';
 import { createRedisStore } from './session/redis-store.ts';
+import { countRevalidations } from './session/revalidations.ts';
 import { createSealer, decodeKeys } from './session/seal.ts';
 
 /** What the app needs from outside: injected so tests and the demo pass their own. */
@@ -44,7 +45,6 @@ const clock = () => Math.floor(Date.now() / 1000);
 export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthApp> {
   const { logger } = deps;
   const now = deps.now ?? clock;
-  const metrics = createAuthMetrics(deps.registry);
   const logs = createLogLimiter();
   const sealer = createSealer(decodeKeys(config.cookie.keys));
   const provider = createProvider(config.oidc, { logger, fetch: deps.fetch });
@@ -62,16 +62,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
           logs,
           timeoutMs: config.session.storeTimeoutMs,
           revalidateSeconds: config.session.revalidateSeconds,
-          revalidate: async (token) => {
-            try {
-              const out = await provider.refresh(token);
-              metrics.refreshes.inc({ result: 'ok' });
-              return out;
-            } catch (err) {
-              metrics.refreshes.inc({ result: (err as { code?: string }).code ?? 'E_UNKNOWN' });
-              throw err;
-            }
-          },
+          revalidate: countRevalidations(deps.registry, (token) => provider.refresh(token)),
         })
       : createCookieStore({ ...lifetimes, sealer, logger });
   const store = cacheSessions(baseStore, {
@@ -107,7 +98,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     policies,
     bearer,
     signer,
-    metrics,
+    registry: deps.registry,
     logger,
     logs,
     now,

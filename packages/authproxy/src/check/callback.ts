@@ -1,8 +1,8 @@
-import { describeError, HorizonError, type Logger } from '@horizon/shared';
+import { describeError, HorizonError, type Logger, type Registry } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
+import { Counter } from 'prom-client';
 import type { LogLimiter } from '../log-limit.ts';
 import { callbackKey, type FlowDeps, finishLogin } from '../login/flow.ts';
-import type { AuthMetrics } from '../metrics.ts';
 import { callbackErrorPage, KNOWN_CALLBACK_ERRORS } from '../reply/callback-errors.ts';
 import { outagePage } from '../reply/outages.ts';
 import { htmlPage, type Reply, redirect } from '../reply/reply.ts';
@@ -11,7 +11,7 @@ import type { Session } from '../session/types.ts';
 import type { Step } from './step.ts';
 
 export interface CallbackDeps extends FlowDeps {
-  metrics: Pick<AuthMetrics, 'logins'>;
+  registry: Registry;
   logs: LogLimiter;
   log: Logger;
 }
@@ -26,7 +26,12 @@ const MAX_REPLAYS = 1000;
  * `flow.replaySeconds`: a code redeems once.
  */
 export function createCallbackStep(deps: CallbackDeps): Step {
-  const { metrics } = deps;
+  const logins = new Counter({
+    name: 'horizon_authproxy_logins_total',
+    help: 'Logins finished at the callback, by result (ok, replayed, or an error code).',
+    labelNames: ['result'],
+    registers: [deps.registry],
+  });
   const replays = new LRUCache<string, Promise<Reply>>({
     max: MAX_REPLAYS,
     ttl: Math.max(1, deps.config.flow.replaySeconds) * 1000,
@@ -34,7 +39,7 @@ export function createCallbackStep(deps: CallbackDeps): Step {
 
   /** The provider sent the browser back with `error=`: a fixed page per code, the flow cookie cleared. */
   const refused = (req: CheckRequest, error: string, url: URL): Reply => {
-    metrics.logins.inc({ result: KNOWN_CALLBACK_ERRORS.has(error) ? `refused:${error}` : 'refused:other' });
+    logins.inc({ result: KNOWN_CALLBACK_ERRORS.has(error) ? `refused:${error}` : 'refused:other' });
     const state = url.searchParams.get('state') ?? '';
     const name = deps.cookies.flowName(state);
     const page = callbackErrorPage(error);
@@ -45,7 +50,7 @@ export function createCallbackStep(deps: CallbackDeps): Step {
 
   const failed = (req: CheckRequest, session: Session | undefined, err: unknown): Reply => {
     const code = (err as { code?: string }).code ?? 'E_UNKNOWN';
-    metrics.logins.inc({ result: code });
+    logins.inc({ result: code });
     const outage = outagePage(err);
     if (outage) return outage;
     // A tab whose flow another tab's login replaced (or a callback opened twice) finds the
@@ -69,7 +74,7 @@ export function createCallbackStep(deps: CallbackDeps): Step {
     if (error !== null) return refused(req, error, url);
     try {
       const out = await finishLogin(deps, req);
-      metrics.logins.inc({ result: 'ok' });
+      logins.inc({ result: 'ok' });
       deps.log.info({ sub: out.session.sub, host: req.hostname }, 'login');
       return redirect(out.location, out.cookies, 'callback');
     } catch (err) {
@@ -82,7 +87,7 @@ export function createCallbackStep(deps: CallbackDeps): Step {
     if (!key) return finish(req, session);
     const previous = replays.get(key);
     if (previous) {
-      metrics.logins.inc({ result: 'replayed' });
+      logins.inc({ result: 'replayed' });
       return previous;
     }
     const reply = finish(req, session);

@@ -1,9 +1,8 @@
-import { cidrMatcher, type Logger } from '@horizon/shared';
+import { cidrMatcher, type Logger, type Registry } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
 import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
 import type { FlowDeps } from '../login/flow.ts';
-import { type AuthMetrics, createCheckRecorder } from '../metrics.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
 import type { PolicyTable } from '../policy/table.ts';
 import { outagePage } from '../reply/outages.ts';
@@ -21,6 +20,7 @@ import { createMissingHeadersStep } from './missing-headers.ts';
 import { createPolicyStep } from './policy.ts';
 import { createPublicStep } from './public.ts';
 import { createReadableStep } from './readable.ts';
+import { createCheckRecorder } from './record.ts';
 import { createSessionStep } from './session.ts';
 import { createSignOutStep } from './sign-out.ts';
 import { createSignedInStep } from './signed-in.ts';
@@ -30,7 +30,8 @@ export interface CheckDeps extends FlowDeps {
   policies: PolicyTable;
   bearer: BearerVerifier | undefined;
   signer: IdentitySigner | undefined;
-  metrics: AuthMetrics;
+  /** Where each step's metrics are registered (beside the step that counts them). */
+  registry: Registry;
   logger: Logger;
   /** Client-caused log lines, limited per cause. Default: a limiter of its own. */
   logs?: LogLimiter;
@@ -66,10 +67,10 @@ export function createCheck(deps: CheckDeps): Check {
     public: createPublicStep(grants),
     signedIn: createSignedInStep({ ...deps, grants }),
     bearer: createBearerStep(deps.bearer, grants),
-    missingHeaders: createMissingHeadersStep({ metrics: deps.metrics, logs, log }),
+    missingHeaders: createMissingHeadersStep({ registry: deps.registry, logs, log }),
     login: createLoginStep(deps),
   });
-  const record = createCheckRecorder(deps.metrics);
+  const record = createCheckRecorder(deps.registry);
 
   const failed = (err: unknown): Reply => {
     const outage = outagePage(err);

@@ -1,11 +1,11 @@
-import type { Logger } from '@horizon/shared';
+import type { Logger, Registry } from '@horizon/shared';
+import { Counter } from 'prom-client';
 import type { LogLimiter } from '../log-limit.ts';
-import type { AuthMetrics } from '../metrics.ts';
 import { refusalPage } from '../reply/refusals.ts';
 import type { Step } from './step.ts';
 
 export interface MissingHeadersDeps {
-  metrics: Pick<AuthMetrics, 'misconfigured'>;
+  registry: Registry;
   logs: LogLimiter;
   log: Logger;
 }
@@ -18,9 +18,14 @@ export interface MissingHeadersDeps {
  * which gets its 401 either way.
  */
 export function createMissingHeadersStep(deps: MissingHeadersDeps): Step {
+  const misconfigured = new Counter({
+    name: 'horizon_authproxy_checks_without_headers_total',
+    help: 'Checks that arrived without the headers a login needs (add them to headersToExtAuth).',
+    registers: [deps.registry],
+  });
   return (c, next) => {
     if (!c.req.bare || c.req.authorization !== undefined) return next(c);
-    deps.metrics.misconfigured.inc();
+    misconfigured.inc();
     deps.logs.warn(
       deps.log,
       'missing-headers',

@@ -1,3 +1,4 @@
+import { Gauge, type Registry } from 'prom-client';
 import { authError } from '../errors.ts';
 
 export interface BreakerOptions {
@@ -51,4 +52,16 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
     },
     available: () => failed < limit || (!probing && now() >= openUntil),
   };
+}
+
+/** `horizon_authproxy_session_store_up`: 1 while store calls go through, 0 while the breaker fails them at once. */
+export function storeUpGauge(registry: Registry, available: () => boolean): void {
+  new Gauge({
+    name: 'horizon_authproxy_session_store_up',
+    help: 'Whether the session store (Redis) is used: 0 while checks fail at once after store failures.',
+    registers: [registry],
+    collect() {
+      this.set(available() ? 1 : 0);
+    },
+  });
 }
