@@ -1,4 +1,11 @@
-import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
+import {
+  type Clock,
+  type GatewayApiSource,
+  type Logger,
+  type OpsRoute,
+  type Registry,
+  systemClock,
+} from '@horizon/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Check, createCheck } from './check/check.ts';
 import type { AuthConfig } from './config.ts';
@@ -23,8 +30,14 @@ export interface AppDeps {
   registry: Registry;
   /** Outbound HTTP to the provider. Default: global fetch. */
   fetch?: Fetch;
-  /** Seconds since the epoch. Default: the clock. */
+  /** Seconds since the epoch, for sessions and tokens. Default: the system's wall clock. */
   now?: () => number;
+  /**
+   * Monotonic time for what is remembered or retried a while: the provider's discovery retries and
+   * remembered reachability, the session store's breaker, the log limiter's windows. Tests pass a
+   * manual clock (shared's `manualClock`). Default: the system's.
+   */
+  clock?: Clock;
   /** HTTPRoutes whose annotations are policies (with `routeAnnotations`). */
   source?: GatewayApiSource;
 }
@@ -36,7 +49,7 @@ export interface AuthApp {
   opsRoutes: Record<string, OpsRoute>;
 }
 
-const clock = () => Math.floor(Date.now() / 1000);
+const wallClock = () => Math.floor(Date.now() / 1000);
 
 /**
  * Builds the check server: every path, every method is a check (as Envoy's ext_authz sends
@@ -44,10 +57,11 @@ const clock = () => Math.floor(Date.now() / 1000);
  */
 export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthApp> {
   const { logger } = deps;
-  const now = deps.now ?? clock;
-  const logs = createLogLimiter();
+  const now = deps.now ?? wallClock;
+  const clock = deps.clock ?? systemClock;
+  const logs = createLogLimiter({ now: clock.now });
   const sealer = createSealer(decodeKeys(config.cookie.keys));
-  const provider = createProvider(config.oidc, { logger, fetch: deps.fetch });
+  const provider = createProvider(config.oidc, { logger, fetch: deps.fetch, clock });
   const lifetimes = {
     idleSeconds: config.cookie.idleSeconds,
     absoluteSeconds: config.cookie.absoluteSeconds,
@@ -62,6 +76,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
           logs,
           timeoutMs: config.session.storeTimeoutMs,
           revalidateSeconds: config.session.revalidateSeconds,
+          clock,
           revalidate: countRevalidations(deps.registry, (token) => provider.refresh(token)),
         })
       : createCookieStore({ ...lifetimes, sealer, logger });

@@ -1,11 +1,13 @@
-import { Browser, echoed, formOf } from '@horizon/test/harness';
+import { Browser, echoed, formOf, manualClock } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startApp, startStack } from './helpers.ts';
 
 describe('login through the Envoy contract gateway against a real OpenID Provider', () => {
   let stack: Stack;
+  // The provider's remembered reachability runs on it: the provider-down test moves it on.
+  const clock = manualClock();
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({}, {}, { clock });
   });
   afterAll(() => stack.close());
 
@@ -139,7 +141,7 @@ describe('login through the Envoy contract gateway against a real OpenID Provide
     const browser = new Browser();
     await browser.signInAs(await browser.navigate(`${stack.app}/`), 'alice');
     await stack.op.stop();
-    await new Promise((r) => setTimeout(r, 1100)); // past the remembered "provider answers"
+    clock.advance(1100); // past the remembered "provider answers"
     try {
       const ok = await browser.navigate(`${stack.app}/still`);
       expect(echoed(ok.body).headers['x-auth-request-user']).toBe('alice');

@@ -1,4 +1,4 @@
-import { hasCode, type Logger } from '@horizon/shared';
+import { type Clock, hasCode, type Logger, systemClock } from '@horizon/shared';
 import { Redis } from 'ioredis';
 import { authError } from '../errors.ts';
 import type { LogLimiter } from '../log-limit.ts';
@@ -17,6 +17,8 @@ export interface RedisStoreOptions extends Lifetimes {
   logs: LogLimiter;
   /** Prefix of every key, so one Redis can serve several installations. */
   prefix?: string;
+  /** The breaker's clock (how long it stays open). Default: the system's. */
+  clock?: Clock;
 }
 
 interface Record {
@@ -69,7 +71,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
       'session store error',
     ),
   );
-  const breaker = createBreaker();
+  const breaker = createBreaker({ now: (options.clock ?? systemClock).now });
   /** A Redis call, bounded, through the breaker; every failure is E_SESSION_STORE. */
   const call = <T>(what: string, run: () => Promise<T>): Promise<T> =>
     breaker.run(run).catch((err: unknown) => {
