@@ -1,5 +1,5 @@
 import { createMetricsRegistry } from '@horizon/shared';
-import { Browser, type RunningProgram, startRedis, waitFor } from '@horizon/test/harness';
+import { Browser, manualClock, type RunningProgram, startRedis, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Front, type Fronts, startFronts } from './fronts.ts';
 
@@ -12,6 +12,9 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
   let redis: RunningProgram | undefined;
   let skew = 0;
   const registry = createMetricsRegistry('authproxy');
+  // What the service remembers a while runs on it: the provider's answer (1 s, a failure 5 s) and
+  // the store breaker's open window (2 s). The tests move it past each instead of waiting.
+  const clock = manualClock();
   beforeAll(async () => {
     redis = mode === 'redis' ? await startRedis() : undefined;
     const store = redis
@@ -22,7 +25,11 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
           'session.revalidateSeconds': 60,
         }
       : {};
-    fronts = await startFronts(store, { registry, now: () => Math.floor(Date.now() / 1000) + skew });
+    fronts = await startFronts(store, {
+      registry,
+      now: () => Math.floor(Date.now() / 1000) + skew,
+      clock,
+    });
   }, 60_000);
   afterAll(() => fronts?.close());
 
@@ -64,7 +71,7 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
     const bob = await fronts.session('bob', 'pdf.localhost');
     await fronts.op.stop();
     try {
-      // The service remembers the provider answering for a second.
+      clock.advance(1000); // past the remembered "provider answers"
       await waitFor(
         'the provider seen down',
         async () => (await get(fronts.fronts[0] as Front, undefined, '/', true)).status === 424,
@@ -105,8 +112,10 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
       } finally {
         store.process.kill('SIGCONT');
       }
-      await waitFor('sessions back', async () => (await get(fronts.fronts[0] as Front, bob)).status === 200, {
-        timeoutMs: 8000,
+      // Each try moves past the breaker's open window, so each asks Redis once.
+      await waitFor('sessions back', async () => {
+        clock.advance(2000);
+        return (await get(fronts.fronts[0] as Front, bob)).status === 200;
       });
       for (const front of fronts.fronts) expect((await get(front, bob)).reached, front.name).toBe(true);
       expect(await registry.metrics()).toMatch(/^horizon_authproxy_session_store_up\{[^}]*\} 1$/m);
@@ -117,15 +126,9 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
       const bob = await fronts.session('bob', 'pdf.localhost');
       const port = (redis as RunningProgram).port;
       const browser = new Browser();
-      // The provider was down a moment ago; the service asks it again 5 s after a failed ask.
-      const provider = await waitFor(
-        'a sign-in page',
-        async () => {
-          const page = await browser.navigate(`${fronts.signInOrigin('pdf.localhost')}/`);
-          return page.status === 200 ? page : undefined;
-        },
-        { timeoutMs: 8000, intervalMs: 200 },
-      );
+      clock.advance(5000); // the provider was down a moment ago: a failed ask is remembered 5 s
+      const provider = await browser.navigate(`${fronts.signInOrigin('pdf.localhost')}/`);
+      expect(provider.status).toBe(200);
       await (redis as RunningProgram).stop();
       const landed = await browser.signInAs(provider, 'alice');
       expect(landed.status).toBe(424);
@@ -136,13 +139,10 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
       }
       redis = await startRedis({ port });
       // Back, but empty (no persistence here): bob's session is gone, and the service says so.
-      await waitFor(
-        'the store back',
-        async () => (await get(fronts.fronts[0] as Front, bob)).status === 401,
-        {
-          timeoutMs: 8000,
-        },
-      );
+      await waitFor('the store back', async () => {
+        clock.advance(2000); // past the breaker's open window
+        return (await get(fronts.fronts[0] as Front, bob)).status === 401;
+      });
       const fresh = await fronts.signIn('alice', 'pdf.localhost');
       expect(fresh.browser.cookie('pdf.localhost', 'horizon')).toBeDefined();
     });
