@@ -22,7 +22,7 @@ import { cacheSessions } from './session/cache.ts';
 import { createCookieStore } from './session/cookie-store.ts';
 import { createRedisStore } from './session/redis-store.ts';
 import { countRevalidations } from './session/revalidations.ts';
-import { createSealer, decodeKeys } from './session/seal.ts';
+import { createSealer } from './session/seal.ts';
 
 /** What the app needs from outside: injected so tests and the demo pass their own. */
 export interface AppDeps {
@@ -60,7 +60,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
   const now = deps.now ?? wallClock;
   const clock = deps.clock ?? systemClock;
   const logs = createLogLimiter({ now: clock.now });
-  const sealer = createSealer(decodeKeys(config.cookie.keys));
+  const sealer = createSealer(config.cookie.keys);
   const provider = createProvider(config.oidc, { logger, fetch: deps.fetch, clock });
   const lifetimes = {
     idleSeconds: config.cookie.idleSeconds,

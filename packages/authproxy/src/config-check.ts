@@ -1,58 +1,111 @@
 import { checkConfig, cidrMatcher } from '@horizon/shared';
-import type { AuthConfig } from './config.ts';
+import type { AuthConfig, LoadedAuthConfig } from './config.ts';
 import { decodeKeys } from './session/seal.ts';
 
 /**
- * Cross-checks the auth config once at start; throws one E_CONFIG_INVALID naming every key that
- * is wrong (a first start with an empty config lists everything it needs at once).
+ * Cross-checks the loaded config and parses what its settings name (address ranges, cookie keys,
+ * URLs, host names) once, into the frozen config the service runs on. Throws one
+ * E_CONFIG_INVALID naming every key that is wrong (a first start with an empty config lists
+ * everything it needs at once).
  */
-export function checkAuthConfig(c: AuthConfig): void {
-  checkConfig((fail) => checks(c, fail));
+export function parseAuthConfig(c: LoadedAuthConfig): AuthConfig {
+  let parsed: AuthConfig | undefined;
+  checkConfig((fail) => {
+    checkOidc(c.oidc, fail);
+    const keys = checkCookie(c.cookie, fail);
+    checkSessionAndHeaders(c, fail);
+    checkPolicies(c, fail);
+    const trusted = attempt(fail, () => cidrMatcher(c.trustedProxies, 'trustedProxies'));
+    if (trusted && keys) parsed = compiled(c, trusted, keys);
+  });
+  return parsed as AuthConfig;
 }
 
-function checks(c: AuthConfig, fail: (message: string) => void): void {
-  if (!URL.canParse(c.oidc.issuer))
+/** {@link parseAuthConfig} for its checks only: what the service's runner calls before building. */
+export function checkAuthConfig(c: LoadedAuthConfig): void {
+  parseAuthConfig(c);
+}
+
+/** The value `parse` gives, or undefined after reporting its error (every problem is listed at once). */
+function attempt<T>(fail: (message: string) => void, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (err) {
+    fail((err as Error).message);
+    return undefined;
+  }
+}
+
+function compiled(c: LoadedAuthConfig, trusted: (address: string) => boolean, keys: Buffer[]): AuthConfig {
+  const logout = c.oidc.postLogoutRedirect ? URL.parse(c.oidc.postLogoutRedirect) : null;
+  return Object.freeze({
+    ...c,
+    trustedProxies: trusted,
+    // Cookie domains compare lower-case, with or without their leading dot (RFC 6265 5.2.3).
+    cookie: Object.freeze({ ...c.cookie, keys, domain: c.cookie.domain.replace(/^\./, '').toLowerCase() }),
+    oidc: Object.freeze({
+      ...c.oidc,
+      postLogoutRedirect: logout
+        ? Object.freeze({ href: logout.href, hostname: logout.hostname })
+        : undefined,
+    }),
+    redirectHosts: Object.freeze(c.redirectHosts.map((h) => h.toLowerCase())),
+  });
+}
+
+type Fail = (message: string) => void;
+
+function checkOidc(oidc: LoadedAuthConfig['oidc'], fail: Fail): void {
+  if (!URL.canParse(oidc.issuer))
     fail('oidc.issuer: the provider URL is required (e.g. https://id.example.com)');
-  else if (new URL(c.oidc.issuer).protocol !== 'https:' && !c.oidc.allowHttp)
+  else if (new URL(oidc.issuer).protocol !== 'https:' && !oidc.allowHttp)
     fail('oidc.issuer: must be https (oidc.allowHttp is for the development provider only)');
-  if (!c.oidc.clientId) fail('oidc.clientId: required (the client created in Pocket-ID)');
-  if (!c.oidc.scopes.includes('openid')) fail('oidc.scopes: must include openid');
+  if (!oidc.clientId) fail('oidc.clientId: required (the client created in Pocket-ID)');
+  if (!oidc.scopes.includes('openid')) fail('oidc.scopes: must include openid');
   for (const [key, path] of [
-    ['oidc.callbackPath', c.oidc.callbackPath],
-    ['oidc.signOutPath', c.oidc.signOutPath],
+    ['oidc.callbackPath', oidc.callbackPath],
+    ['oidc.signOutPath', oidc.signOutPath],
   ] as const) {
     if (!path.startsWith('/')) fail(`${key}: must start with /`);
   }
-  if (c.cookie.keys.length === 0)
+}
+
+/** The cookie settings checked, and the keys decoded (undefined when one is bad). */
+function checkCookie(cookie: LoadedAuthConfig['cookie'], fail: Fail): Buffer[] | undefined {
+  if (cookie.keys.length === 0)
     fail('cookie.keys: at least one key (openssl rand -base64 32), e.g. HORIZON_COOKIE_KEYS_FILE');
-  try {
-    decodeKeys(c.cookie.keys);
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  const name = c.cookie.name;
+  const keys = attempt(fail, () => decodeKeys(cookie.keys));
+  const name = cookie.name;
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail('cookie.name: not a valid cookie name');
-  if (name.startsWith('__Host-') && (!c.cookie.secure || c.cookie.domain)) {
+  if (name.startsWith('__Host-') && (!cookie.secure || cookie.domain)) {
     fail(
       'cookie.name: a __Host- cookie needs cookie.secure and no cookie.domain (rename it, e.g. __Secure-horizon)',
     );
   }
-  if (name.startsWith('__Secure-') && !c.cookie.secure)
+  if (name.startsWith('__Secure-') && !cookie.secure)
     fail('cookie.name: a __Secure- cookie needs cookie.secure');
-  if (c.cookie.idleSeconds > c.cookie.absoluteSeconds)
+  if (cookie.idleSeconds > cookie.absoluteSeconds)
     fail('cookie.idleSeconds: longer than cookie.absoluteSeconds');
+  return keys;
+}
+
+/** Names removed from every request and refused from clients: never one the check itself reads. */
+const READ_BY_THE_CHECK =
+  /^(host|cookie|authorization|accept|content-length|content-type|transfer-encoding|x-forwarded-(for|proto|host|uri|method)|x-request-id|x-horizon-auth-request|sec-fetch-.*)$/i;
+
+function checkSessionAndHeaders(c: LoadedAuthConfig, fail: Fail): void {
   if (c.session.store === 'redis' && !c.session.redisUrl)
     fail('session.redisUrl: required by session.store "redis"');
   if (c.headers.jwt && !c.headers.jwtKey) fail('headers.jwtKey: required when headers.jwt is set');
-  // Names removed from every request and refused from clients: never one the check itself reads.
-  const reads =
-    /^(host|cookie|authorization|accept|content-length|content-type|transfer-encoding|x-forwarded-(for|proto|host|uri|method)|x-request-id|x-horizon-auth-request|sec-fetch-.*)$/i;
   for (const name of c.headers.remove) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(name) || reads.test(name))
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(name) || READ_BY_THE_CHECK.test(name))
       fail(
         `headers.remove: "${name}" is not an identity header name (letters, digits and -; not one the check reads)`,
       );
   }
+}
+
+function checkPolicies(c: LoadedAuthConfig, fail: Fail): void {
   const names = new Set<string>();
   for (const [i, p] of c.policies.entries()) {
     if (!p.name) fail(`policies[${i}].name: required`);
@@ -68,9 +121,4 @@ function checks(c: AuthConfig, fail: (message: string) => void): void {
     fail(
       'policyPathPrefix: one path segment with 16 or more random letters and digits, e.g. /_policy-$(openssl rand -hex 8)/ (a client must not be able to write it)',
     );
-  try {
-    cidrMatcher(c.trustedProxies, 'trustedProxies');
-  } catch (err) {
-    fail((err as Error).message);
-  }
 }

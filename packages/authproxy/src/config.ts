@@ -242,4 +242,26 @@ export const AuthConfigSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type AuthConfig = Static<typeof AuthConfigSchema>;
+/** The config as loaded (shared's `loadConfig`): the schema's values as written. */
+export type LoadedAuthConfig = Static<typeof AuthConfigSchema>;
+
+/**
+ * The config the service runs on: loaded, cross-checked and parsed once at start
+ * (`parseAuthConfig`, config-check.ts), so no component parses a setting where it uses it.
+ * Components take the slice they need.
+ */
+export interface AuthConfig
+  extends Omit<LoadedAuthConfig, 'trustedProxies' | 'cookie' | 'oidc' | 'redirectHosts'> {
+  /** `trustedProxies`, compiled (shared's cidrMatcher). */
+  readonly trustedProxies: (address: string) => boolean;
+  readonly cookie: Omit<LoadedAuthConfig['cookie'], 'keys'> & {
+    /** The keys decoded, 32 bytes each: the first seals, every one opens. */
+    readonly keys: readonly Buffer[];
+  };
+  readonly oidc: Omit<LoadedAuthConfig['oidc'], 'postLogoutRedirect'> & {
+    /** The URL read once; undefined when empty (or not a URL): the app's root is used then. */
+    readonly postLogoutRedirect: { readonly href: string; readonly hostname: string } | undefined;
+  };
+  /** Lower-cased. */
+  readonly redirectHosts: readonly string[];
+}

@@ -4,14 +4,16 @@
 import { createGatewayApiSource, runService } from '@horizon/shared';
 import { buildApp } from './app.ts';
 import { AuthConfigSchema } from './config.ts';
-import { checkAuthConfig } from './config-check.ts';
+import { checkAuthConfig, parseAuthConfig } from './config-check.ts';
 
 await runService(
   {
     name: 'authproxy',
     schema: AuthConfigSchema,
     check: checkAuthConfig,
-    async build(config, { logger, registry, readiness, env }) {
+    async build(loaded, { logger, registry, readiness, env }) {
+      // The runner's check has just passed: parsing into the config the service runs on cannot fail.
+      const config = parseAuthConfig(loaded);
       const source = config.routeAnnotations
         ? await createGatewayApiSource(config.source, {
             logger,

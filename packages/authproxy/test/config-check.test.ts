@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { AuthConfigSchema } from '../src/config.ts';
-import { checkAuthConfig } from '../src/config-check.ts';
+import { checkAuthConfig, parseAuthConfig } from '../src/config-check.ts';
 
 const KEY = randomBytes(32).toString('base64url');
 const problems = (overrides: Record<string, unknown>): string => {
@@ -64,5 +64,43 @@ describe('checkAuthConfig', () => {
     [{ trustedProxies: ['10.0.0.0/33'] }, 'trustedProxies: "10.0.0.0/33" is not an address or CIDR'],
   ])('refuses %j', (bad, message) => {
     expect(problems({ ...valid, ...bad })).toContain(message);
+  });
+});
+
+describe('parseAuthConfig', () => {
+  const parse = (overrides: Record<string, unknown>) =>
+    parseAuthConfig(loadConfig(AuthConfigSchema, { overrides: { ...valid, ...overrides } }).config);
+
+  it('parses what the settings name once: ranges, keys, the cookie domain, URLs, hosts', () => {
+    const config = parse({
+      trustedProxies: ['10.0.0.0/8', '::1'],
+      'cookie.name': '__Secure-horizon',
+      'cookie.domain': '.Example.COM',
+      'oidc.postLogoutRedirect': 'https://Home.Example.com/bye?x=1',
+      redirectHosts: ['Home.Example.com'],
+    });
+    expect(['10.1.2.3', '::ffff:10.1.2.3', '::1', '11.0.0.1'].map(config.trustedProxies)).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(config.cookie.keys).toEqual([Buffer.from(KEY, 'base64url')]);
+    expect(config.cookie.domain).toBe('example.com');
+    expect(config.oidc.postLogoutRedirect).toEqual({
+      href: 'https://home.example.com/bye?x=1',
+      hostname: 'home.example.com',
+    });
+    expect(config.redirectHosts).toEqual(['home.example.com']);
+    expect([Object.isFrozen(config), Object.isFrozen(config.cookie), Object.isFrozen(config.oidc)]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('leaves an empty or unreadable post-logout target to the app root', () => {
+    expect(parse({}).oidc.postLogoutRedirect).toBeUndefined();
+    expect(parse({ 'oidc.postLogoutRedirect': 'not a url' }).oidc.postLogoutRedirect).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '@horizon/test/harness';
 import { type AppDeps, type AuthApp, buildApp } from '../src/app.ts';
 import { type AuthConfig, AuthConfigSchema } from '../src/config.ts';
-import { checkAuthConfig } from '../src/config-check.ts';
+import { parseAuthConfig } from '../src/config-check.ts';
 import type { Site } from './recipes.ts';
 
 export const KEY = randomBytes(32).toString('base64url');
@@ -41,8 +41,7 @@ export function authConfig(overrides: Record<string, unknown> = {}): AuthConfig 
       ...overrides,
     },
   });
-  checkAuthConfig(config);
-  return config;
+  return parseAuthConfig(config);
 }
 
 export async function startApp(

@@ -1,4 +1,4 @@
-import { cidrMatcher, type Logger, type Registry } from '@horizon/shared';
+import type { Logger, Registry } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
 import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
@@ -55,7 +55,7 @@ export function createCheck(deps: CheckDeps): Check {
   const reading = {
     scheme: config.scheme,
     policyPathPrefix: config.policyPathPrefix,
-    trusted: cidrMatcher(config.trustedProxies, 'trustedProxies'),
+    trusted: config.trustedProxies,
     identity,
   };
   const chain = createChain({

@@ -37,10 +37,7 @@ export function signOutForm(
 /** Where the provider sends the browser afterwards: configured (if allow-listed) or the app's root. */
 function postLogoutTarget(deps: SignOutDeps, req: CheckRequest): string {
   const configured = deps.config.oidc.postLogoutRedirect;
-  if (configured) {
-    const url = URL.parse(configured);
-    if (url && deps.policies.hostAllowed(url.hostname)) return url.href;
-  }
+  if (configured && deps.policies.hostAllowed(configured.hostname)) return configured.href;
   return `${originOf(req)}/`;
 }
 

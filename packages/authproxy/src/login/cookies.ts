@@ -6,7 +6,7 @@ export interface CookieWriter {
   readonly sessionName: string;
   /** Every flow cookie's name starts with this. */
   readonly flowPrefix: string;
-  /** Lower-cased `cookie.domain` without its leading dot; '' for host-only sessions. */
+  /** `cookie.domain` (lower-cased, without its leading dot); '' for host-only sessions. */
   readonly domain: string;
   session(value: string): string;
   clearSession(): string;
@@ -22,7 +22,7 @@ export interface CookieWriter {
 const STATE_CHARS = 16;
 
 export function createCookieWriter(cookie: AuthConfig['cookie'], flowTtlSeconds: number): CookieWriter {
-  const domain = cookie.domain.replace(/^\./, '').toLowerCase();
+  const domain = cookie.domain;
   const base = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: cookie.secure };
   const sessionAttributes = domain ? { ...base, domain } : base;
   const flowPrefix = `${cookie.name}-flow-`;

@@ -62,8 +62,9 @@ export function createBearerVerifier(deps: BearerDeps): BearerVerifier {
 
   // Pocket-ID's access tokens name the user by `sub` only: who it is (username, email, name,
   // groups) comes from userinfo, which accepts the token. A token carrying them needs no call.
+  const groupsScope = oidc.scopes.includes('groups');
   const claimsOf = async (token: string, payload: JWTPayload): Promise<Record<string, unknown>> => {
-    const wantsGroups = oidc.scopes.includes('groups') && groupsOf(payload.groups) === undefined;
+    const wantsGroups = groupsScope && groupsOf(payload.groups) === undefined;
     if (!wantsGroups && payload.preferred_username !== undefined) return payload;
     const info = await deps.provider.userinfo(token, String(payload.sub));
     return { ...payload, ...info, sub: payload.sub };

@@ -52,7 +52,7 @@ export function createPolicyTable(config: Pick<AuthConfig, 'policies' | 'redirec
   const fromConfig = config.policies.map((p) => compilePolicy(p, 'config'));
   const byName = new Map(fromConfig.map((p) => [p.name, compiled([p])]));
   let all = compiled(fromConfig);
-  const extraHosts = config.redirectHosts.map((h) => h.toLowerCase());
+  const extraHosts = config.redirectHosts;
   const hostAllowed = (host: string): boolean =>
     all.exact.some((p) => p.hosts.some((h) => hostnameMatches(h, host))) ||
     extraHosts.some((h) => hostnameMatches(h, host));

@@ -71,7 +71,7 @@ export interface RawCheck {
 export interface ReadOptions {
   scheme: AuthConfig['scheme'];
   policyPathPrefix: string;
-  /** trustedProxies, parsed once (shared's cidrMatcher). */
+  /** `trustedProxies`, as the config compiled it. */
   trusted: (address: string) => boolean;
   identity: IdentityHeaders;
 }
