@@ -5,7 +5,6 @@ export type AuthErrorCode =
   | 'E_PROVIDER_REJECTED' // the provider answered with an OAuth error (invalid_grant, ...)
   | 'E_CALLBACK_INVALID' // a callback whose state, iss, code or ID token does not check out
   | 'E_TOKEN_INVALID' // a bearer token that does not validate
-  | 'E_UNTRUSTED_FORWARD' // X-Forwarded-* from an address not in trustedProxies
   | 'E_SESSION_STORE'; // the Redis session store failed
 
 import { HorizonError } from '@horizon/shared';

@@ -123,7 +123,6 @@ describe('the verified-session cache', () => {
   const fakeStore = (sessions: Record<string, Session>) => {
     const reads: string[] = [];
     const store: SessionStore = {
-      kind: 'cookie',
       create: async () => '',
       read: (value) => {
         reads.push(value);

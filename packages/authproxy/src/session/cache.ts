@@ -8,7 +8,7 @@ export interface SessionCacheOptions extends Lifetimes {
 }
 
 interface Entry {
-  /** The whole cookie value: the map key is only its tail. */
+  /** The whole cookie value: the map key is only its tail (tailOf). */
   value: string;
   session: Session;
   /** Seconds since the epoch after which the store is asked again. */
@@ -25,7 +25,7 @@ export function cacheSessions(store: SessionStore, options: SessionCacheOptions)
   return {
     ...store,
     read(cookieValue, now) {
-      const key = keyOf(cookieValue);
+      const key = tailOf(cookieValue);
       const hit = cache.get(key);
       if (hit && hit.value === cookieValue) {
         if (now < hit.until && !expired(hit.session, options, now)) return hit.session;
@@ -52,4 +52,4 @@ export function cacheSessions(store: SessionStore, options: SessionCacheOptions)
  * costs microseconds; the tail of a sealed value is its AES-GCM tag (random per cookie), and a
  * hit still compares the whole value, so a colliding tail is only a miss.
  */
-const keyOf = (value: string): string => (value.length > 64 ? value.slice(-32) : value);
+const tailOf = (value: string): string => (value.length > 64 ? value.slice(-32) : value);

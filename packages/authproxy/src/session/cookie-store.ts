@@ -35,7 +35,6 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
   };
 
   return {
-    kind: 'cookie',
     create: async (session) => seal(session),
     read(cookieValue, now) {
       let session: Session;

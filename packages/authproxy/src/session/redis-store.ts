@@ -21,7 +21,8 @@ export interface RedisStoreOptions extends Lifetimes {
   clock?: Clock;
 }
 
-interface Record {
+/** What Redis keeps of a session (its `record` field), besides the idle clock. */
+interface StoredSession {
   session: Session;
   refreshToken?: string;
   validatedAt: number;
@@ -35,7 +36,7 @@ const LOCK_MS = 15_000;
 /** Re-validations running at once; past it a due session waits for a later request. */
 const MAX_REVALIDATIONS = 64;
 
-// A session is a hash: `record` (the JSON above, written at login and by re-validation) and
+// A session is a hash: `record` (a StoredSession's JSON, written at login and by re-validation) and
 // `renewedAt` (the idle clock, touched on its own). Touching only that field means a touch racing
 // a re-validation can never write back a refresh token the provider has already rotated (which
 // would make the next refresh a reuse, and Pocket-ID revokes the whole chain).
@@ -77,19 +78,19 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
     breaker.run(run).catch((err: unknown) => {
       throw hasCode(err, 'E_SESSION_STORE') ? err : authError('E_SESSION_STORE', `cannot ${what}`, err);
     });
-  const key = (sid: string) => `${prefix}session:${sid}`;
+  const sessionKey = (sid: string) => `${prefix}session:${sid}`;
   const inFlight = new Map<string, Promise<void>>();
 
-  const create = async (record: Record, now: number): Promise<void> => {
+  const create = async (record: StoredSession, now: number): Promise<void> => {
     const ttl = record.session.createdAt + options.absoluteSeconds - now;
     if (ttl <= 0) return;
-    const k = key(record.session.sid);
+    const k = sessionKey(record.session.sid);
     await call('store the session', () =>
       redis.multi().hset(k, 'record', JSON.stringify(record)).expire(k, ttl).exec(),
     );
   };
 
-  const revalidate = async (record: Record, now: number): Promise<void> => {
+  const revalidate = async (record: StoredSession, now: number): Promise<void> => {
     const { sid } = record.session;
     if (!record.refreshToken) return;
     const lock = `${prefix}lock:${sid}`;
@@ -103,28 +104,30 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
         const out = await options.revalidate(fresh.refreshToken);
         const session = { ...fresh.session, ...out.identity, idToken: out.idToken ?? fresh.session.idToken };
         const next = { session, refreshToken: out.refreshToken ?? fresh.refreshToken, validatedAt: now };
-        await call('replace the session', () => redis.eval(REPLACE, 1, key(sid), JSON.stringify(next)));
+        await call('replace the session', () =>
+          redis.eval(REPLACE, 1, sessionKey(sid), JSON.stringify(next)),
+        );
       } catch (err) {
         if (!hasCode(err, 'E_PROVIDER_REJECTED')) throw err;
         logger.info(
           { sid: sid.slice(0, 8), sub: fresh.session.sub },
           'session ended: provider refused re-validation',
         );
-        await call('end the session', () => redis.del(key(sid)));
+        await call('end the session', () => redis.del(sessionKey(sid)));
       }
     } finally {
       await call('unlock', () => redis.del(lock)).catch(() => undefined); // expires after LOCK_MS anyway
     }
   };
 
-  const load = async (sid: string): Promise<Record | undefined> => {
+  const load = async (sid: string): Promise<StoredSession | undefined> => {
     const [text, renewedAt] = await call('read the session', () =>
-      redis.hmget(key(sid), 'record', 'renewedAt'),
+      redis.hmget(sessionKey(sid), 'record', 'renewedAt'),
     );
     if (!text) return undefined;
-    let record: Record;
+    let record: StoredSession;
     try {
-      record = JSON.parse(text) as Record;
+      record = JSON.parse(text) as StoredSession;
     } catch {
       return undefined; // not ours to read: no session
     }
@@ -133,7 +136,6 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
   };
 
   return {
-    kind: 'redis',
     redis,
     available: breaker.available,
     async create(session, tokens) {
@@ -157,7 +159,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
         return undefined;
       if (now - record.session.renewedAt >= TOUCH_SECONDS) {
         record.session.renewedAt = now;
-        call('touch the session', () => redis.eval(TOUCH, 1, key(sid), String(now))).catch((err) =>
+        call('touch the session', () => redis.eval(TOUCH, 1, sessionKey(sid), String(now))).catch((err) =>
           logs.warn(logger, 'session-touch', { err }, 'cannot touch the session'),
         );
       }
@@ -178,7 +180,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore & { r
     },
     renew: () => undefined,
     async revoke(session) {
-      await call('revoke the session', () => redis.del(key(session.sid)));
+      await call('revoke the session', () => redis.del(sessionKey(session.sid)));
     },
     async close() {
       await Promise.allSettled(inFlight.values());

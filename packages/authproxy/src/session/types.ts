@@ -53,7 +53,6 @@ export interface Lifetimes {
  * unless `renew` says so: Envoy cannot set a cookie on an allowed (200) answer.
  */
 export interface SessionStore {
-  readonly kind: 'cookie' | 'redis';
   /** Stores a new session and returns the cookie value that names it. */
   create(session: Session, tokens: ProviderTokens): Promise<string>;
   /**
