@@ -6,23 +6,19 @@ import {
   type Registry,
   systemClock,
 } from '@horizon/shared';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Check, createCheck } from './check/check.ts';
 import type { AuthConfig } from './config.ts';
-import { createShell } from './http/shell.ts';
-import { createIdentitySigner } from './identity-jwt.ts';
+import { createCheckServer } from './http/server.ts';
+import { createIdentitySigner, type IdentitySigner } from './identity-jwt.ts';
 import { createLogLimiter } from './log-limit.ts';
 import { createCookieWriter } from './login/cookies.ts';
 import { createBearerVerifier } from './oidc/bearer.ts';
 import { createProvider, type Fetch } from './oidc/provider.ts';
-import { policiesFromSnapshot } from './policy/annotations.ts';
-import { createPolicyTable } from './policy/table.ts';
-import { storeUpGauge } from './session/breaker.ts';
-import { cacheSessions } from './session/cache.ts';
-import { createCookieStore } from './session/cookie-store.ts';
-import { createRedisStore } from './session/redis-store.ts';
-import { countRevalidations } from './session/revalidations.ts';
+import { followRoutePolicies } from './policy/annotations.ts';
+import { createPolicyTable, type PolicyTable } from './policy/table.ts';
 import { createSealer } from './session/seal.ts';
+import { createSessionStore } from './session/store.ts';
 
 /** What the app needs from outside: injected so tests and the demo pass their own. */
 export interface AppDeps {
@@ -52,47 +48,23 @@ export interface AuthApp {
 const wallClock = () => Math.floor(Date.now() / 1000);
 
 /**
- * Builds the check server: every path, every method is a check (as Envoy's ext_authz sends
- * them). Closing the app closes the provider client, the session store and the route watch.
+ * Builds the check server (http/server.ts) around the check (check/check.ts) and the parts it
+ * decides with: the provider, the session store, the policies (with route annotations, followed
+ * as routes change), the identity JWT signer and the bearer verifier. Closing the app closes the
+ * provider client, the session store and the route watch.
  */
 export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthApp> {
-  const { logger } = deps;
+  const { logger, registry } = deps;
   const now = deps.now ?? wallClock;
   const clock = deps.clock ?? systemClock;
   const logs = createLogLimiter({ now: clock.now });
   const sealer = createSealer(config.cookie.keys);
   const provider = createProvider(config.oidc, { logger, fetch: deps.fetch, clock });
-  const lifetimes = {
-    idleSeconds: config.cookie.idleSeconds,
-    absoluteSeconds: config.cookie.absoluteSeconds,
-  };
-  const baseStore =
-    config.session.store === 'redis'
-      ? createRedisStore({
-          ...lifetimes,
-          url: config.session.redisUrl,
-          sealer,
-          logger,
-          logs,
-          timeoutMs: config.session.storeTimeoutMs,
-          revalidateSeconds: config.session.revalidateSeconds,
-          clock,
-          revalidate: countRevalidations(deps.registry, (token) => provider.refresh(token)),
-        })
-      : createCookieStore({ ...lifetimes, sealer, logger });
-  const store = cacheSessions(baseStore, {
-    ...lifetimes,
-    size: config.session.cacheSize,
-    ttlSeconds: config.session.store === 'redis' ? config.session.cacheSeconds : config.cookie.idleSeconds,
-  });
-  if (baseStore.available) storeUpGauge(deps.registry, baseStore.available);
+  const revalidate = (token: string) => provider.refresh(token);
+  const store = createSessionStore(config, { sealer, logger, logs, clock, registry, revalidate });
   const policies = createPolicyTable(config);
-  let unsubscribe = (): void => undefined;
-  if (config.routeAnnotations && deps.source) {
-    const source = deps.source;
-    policies.setRoutePolicies(policiesFromSnapshot(source.snapshot()));
-    unsubscribe = source.onChange((snapshot) => policies.setRoutePolicies(policiesFromSnapshot(snapshot)));
-  }
+  const source = config.routeAnnotations ? deps.source : undefined;
+  const unsubscribe = source ? followRoutePolicies(policies, source) : () => undefined;
   const signer = config.headers.jwt
     ? await createIdentitySigner(
         config.headers.jwtKey,
@@ -104,41 +76,36 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
   const bearer = config.bearer.enabled
     ? createBearerVerifier({ config, provider, fetch: deps.fetch })
     : undefined;
+  const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
   const check = createCheck({
     config,
     provider,
     sealer,
     store,
-    cookies: createCookieWriter(config.cookie, config.flow.ttlSeconds),
+    cookies,
     policies,
     bearer,
     signer,
-    registry: deps.registry,
+    registry,
     logger,
     logs,
     now,
   });
+  const app = createCheckServer(check, {
+    logger,
+    maxConnections: config.listen.maxConnections,
+    onClose: async () => {
+      unsubscribe();
+      provider.close();
+      await store.close();
+    },
+  });
+  return { app, check, opsRoutes: opsRoutesOf(policies, signer) };
+}
 
-  const shell = createShell(check, { logger, maxConnections: config.listen.maxConnections });
-  const app = Fastify({
-    logger: false,
-    return503OnClosing: false,
-    bodyLimit: 65_536,
-    serverFactory: shell.serverFactory,
-  });
-  // Checks carry no body worth reading (Envoy sends none); one that comes is read and dropped.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
-  app.all('*', (request, reply) => {
-    reply.hijack();
-    shell.route(request.raw, reply.raw);
-  });
-  app.addHook('onClose', async () => {
-    unsubscribe();
-    provider.close();
-    await store.close();
-  });
-  const opsRoutes: Record<string, OpsRoute> = {
+/** What the ops port adds: `/policies` (the policies in force) and `/jwks.json` (with the identity JWT). */
+function opsRoutesOf(policies: PolicyTable, signer: IdentitySigner | undefined): Record<string, OpsRoute> {
+  const routes: Record<string, OpsRoute> = {
     '/policies': () => ({
       json: policies.all().map((p) => ({
         ...p,
@@ -149,6 +116,6 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
       })),
     }),
   };
-  if (signer) opsRoutes['/jwks.json'] = () => ({ json: signer.jwks() });
-  return { app, check, opsRoutes };
+  if (signer) routes['/jwks.json'] = () => ({ json: signer.jwks() });
+  return routes;
 }

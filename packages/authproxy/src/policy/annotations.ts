@@ -1,5 +1,6 @@
-import { type GatewayApiSnapshot, type HTTPRoute, keyOf } from '@horizon/shared';
+import { type GatewayApiSnapshot, type GatewayApiSource, type HTTPRoute, keyOf } from '@horizon/shared';
 import { compilePolicy, type Policy } from './policies.ts';
+import type { PolicyTable } from './table.ts';
 
 /** Annotations on an HTTPRoute that make its hostnames a policy, so an app's auth sits beside its route. */
 export const ANNOTATION = {
@@ -45,4 +46,10 @@ export function policiesFromSnapshot(snapshot: GatewayApiSnapshot): Policy[] {
     .map(policyOfRoute)
     .filter((p): p is Policy => p !== undefined)
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Keeps the table's route policies those of the source's annotated routes; returns the unsubscribe. */
+export function followRoutePolicies(table: PolicyTable, source: GatewayApiSource): () => void {
+  table.setRoutePolicies(policiesFromSnapshot(source.snapshot()));
+  return source.onChange((snapshot) => table.setRoutePolicies(policiesFromSnapshot(snapshot)));
 }
