@@ -1,11 +1,8 @@
-import { createServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { createLogger, createMetricsRegistry } from '@horizon/shared';
 import { rawRequest, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
-import { boundConnections } from '../src/http/connection-bounds.ts';
-import { createLogLimiter } from '../src/log-limit.ts';
 import { authConfig, startApp } from './helpers.ts';
 
 /** Log lines as written, parsed. */
@@ -60,27 +57,6 @@ describe('what a client can make the service remember or write (point 10)', () =
     expect(typeof line?.err).toBe('string'); // a one-line description, not a serialised error
     expect(JSON.stringify(line)).not.toContain('\n    at ');
   });
-
-  it('the limiter drops past its lines per window, says how many, and keeps at most its causes', () => {
-    let t = 0;
-    const out = capture();
-    const limiter = createLogLimiter({ lines: 2, windowMs: 1000, causes: 3, now: () => t });
-    for (let i = 0; i < 10; i++) limiter.warn(out.logger, 'a', { i }, 'line');
-    expect(out.lines.length).toBe(2);
-    t = 1000;
-    limiter.warn(out.logger, 'a', {}, 'line');
-    expect(out.lines.map((l) => l.msg)).toEqual([
-      'line',
-      'line',
-      '8 more lines like "line" were dropped',
-      'line',
-    ]);
-    for (let c = 0; c < 100; c++) limiter.warn(out.logger, `cause-${c}`, {}, 'other');
-    t = 2000;
-    // Causes beyond three were forgotten as they came: cause-0 starts a fresh window.
-    limiter.warn(out.logger, 'cause-0', {}, 'other');
-    expect(out.lines.at(-1)?.msg).toBe('other');
-  });
 });
 
 describe('the check port holds its bounds', () => {
@@ -125,23 +101,6 @@ describe('the check port holds its bounds', () => {
       ],
     });
     expect(res.status).toBe(401);
-  });
-
-  it('closes a connection that sends no request, and leaves one that did', async () => {
-    const server = createServer((_req, res) => res.end('ok'));
-    const spoke = boundConnections(server, 16, 50);
-    server.on('request', (req) => spoke(req.socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const at = (server.address() as { port: number }).port;
-    const silent = connect(at, '127.0.0.1');
-    await new Promise((resolve) => silent.once('close', resolve));
-    const talker = connect(at, '127.0.0.1', () => talker.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
-    await new Promise((resolve) => talker.once('data', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // past the silent bound: still open
-    expect(talker.destroyed).toBe(false);
-    talker.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
   });
 
   it('answers a CONNECT (Node would close it without a word)', async () => {

@@ -3,6 +3,7 @@ import { loadConfig } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { AuthConfigSchema } from '../src/config.ts';
 import { checkAuthConfig, parseAuthConfig } from '../src/config-check.ts';
+import { authConfig } from './helpers.ts';
 
 const KEY = randomBytes(32).toString('base64url');
 const problems = (overrides: Record<string, unknown>): string => {
@@ -102,5 +103,27 @@ describe('parseAuthConfig', () => {
   it('leaves an empty or unreadable post-logout target to the app root', () => {
     expect(parse({}).oidc.postLogoutRedirect).toBeUndefined();
     expect(parse({ 'oidc.postLogoutRedirect': 'not a url' }).oidc.postLogoutRedirect).toBeUndefined();
+  });
+});
+
+describe('config checks of this issue', () => {
+  it.each([
+    [{ policyPathPrefix: '/_policy/' }, 'policyPathPrefix'],
+    [{ policyPathPrefix: '/_policy-short/' }, 'policyPathPrefix'],
+    [{ trustedProxies: ['10.0.0.0/33'] }, 'trustedProxies'],
+    [{ trustedProxies: ['10.0.0.0/'] }, 'trustedProxies'],
+    [{ trustedProxies: ['nginx'] }, 'trustedProxies'],
+    [{ 'headers.remove': ['Cookie'] }, 'headers.remove'],
+    [{ 'headers.remove': ['X_Grafana_User'] }, 'headers.remove'],
+  ])('refuses %j, naming %s', (overrides, key) => {
+    expect(() => authConfig(overrides)).toThrow(key);
+  });
+  it('takes an unguessable policy prefix and plain ranges', () => {
+    expect(() =>
+      authConfig({
+        policyPathPrefix: '/_policy-3f9c2a7b1e8d4c60/',
+        trustedProxies: ['10.0.0.0/8', 'fd00::/8', '127.0.0.1'],
+      }),
+    ).not.toThrow();
   });
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
-import { readTarget } from '../src/request/target.ts';
 import { createSealer, decodeKeys } from '../src/session/seal.ts';
 import type { Session } from '../src/session/types.ts';
 import { authConfig, KEY, startApp } from './helpers.ts';
@@ -20,43 +19,6 @@ const session = (over: Partial<Session> = {}): Session => ({
 const sealWith = (key: string, purpose: string, value: unknown) =>
   createSealer(decodeKeys([key])).seal(purpose, value);
 const API = { host: 'pdf.localhost', accept: 'application/json', 'x-request-id': 'r1' };
-
-describe('path reading (what the proxy routes on and the app reads, or a refusal)', () => {
-  it.each([
-    ['/static/app.css', '/static/app.css'],
-    ['//static//a.css', '/static/a.css'],
-    ['/static/a.css?x=/../../admin', '/static/a.css'],
-    ['/static/a%20b.css', '/static/a b.css'],
-    ['/%61dmin/x', '/admin/x'],
-    ['/100%25.txt', '/100%.txt'],
-    ['/caf%C3%A9', '/café'],
-    ['/a%2ecss', '/a.css'],
-    ['/x;jsessionid=1', '/x;jsessionid=1'],
-  ])('%s reads as %s', (raw, want) => {
-    expect(readTarget(raw).path).toBe(want);
-  });
-  it.each([
-    ['/static/x#/../../admin', 'fragment'],
-    ['/admin%252f..%252fusers', 'double-encoding'],
-    ['/admin/%252e%252e/users', 'double-encoding'],
-    ['/admin\\..\\users', 'bad-character'],
-    ['/admin%5c..%5cusers', 'encoded-slash'],
-    ['/static/..%2fadmin', 'encoded-slash'],
-    ['/static/%2e%2e/admin', 'dot-segment'],
-    ['/static/../admin', 'dot-segment'],
-    ['/static/./a.css', 'dot-segment'],
-    ['/static/..;/admin', 'dot-segment'],
-    ['/static/%zz', 'bad-escape'],
-    ['/%c0%ae%c0%ae/admin', 'bad-escape'],
-    ['/static/%00/a', 'bad-character'],
-    ['/static/a\nb', 'bad-character'],
-    ['/caf\u00e9', 'bad-character'],
-    ['static/a', 'not-origin-form'],
-    ['http://strict.localhost/x', 'not-origin-form'],
-  ])('%s is refused (%s)', (raw, why) => {
-    expect(readTarget(raw)).toEqual({ refused: why });
-  });
-});
 
 describe('the check, as Envoy sends it (inject)', () => {
   let auth: AuthApp;

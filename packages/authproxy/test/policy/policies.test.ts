@@ -80,3 +80,46 @@ describe('who a policy lets in', () => {
     expect([isPublic(p, 'GET', '/health'), isPublic(p, 'GET', '/healthz')]).toEqual([true, false]);
   });
 });
+
+describe('public paths compiled once', () => {
+  // The rule as the README states it, written the plain way.
+  const matches = (pattern: string, path: string) =>
+    pattern.endsWith('*')
+      ? path.startsWith(pattern.slice(0, -1)) || `${path}/` === pattern.slice(0, -1)
+      : path === pattern;
+  const patterns = ['/health', '/static/*', '/api*', '/a/b/*', '/'];
+  const paths = [
+    '/',
+    '/health',
+    '/health/',
+    '/healthz',
+    '/static',
+    '/static/',
+    '/static/x.css',
+    '/staticx',
+    '/api',
+    '/apix/y',
+    '/a/b',
+    '/a/b/c',
+    '/a',
+    '/x',
+  ];
+
+  it('matches exactly what the rule says, for every pattern and path', () => {
+    const policy = compilePolicy(
+      {
+        name: 'p',
+        hosts: [],
+        pathPrefix: '/',
+        groups: [],
+        users: [],
+        emails: [],
+        publicPaths: patterns,
+        publicMethods: [],
+      },
+      'config',
+    );
+    for (const path of paths)
+      expect(policy.publicPath(path), path).toBe(patterns.some((p) => matches(p, path)));
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { cacheSessions } from '../../src/session/cache.ts';
+import type { Session, SessionStore } from '../../src/session/types.ts';
+
+const NOW = 1_800_000_000;
+const session = (sid: string): Session => ({
+  sid,
+  sub: `u-${sid}`,
+  user: sid,
+  groups: ['family'],
+  host: 'pdf.localhost',
+  createdAt: NOW - 10,
+  renewedAt: NOW - 10,
+});
+
+describe('the verified-session cache', () => {
+  const fakeStore = (sessions: Record<string, Session>) => {
+    const reads: string[] = [];
+    const store: SessionStore = {
+      create: async () => '',
+      read: (value) => {
+        reads.push(value);
+        return sessions[value];
+      },
+      renew: () => undefined,
+      revoke: async () => undefined,
+      close: async () => undefined,
+    };
+    return { store, reads };
+  };
+  const lifetimes = { idleSeconds: 3600, absoluteSeconds: 7200 };
+  const tail = 'T'.repeat(32);
+  const a = `${'a'.repeat(100)}${tail}`;
+  const b = `${'b'.repeat(100)}${tail}`; // same last 32 characters: same map key
+
+  it('answers a known value from memory and never mixes two values that share a tail', () => {
+    const { store, reads } = fakeStore({ [a]: session('alice'), [b]: session('bob') });
+    const cached = cacheSessions(store, { ...lifetimes, size: 10, ttlSeconds: 60 });
+    expect((cached.read(a, NOW) as Session).sid).toBe('alice');
+    expect((cached.read(a, NOW) as Session).sid).toBe('alice');
+    expect(reads).toEqual([a]);
+    expect((cached.read(b, NOW) as Session).sid).toBe('bob'); // a miss, read from the store
+    expect((cached.read(a, NOW) as Session).sid).toBe('alice');
+    expect(reads).toEqual([a, b, a]);
+    expect(cached.read(`x${a}`, NOW)).toBeUndefined(); // unknown to the store
+  });
+
+  it('asks the store again after ttlSeconds and forgets expired sessions', () => {
+    const { store, reads } = fakeStore({ [a]: session('alice') });
+    const cached = cacheSessions(store, { ...lifetimes, size: 10, ttlSeconds: 60 });
+    cached.read(a, NOW);
+    cached.read(a, NOW + 59);
+    expect(reads).toHaveLength(1);
+    cached.read(a, NOW + 60);
+    expect(reads).toHaveLength(2);
+    // renewedAt is NOW - 10: with 65 s of idle lifetime the session ends at NOW + 55.
+    const short = cacheSessions(store, { idleSeconds: 65, absoluteSeconds: 7200, size: 10, ttlSeconds: 60 });
+    expect(short.read(a, NOW + 54)).toBeDefined();
+    expect(short.read(a, NOW + 55)).toBeUndefined();
+    expect(reads).toHaveLength(3); // the expiry was decided from memory
+  });
+});
