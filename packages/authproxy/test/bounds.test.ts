@@ -1,19 +1,10 @@
 import { connect, type Socket } from 'node:net';
-import { createLogger, createMetricsRegistry } from '@horizon/shared';
+import { createMetricsRegistry } from '@horizon/shared';
 import { rawRequest, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
+import { capture } from './fixtures.ts';
 import { authConfig, startApp } from './helpers.ts';
-
-/** Log lines as written, parsed. */
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    { level: 'info', format: 'json' },
-    { service: 'authproxy', destination: { write: (l: string) => void lines.push(JSON.parse(l)) } },
-  );
-  return { logger, lines };
-}
 
 describe('what a client can make the service remember or write (point 10)', () => {
   let auth: AuthApp & { url: string };

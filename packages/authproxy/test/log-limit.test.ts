@@ -1,16 +1,6 @@
-import { createLogger } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { createLogLimiter } from '../src/log-limit.ts';
-
-/** Log lines as written, parsed. */
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    { level: 'info', format: 'json' },
-    { service: 'authproxy', destination: { write: (l: string) => void lines.push(JSON.parse(l)) } },
-  );
-  return { logger, lines };
-}
+import { capture } from './fixtures.ts';
 
 describe('the log limiter', () => {
   it('the limiter drops past its lines per window, says how many, and keeps at most its causes', () => {

@@ -14,10 +14,11 @@ export interface PolicyStepDeps {
 }
 
 /**
- * Which policy judges the request (policy/table.ts): the context every later step reads. Refused
- * with a page: a path whose readings lead to different decisions, a named policy that does not
- * exist, and a request no policy covers when `defaultPolicy` is deny or the operator named a
- * policy. A host some policy names gets ANY_SIGNED_IN on the paths no policy covers.
+ * Which policy judges the request (policy/table.ts): the context every later step reads. A path
+ * no policy covers is judged by ANY_SIGNED_IN on a host some policy (or `redirectHosts`) names,
+ * and on every host with `defaultPolicy: authenticated`; otherwise it is refused (403), as is
+ * any path a named policy does not cover. Refused too: a path whose readings lead to different
+ * decisions (400) and a named policy that does not exist.
  */
 export function createPolicyStep(deps: PolicyStepDeps): (req: CheckRequest) => CheckContext | Reply {
   const { policies, defaultPolicy, now } = deps;

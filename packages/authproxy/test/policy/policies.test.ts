@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyConfig } from '../../src/config.ts';
-import { authorize, compilePolicy, isPublic, selectPolicy } from '../../src/policy/policies.ts';
-
-const policy = (name: string, over: Partial<PolicyConfig> = {}) =>
-  compilePolicy(
-    {
-      name,
-      hosts: [],
-      pathPrefix: '/',
-      groups: [],
-      users: [],
-      emails: [],
-      publicPaths: [],
-      publicMethods: [],
-      ...over,
-    },
-    'config',
-  );
+import { authorize, isPublic, selectPolicy } from '../../src/policy/policies.ts';
+import { policy } from '../fixtures.ts';
 
 describe('choosing a policy', () => {
   const policies = [
@@ -106,20 +90,8 @@ describe('public paths compiled once', () => {
   ];
 
   it('matches exactly what the rule says, for every pattern and path', () => {
-    const policy = compilePolicy(
-      {
-        name: 'p',
-        hosts: [],
-        pathPrefix: '/',
-        groups: [],
-        users: [],
-        emails: [],
-        publicPaths: patterns,
-        publicMethods: [],
-      },
-      'config',
-    );
+    const compiled = policy('p', { publicPaths: patterns });
     for (const path of paths)
-      expect(policy.publicPath(path), path).toBe(patterns.some((p) => matches(p, path)));
+      expect(compiled.publicPath(path), path).toBe(patterns.some((p) => matches(p, path)));
   });
 });

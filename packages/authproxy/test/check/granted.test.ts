@@ -1,0 +1,58 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { createGrants } from '../../src/check/granted.ts';
+import { createIdentitySigner } from '../../src/identity-jwt.ts';
+import { createCookieWriter } from '../../src/login/cookies.ts';
+import type { Reply } from '../../src/reply/reply.ts';
+import { identityHeaders } from '../../src/request/identity-headers.ts';
+import { NOW, session } from '../fixtures.ts';
+import { authConfig } from '../helpers.ts';
+import { checkRequest } from './fixtures.ts';
+
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const PEM = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+
+describe('the allow answers of a check', () => {
+  const config = authConfig({ 'headers.jwt': 'X-Auth-Request-Jwt', 'headers.jwtKey': PEM });
+  const deps = {
+    identity: identityHeaders(config.headers),
+    cookies: createCookieWriter(config.cookie, config.flow.ttlSeconds),
+    now: () => NOW,
+  };
+
+  it("reuses one answer per session and reason, and gives the app its own cookies without Horizon's", () => {
+    const { granted } = createGrants({ ...deps, signer: undefined });
+    const bob = session();
+    const first = granted(checkRequest(), bob, 'session') as Reply;
+    expect(granted(checkRequest(), bob, 'session')).toBe(first);
+    expect(first.headers['x-auth-request-user']).toBe('bob');
+    const withCookies = granted(checkRequest({ cookieHeader: 'app=1; horizon=s' }), bob, 'session') as Reply;
+    expect(withCookies.headers.cookie).toBe('app=1');
+  });
+
+  it('sends forward-auth proxies every managed header, empty when unknown, and a Cookie header always', () => {
+    const { allowed } = createGrants({ ...deps, signer: undefined });
+    const out = allowed(checkRequest({ via: 'forward-auth' }), undefined, undefined, 'public');
+    expect([
+      out.headers['x-auth-request-user'],
+      out.headers['x-auth-request-jwt'],
+      out.headers.cookie,
+    ]).toEqual(['', '', '']);
+  });
+
+  it('signs the identity JWT for a session, with the app host as its audience', async () => {
+    const signer = await createIdentitySigner(PEM, 'https://id.example.com', 60);
+    const { granted } = createGrants({ ...deps, signer });
+    const out = await granted(checkRequest(), session(), 'session');
+    const jwt = decodeJwt(String(out.headers['x-auth-request-jwt']));
+    expect([jwt.sub, jwt.aud, jwt.iss, jwt.exp]).toEqual([
+      'u-bob',
+      'pdf.localhost',
+      'https://id.example.com',
+      NOW + 60,
+    ]);
+    // No session, nothing to sign: the answer comes at once.
+    expect(granted(checkRequest(), undefined, 'public')).not.toBeInstanceOf(Promise);
+  });
+});
