@@ -34,7 +34,8 @@ const isOurs = (pair: string, session: string, flowPrefix: string): boolean => {
  * headersToBackend lists it, and removes it through `x-envoy-auth-headers-to-remove` when nothing
  * is left; forward-auth proxies copy the `cookie` of the answer (Caddy's copy_headers,
  * nginx's auth_request_set), so theirs always carries one, empty when nothing is left. The
- * answers without app cookies are made once per allow answer; others per request.
+ * answers without app cookies are made once per allow answer (each is made for one kind of proxy,
+ * see createAllow's `fillEmpty`, so the answer alone is the key); others per request.
  */
 export function createCookieAnswers(): (
   reply: Reply,
