@@ -1,5 +1,6 @@
+import { createMetricsRegistry } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
-import { createBreaker } from '../../src/session/breaker.ts';
+import { createBreaker, storeUpGauge } from '../../src/session/breaker.ts';
 
 describe('the session store breaker', () => {
   it('opens the breaker after three failures, fails at once while open, tries once after, closes on success', async () => {
@@ -22,5 +23,14 @@ describe('the session store breaker', () => {
     t = 4000;
     await expect(breaker.run(async () => 'up')).resolves.toBe('up');
     expect(breaker.available()).toBe(true);
+  });
+
+  it('shows on the store-up gauge, read when scraped', async () => {
+    const registry = createMetricsRegistry('authproxy');
+    let available = true;
+    storeUpGauge(registry, () => available);
+    expect(await registry.metrics()).toMatch(/^horizon_authproxy_session_store_up\{[^}]*\} 1$/m);
+    available = false;
+    expect(await registry.metrics()).toMatch(/^horizon_authproxy_session_store_up\{[^}]*\} 0$/m);
   });
 });

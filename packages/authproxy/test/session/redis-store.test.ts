@@ -8,11 +8,11 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogLimiter } from '../src/log-limit.ts';
-import { createRedisStore } from '../src/session/redis-store.ts';
-import { createSealer, decodeKeys } from '../src/session/seal.ts';
-import type { Revalidated } from '../src/session/types.ts';
-import { KEY, type Stack, startStack } from './helpers.ts';
+import { createLogLimiter } from '../../src/log-limit.ts';
+import { createRedisStore } from '../../src/session/redis-store.ts';
+import { createSealer, decodeKeys } from '../../src/session/seal.ts';
+import type { Revalidated } from '../../src/session/types.ts';
+import { KEY, type Stack, startStack } from '../helpers.ts';
 
 describe('Redis session store (real redis-server, real provider)', () => {
   let redis: RunningProgram;
