@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Browser, echoed } from '@horizon/test/harness';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './helpers.ts';
+import { type Stack, startStack } from '../helpers.ts';
 
 /**
  * Scripts and CLIs with a Pocket-ID access token: a JWT signed by the provider's key, with no
