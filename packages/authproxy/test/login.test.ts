@@ -1,5 +1,6 @@
 import { Browser, echoed, formOf, manualClock } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSealer } from '../src/session/seal.ts';
 import { type Stack, startApp, startStack } from './helpers.ts';
 
 describe('login through the Envoy contract gateway against a real OpenID Provider', () => {
@@ -28,7 +29,11 @@ describe('login through the Envoy contract gateway against a real OpenID Provide
     expect(seen.headers['x-auth-request-subject']).toBe('u-alice');
     expect(seen.headers['x-auth-request-groups']).toBe('admins,family');
     expect(seen.headers['x-auth-request-email']).toBe('alice@example.com');
-    expect(browser.cookie('pdf.localhost', 'horizon')).toBeDefined();
+    const sealed = browser.cookie('pdf.localhost', 'horizon') as string;
+    expect(createSealer(stack.config.cookie.keys).open('session', sealed)).toMatchObject({
+      sub: 'u-alice',
+      host: 'pdf.localhost',
+    });
     // Flow cookie cleared after the callback.
     expect(browser.cookies.filter((c) => c.name.startsWith('horizon-flow-'))).toEqual([]);
     // The next request is allowed straight away, with the same cookie.
@@ -101,10 +106,12 @@ describe('login through the Envoy contract gateway against a real OpenID Provide
     // A cross-site link cannot sign anyone out: it gets a confirmation page.
     const other = new Browser();
     await other.signInAs(await other.navigate(`${stack.app}/`), 'bob');
+    const before = other.cookie('pdf.localhost', 'horizon');
     const csrf = await other.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'cross-site' });
     expect(csrf.status).toBe(403);
     expect(csrf.body).toContain('<form method="post"');
-    expect(other.cookie('pdf.localhost', 'horizon')).toBeDefined();
+    expect(other.cookie('pdf.localhost', 'horizon')).toBe(before);
+    expect(before).toMatch(/^[A-Za-z0-9_-]{100,}$/);
   });
 
   it('returns a login to its page, or to / when the page address is longer than a flow cookie keeps', async () => {

@@ -1,6 +1,7 @@
 import { Browser, echoed, formOf } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ProxyStack, startBehindProxy } from './helpers.ts';
+import { createSealer, decodeKeys } from '../src/session/seal.ts';
+import { KEY, type ProxyStack, startBehindProxy } from './helpers.ts';
 import { startNginxRecipe } from './recipes.ts';
 
 describe('nginx auth_request in front of the auth service (real nginx)', () => {
@@ -56,7 +57,8 @@ describe('nginx auth_request in front of the auth service (real nginx)', () => {
   it('signs out through /oauth2/sign_out, answered by the service itself (cookie cleared, end-session)', async () => {
     const browser = new Browser();
     await browser.signInAs(await browser.navigate(`${stack.app}/`), 'alice');
-    expect(browser.cookie('pdf.localhost', 'horizon')).toBeTruthy();
+    const sealed = browser.cookie('pdf.localhost', 'horizon') as string;
+    expect(createSealer(decodeKeys([KEY])).open('session', sealed)).toMatchObject({ sub: 'u-alice' });
     const out = await browser.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'same-origin' });
     const form = formOf(out);
     expect(form?.action).toBe(`${stack.op.issuer}/api/oidc/end-session`);

@@ -144,6 +144,7 @@ describe.each(['cookie', 'redis'] as const)('%s sessions', (mode) => {
         return (await get(fronts.fronts[0] as Front, bob)).status === 401;
       });
       const fresh = await fronts.signIn('alice', 'pdf.localhost');
-      expect(fresh.browser.cookie('pdf.localhost', 'horizon')).toBeDefined();
+      const cookie = fresh.browser.cookie('pdf.localhost', 'horizon');
+      expect((await get(fronts.fronts[0] as Front, cookie)).reached).toBe(true);
     });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../../src/app.ts';
+import { htmlPage } from '../../src/reply/reply.ts';
 import { createSealer, decodeKeys } from '../../src/session/seal.ts';
 import type { Session } from '../../src/session/types.ts';
 import { authConfig, KEY, startApp } from '../helpers.ts';
@@ -43,6 +44,8 @@ describe('the HTTP shell', () => {
       headers: { host: 'nowhere.localhost' },
     });
     expect(Number(page.headers['content-length'])).toBe(Buffer.byteLength(page.body));
-    expect(page.body.length).toBeGreaterThan(0);
+    expect(page.body).toBe(
+      htmlPage(403, 'Forbidden', 'No access policy covers this request.', 'no-policy').body,
+    );
   });
 });

@@ -61,12 +61,14 @@ describe('Redis session store (real redis-server, real provider)', () => {
         () => (stack.op.grants.get('refresh_token:ok') ?? 0) >= round || undefined,
       );
     }
+    expect(stack.op.grants.get('refresh_token:ok')).toBe(2); // once per period
     expect(stack.op.grants.get('refresh_token:invalid_grant') ?? 0).toBe(0); // never a reused token
     await user(bob); // triggers bob's re-validation, which the provider refuses
     await waitFor(
       'bob refused',
       () => (stack.op.grants.get('refresh_token:invalid_grant') ?? 0) >= 1 || undefined,
     );
+    expect(stack.op.grants.get('refresh_token:invalid_grant')).toBe(1);
     await waitFor('bob signed out', async () => ((await user(bob)) === 401 ? true : undefined));
     expect(await user(alice)).toBe('alice');
   });
