@@ -4,7 +4,7 @@ import type { Provider } from '../oidc/provider.ts';
 import type { PolicyTable } from '../policy/table.ts';
 import type { PageForm } from '../reply/pages.ts';
 import { htmlPage, type Reply, redirect } from '../reply/reply.ts';
-import { type CheckRequest, originOf } from '../request/read.ts';
+import { type CheckRequest, originOf, urlOf } from '../request/read.ts';
 import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
 import type { Step } from './step.ts';
@@ -57,46 +57,37 @@ export async function signOut(
 ): Promise<Reply> {
   const target = postLogoutTarget(deps, req);
   if (!session) return redirect(target, [deps.cookies.clearSession()], 'sign-out');
-  const token = new URL(req.target, 'http://x').searchParams.get('token');
-  const confirmed =
-    (req.method === 'POST' && token !== null && tokenMatches(deps.sealer, token, session.sid)) ||
-    (req.method === 'GET' && (req.fetchSite === 'same-origin' || req.fetchSite === 'none'));
-  if (!confirmed) {
+  if (!confirmed(deps.sealer, req, session)) {
     // Not 200: a 200 would let the request through to the app.
-    return htmlPage(
-      403,
-      'Sign out?',
-      'Press the button to sign out.',
-      'sign-out-confirm',
-      {},
-      signOutForm(deps, session),
-    );
+    const form = signOutForm(deps, session);
+    return htmlPage(403, 'Sign out?', 'Press the button to sign out.', 'sign-out-confirm', {}, form);
   }
   await deps.store.revoke(session);
-  const clear = { 'set-cookie': [deps.cookies.clearSession()] };
-  const endSession = deps.provider.discovered()
-    ? (await deps.provider.configuration()).serverMetadata().end_session_endpoint
-    : undefined;
-  if (!endSession) return redirect(target, clear['set-cookie'], 'sign-out');
+  return endSession(deps, session, target);
+}
+
+/** A POST with the session's token, or a GET the browser marks as its own (typed in, same origin). */
+function confirmed(sealer: Sealer, req: CheckRequest, session: Session): boolean {
+  if (req.method === 'GET') return req.fetchSite === 'same-origin' || req.fetchSite === 'none';
+  const token = urlOf(req).searchParams.get('token');
+  return req.method === 'POST' && token !== null && tokenMatches(sealer, token, session.sid);
+}
+
+/** The session is gone here: the cookie cleared, then the provider's end-session when it has one. */
+async function endSession(deps: SignOutDeps, session: Session, target: string): Promise<Reply> {
+  const clear = [deps.cookies.clearSession()];
+  const config = deps.provider.discovered() ? await deps.provider.configuration() : undefined;
+  const action = config?.serverMetadata().end_session_endpoint;
+  if (!config || !action) return redirect(target, clear, 'sign-out');
   const fields: Record<string, string> = {
     post_logout_redirect_uri: target,
-    client_id: (await deps.provider.configuration()).clientMetadata().client_id,
+    client_id: config.clientMetadata().client_id,
   };
   if (session.idToken) fields.id_token_hint = session.idToken;
   // Not 200 either (the app would be served); the page is the browser's, whatever the status.
-  return htmlPage(
-    403,
-    'Signing out',
-    'You are signed out here; the identity provider is next.',
-    'sign-out',
-    clear,
-    {
-      action: endSession,
-      button: 'Continue',
-      fields,
-      auto: true,
-    },
-  );
+  const form = { action, button: 'Continue', fields, auto: true };
+  const text = 'You are signed out here; the identity provider is next.';
+  return htmlPage(403, 'Signing out', text, 'sign-out', { 'set-cookie': clear }, form);
 }
 
 function tokenMatches(sealer: Sealer, token: string, sid: string): boolean {

@@ -111,7 +111,6 @@ export function readCheck(raw: RawCheck, o: ReadOptions): CheckRequest | Refused
   if (!named) return { refused: 'no-policy-prefix', authRequest };
   const read = readTarget(named.target);
   if (read.path === undefined) return { refused: read.refused, authRequest };
-  const fetchMode = one(h['sec-fetch-mode']);
   const authorization = one(h.authorization);
   return {
     via: forwardAuth ? 'forward-auth' : 'envoy',
@@ -125,19 +124,28 @@ export function readCheck(raw: RawCheck, o: ReadOptions): CheckRequest | Refused
     cookies: raw.cookies,
     cookieHeader: one(h.cookie),
     authorization,
-    navigation:
-      authorization === undefined &&
-      (fetchMode !== undefined ? fetchMode === 'navigate' : (one(h.accept) ?? '').includes('text/html')),
+    navigation: authorization === undefined && isNavigation(h),
     fetchSite: one(h['sec-fetch-site']),
     authRequest,
-    bare:
-      h.cookie === undefined &&
-      h.accept === undefined &&
-      !forwardAuth &&
-      h['x-request-id'] === undefined &&
-      h['x-forwarded-proto'] === undefined &&
-      h['x-forwarded-for'] === undefined,
+    bare: !forwardAuth && isBare(h),
   };
+}
+
+/** A page load: Sec-Fetch-Mode says so, or (from browsers that send none) it accepts HTML. */
+function isNavigation(h: RawCheck['headers']): boolean {
+  const fetchMode = one(h['sec-fetch-mode']);
+  return fetchMode !== undefined ? fetchMode === 'navigate' : (one(h.accept) ?? '').includes('text/html');
+}
+
+/** None of the headers a login needs came (Envoy Gateway's headersToExtAuth left empty). */
+function isBare(h: RawCheck['headers']): boolean {
+  return (
+    h.cookie === undefined &&
+    h.accept === undefined &&
+    h['x-request-id'] === undefined &&
+    h['x-forwarded-proto'] === undefined &&
+    h['x-forwarded-for'] === undefined
+  );
 }
 
 /**
