@@ -3,7 +3,7 @@ import { loadConfig } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { AuthConfigSchema } from '../src/config.ts';
 import { checkAuthConfig, parseAuthConfig } from '../src/config-check.ts';
-import { authConfig } from './helpers.ts';
+import { authConfig } from './auth-config.ts';
 
 const KEY = randomBytes(32).toString('base64url');
 const problems = (overrides: Record<string, unknown>): string => {

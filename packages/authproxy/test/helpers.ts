@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createLogger, createMetricsRegistry, loadConfig } from '@horizon/shared';
+import { createLogger, createMetricsRegistry } from '@horizon/shared';
 import {
   DEV_ACCOUNTS,
   type DevProvider,
@@ -14,35 +13,11 @@ import {
   stopAllPrograms,
 } from '@horizon/test/harness';
 import { type AppDeps, type AuthApp, buildApp } from '../src/app.ts';
-import { type AuthConfig, AuthConfigSchema } from '../src/config.ts';
-import { parseAuthConfig } from '../src/config-check.ts';
+import type { AuthConfig } from '../src/config.ts';
+import { authConfig } from './auth-config.ts';
 import type { Site } from './recipes.ts';
 
-export const KEY = randomBytes(32).toString('base64url');
-
-/** A config for tests: loopback, plain HTTP cookies, the given provider and policies. */
-export function authConfig(overrides: Record<string, unknown> = {}): AuthConfig {
-  const { config } = loadConfig(AuthConfigSchema, {
-    overrides: {
-      'listen.host': '127.0.0.1',
-      'listen.port': 0,
-      'oidc.issuer': 'http://127.0.0.1:9',
-      'oidc.clientId': 'pdf',
-      'oidc.clientSecret': 'pdf-secret',
-      'oidc.allowHttp': true,
-      'oidc.timeoutMs': 1000,
-      'cookie.keys': [KEY],
-      'cookie.secure': false,
-      'cookie.name': 'horizon',
-      trustedProxies: ['127.0.0.0/8'],
-      policies: [
-        { name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'], publicPaths: ['/health', '/static/*'] },
-      ],
-      ...overrides,
-    },
-  });
-  return parseAuthConfig(config);
-}
+export { authConfig, KEY } from './auth-config.ts';
 
 export async function startApp(
   config: AuthConfig,

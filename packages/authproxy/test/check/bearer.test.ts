@@ -6,8 +6,8 @@ import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { BearerVerifier } from '../../src/oidc/bearer.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import type { Identity } from '../../src/session/types.ts';
+import { authConfig } from '../auth-config.ts';
 import { NOW, policy } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 import { checkRequest, context, NEXT, rest } from './fixtures.ts';
 
 describe('the bearer step', () => {

@@ -7,8 +7,8 @@ import { createPolicyTable } from '../../src/policy/table.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import type { CheckRequest } from '../../src/request/read.ts';
 import { createSealer } from '../../src/session/seal.ts';
+import { authConfig } from '../auth-config.ts';
 import { capture, memoryStore, NOW, unreachableProvider } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 
 // What the step tests share: a check request, the context the policy step makes, the rest of the chain.
 

@@ -6,8 +6,8 @@ import { createIdentitySigner } from '../../src/identity-jwt.ts';
 import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
+import { authConfig } from '../auth-config.ts';
 import { NOW, session } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 import { checkRequest } from './fixtures.ts';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -4,8 +4,8 @@ import type { CheckContext } from '../../src/check/step.ts';
 import { ANY_SIGNED_IN } from '../../src/policy/policies.ts';
 import { createPolicyTable } from '../../src/policy/table.ts';
 import type { Reply } from '../../src/reply/reply.ts';
+import { authConfig } from '../auth-config.ts';
 import { NOW } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 import { checkRequest } from './fixtures.ts';
 
 describe('the policy step', () => {

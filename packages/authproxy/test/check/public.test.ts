@@ -4,8 +4,8 @@ import { createPublicStep } from '../../src/check/public.ts';
 import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
+import { authConfig } from '../auth-config.ts';
 import { NOW, session } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 import { context, NEXT, rest } from './fixtures.ts';
 
 describe('the public step', () => {

@@ -3,8 +3,8 @@ import { createReadableStep } from '../../src/check/readable.ts';
 import { createLogLimiter } from '../../src/log-limit.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import type { RawCheck } from '../../src/request/read.ts';
+import { authConfig } from '../auth-config.ts';
 import { capture } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 
 describe('the readable step', () => {
   const config = authConfig({ trustedProxies: ['127.0.0.1'] });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createSessionStep } from '../../src/check/session.ts';
 import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { Session } from '../../src/session/types.ts';
+import { authConfig } from '../auth-config.ts';
 import { memoryStore, session } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 import { checkRequest, context, NEXT, rest } from './fixtures.ts';
 
 describe('the session step', () => {

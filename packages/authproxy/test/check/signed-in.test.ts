@@ -5,8 +5,8 @@ import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import { createSealer } from '../../src/session/seal.ts';
+import { authConfig } from '../auth-config.ts';
 import { memoryStore, NOW, policy, session } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 import { checkRequest, context, NEXT, rest } from './fixtures.ts';
 
 describe('the signed-in step', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCookieWriter } from '../../src/login/cookies.ts';
-import { authConfig } from '../helpers.ts';
+import { authConfig } from '../auth-config.ts';
 
 describe('the cookies a login writes', () => {
   const writer = (overrides: Record<string, unknown> = {}) => {

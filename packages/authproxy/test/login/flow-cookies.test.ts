@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createCookieWriter } from '../../src/login/cookies.ts';
 import { flowSecrets, makeRoom, newSeed, openFlow, sealFlow } from '../../src/login/flow-cookies.ts';
 import { createSealer } from '../../src/session/seal.ts';
+import { authConfig } from '../auth-config.ts';
 import { NOW } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 
 describe('flow cookies', () => {
   const config = authConfig();

@@ -1,8 +1,8 @@
 import { manualClock, waitFor } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
 import { createDiscovery } from '../../src/oidc/discovery.ts';
+import { authConfig } from '../auth-config.ts';
 import { capture } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 
 const ISSUER = 'http://127.0.0.1:9';
 

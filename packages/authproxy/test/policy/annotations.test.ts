@@ -7,7 +7,7 @@ import {
   policyOfRoute,
 } from '../../src/policy/annotations.ts';
 import { createPolicyTable } from '../../src/policy/table.ts';
-import { authConfig } from '../helpers.ts';
+import { authConfig } from '../auth-config.ts';
 
 const route = (
   name: string,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicyTable, type PolicyDecision } from '../../src/policy/table.ts';
+import { authConfig } from '../auth-config.ts';
 import { policy } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 
 describe('the policy table', () => {
   const config = authConfig({

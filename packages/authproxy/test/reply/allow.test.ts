@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAllow } from '../../src/reply/allow.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import type { Identity } from '../../src/session/types.ts';
-import { authConfig } from '../helpers.ts';
+import { authConfig } from '../auth-config.ts';
 
 describe('allow answers', () => {
   const names = identityHeaders(authConfig({ 'headers.jwt': 'X-Jwt', 'headers.jwtKey': 'k' }).headers);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
-import { authConfig } from '../helpers.ts';
+import { authConfig } from '../auth-config.ts';
 
 describe('identity header names', () => {
   it('finds an identity header in every spelling, and only those', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import { originOf, type RawCheck, type ReadOptions, readCheck, urlOf } from '../../src/request/read.ts';
-import { authConfig } from '../helpers.ts';
+import { authConfig } from '../auth-config.ts';
 
 describe('reading a check', () => {
   const config = authConfig();

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createCookieStore } from '../../src/session/cookie-store.ts';
 import { createSealer } from '../../src/session/seal.ts';
 import type { Session } from '../../src/session/types.ts';
+import { authConfig } from '../auth-config.ts';
 import { capture, NOW, session } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 
 describe('sessions sealed into the cookie', () => {
   const sealer = createSealer(authConfig().cookie.keys);

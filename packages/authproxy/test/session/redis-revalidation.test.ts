@@ -5,7 +5,7 @@ import { createLogLimiter } from '../../src/log-limit.ts';
 import { createRedisStore } from '../../src/session/redis-store.ts';
 import { createSealer, decodeKeys } from '../../src/session/seal.ts';
 import type { Revalidated } from '../../src/session/types.ts';
-import { KEY } from '../helpers.ts';
+import { KEY } from '../auth-config.ts';
 
 describe('re-validating Redis sessions, and its races (real redis-server, the provider scripted)', () => {
   let redis: RunningProgram;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createLogLimiter } from '../../src/log-limit.ts';
 import { createSealer } from '../../src/session/seal.ts';
 import { createSessionStore } from '../../src/session/store.ts';
+import { authConfig } from '../auth-config.ts';
 import { capture, NOW, session } from '../fixtures.ts';
-import { authConfig } from '../helpers.ts';
 
 describe('the session store the config names', () => {
   const deps = (registry = createMetricsRegistry('authproxy')) => {
