@@ -2,12 +2,32 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     setupFiles: ['test/setup/worker.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: two workers. Tests start real servers on free ports, so files can run in parallel.
     maxWorkers: 2,
     restoreMocks: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'authproxy',
+          include: ['packages/authproxy/test/**/*.test.ts'],
+          // Its tests share nothing through module state (no module mocks; servers, registries and
+          // clocks are passed in), so a worker evaluates the modules once, not once per file:
+          // its ~60 small test files would otherwise spend most of their time importing.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'horizon',
+          include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['packages/authproxy/**', '**/node_modules/**'],
+        },
+      },
+    ],
   },
 });
