@@ -2,7 +2,7 @@ import { createLogger, type Logger } from '@horizon/shared';
 import type { PolicyConfig } from '../src/config.ts';
 import { authError } from '../src/errors.ts';
 import type { Provider } from '../src/oidc/provider.ts';
-import { compilePolicy, type Policy } from '../src/policy/policies.ts';
+import { compilePolicy, type Policy, policyConfig } from '../src/policy/policies.ts';
 import type { Session, SessionStore } from '../src/session/types.ts';
 
 // Values and fakes the unit tests share (the servers and stacks are in helpers.ts).
@@ -23,20 +23,7 @@ export const session = (over: Partial<Session> = {}): Session => ({
 
 /** A configured policy: every list empty unless given. */
 export const policy = (name: string, over: Partial<PolicyConfig> = {}): Policy =>
-  compilePolicy(
-    {
-      name,
-      hosts: [],
-      pathPrefix: '/',
-      groups: [],
-      users: [],
-      emails: [],
-      publicPaths: [],
-      publicMethods: [],
-      ...over,
-    },
-    'config',
-  );
+  compilePolicy(policyConfig(name, over), 'config');
 
 /** Log lines as written, parsed. */
 export function capture(): { logger: Logger; lines: Record<string, unknown>[] } {

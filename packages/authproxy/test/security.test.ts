@@ -2,20 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../src/app.ts';
 import { createSealer, decodeKeys } from '../src/session/seal.ts';
-import type { Session } from '../src/session/types.ts';
+import { NOW, session } from './fixtures.ts';
 import { authConfig, KEY, startApp } from './helpers.ts';
 
-const NOW = Math.floor(Date.now() / 1000);
-const session = (over: Partial<Session> = {}): Session => ({
-  sid: 's1',
-  sub: 'u-bob',
-  user: 'bob',
-  groups: ['family'],
-  host: 'pdf.localhost',
-  createdAt: NOW - 60,
-  renewedAt: NOW - 60,
-  ...over,
-});
 const sealWith = (key: string, purpose: string, value: unknown) =>
   createSealer(decodeKeys([key])).seal(purpose, value);
 const API = { host: 'pdf.localhost', accept: 'application/json', 'x-request-id': 'r1' };

@@ -50,20 +50,21 @@ export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy
   };
 }
 
+/** A policy's config with every list empty (any signed-in user, on no host), `over` on top. */
+export const policyConfig = (name: string, over: Partial<PolicyConfig> = {}): PolicyConfig => ({
+  name,
+  hosts: [],
+  pathPrefix: '/',
+  groups: [],
+  users: [],
+  emails: [],
+  publicPaths: [],
+  publicMethods: [],
+  ...over,
+});
+
 /** What a host some policy names gets on paths no policy covers (`defaultPolicy: authenticated`): any signed-in user. */
-export const ANY_SIGNED_IN: Policy = compilePolicy(
-  {
-    name: 'default',
-    hosts: [],
-    pathPrefix: '/',
-    groups: [],
-    users: [],
-    emails: [],
-    publicPaths: [],
-    publicMethods: [],
-  },
-  'config',
-);
+export const ANY_SIGNED_IN: Policy = compilePolicy(policyConfig('default'), 'config');
 
 /**
  * The policy as a case-blind app reads it: prefix and public paths lower-cased, compared with a

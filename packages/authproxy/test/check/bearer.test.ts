@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createBearerStep } from '../../src/check/bearer.ts';
-import { createGrants } from '../../src/check/granted.ts';
 import { authError } from '../../src/errors.ts';
-import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { BearerVerifier } from '../../src/oidc/bearer.ts';
-import { identityHeaders } from '../../src/request/identity-headers.ts';
 import type { Identity } from '../../src/session/types.ts';
 import { authConfig } from '../auth-config.ts';
 import { NOW, policy } from '../fixtures.ts';
-import { checkRequest, context, NEXT, rest } from './fixtures.ts';
+import { checkRequest, context, grantsOf, NEXT, rest } from './fixtures.ts';
 
 describe('the bearer step', () => {
   const config = authConfig();
-  const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
-  const grants = createGrants({
-    identity: identityHeaders(config.headers),
-    cookies,
-    signer: undefined,
-    now: () => NOW,
-  });
+  const { grants } = grantsOf(config);
   const admins = policy('admins', { groups: ['admins'] });
   const alice: Identity = { sub: 'u-alice', user: 'alice', groups: ['admins'] };
   const verifier = (answer: (token: string, now: number) => Promise<Identity>) => {

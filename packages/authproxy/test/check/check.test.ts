@@ -5,26 +5,14 @@ import { createCheck } from '../../src/check/check.ts';
 import { authError } from '../../src/errors.ts';
 import type { RawCheck } from '../../src/request/read.ts';
 import { createSealer, decodeKeys } from '../../src/session/seal.ts';
-import type { Session } from '../../src/session/types.ts';
-import { capture, memoryStore } from '../fixtures.ts';
+import { capture, memoryStore, NOW, session } from '../fixtures.ts';
 import { authConfig, KEY, startApp } from '../helpers.ts';
 import { checkDeps } from './fixtures.ts';
-
-const NOW = 1_800_000_000;
-const session = (sid: string): Session => ({
-  sid,
-  sub: `u-${sid}`,
-  user: sid,
-  groups: ['family'],
-  host: 'pdf.localhost',
-  createdAt: NOW - 10,
-  renewedAt: NOW - 10,
-});
 
 describe('a check with a known session', () => {
   let auth: AuthApp;
   const registry = createMetricsRegistry('authproxy');
-  const cookie = createSealer(decodeKeys([KEY])).seal('session', session('bob'));
+  const cookie = createSealer(decodeKeys([KEY])).seal('session', session());
   beforeAll(async () => {
     auth = await startApp(authConfig(), { now: () => NOW, registry });
   });

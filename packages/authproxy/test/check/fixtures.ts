@@ -1,10 +1,13 @@
 import { createMetricsRegistry } from '@horizon/shared';
 import type { CheckDeps } from '../../src/check/check.ts';
+import { createGrants, type Grants } from '../../src/check/granted.ts';
 import type { CheckContext, Next } from '../../src/check/step.ts';
-import { createCookieWriter } from '../../src/login/cookies.ts';
+import type { AuthConfig } from '../../src/config.ts';
+import { type CookieWriter, createCookieWriter } from '../../src/login/cookies.ts';
 import { ANY_SIGNED_IN } from '../../src/policy/policies.ts';
 import { createPolicyTable } from '../../src/policy/table.ts';
 import type { Reply } from '../../src/reply/reply.ts';
+import { identityHeaders } from '../../src/request/identity-headers.ts';
 import type { CheckRequest } from '../../src/request/read.ts';
 import { createSealer } from '../../src/session/seal.ts';
 import { authConfig } from '../auth-config.ts';
@@ -75,4 +78,11 @@ export function checkDeps(over: Partial<CheckDeps> = {}, overrides: Record<strin
     now: () => NOW,
     ...over,
   };
+}
+
+/** The allow answers for a config (no identity JWT), and the cookie writer they use. */
+export function grantsOf(config: AuthConfig): { grants: Grants; cookies: CookieWriter } {
+  const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
+  const identity = identityHeaders(config.headers);
+  return { grants: createGrants({ identity, cookies, signer: undefined, now: () => NOW }), cookies };
 }

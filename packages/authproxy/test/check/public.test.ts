@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createGrants } from '../../src/check/granted.ts';
 import { createPublicStep } from '../../src/check/public.ts';
-import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { Reply } from '../../src/reply/reply.ts';
-import { identityHeaders } from '../../src/request/identity-headers.ts';
 import { authConfig } from '../auth-config.ts';
-import { NOW, session } from '../fixtures.ts';
-import { context, NEXT, rest } from './fixtures.ts';
+import { session } from '../fixtures.ts';
+import { context, grantsOf, NEXT, rest } from './fixtures.ts';
 
 describe('the public step', () => {
   const config = authConfig();
-  const grants = createGrants({
-    identity: identityHeaders(config.headers),
-    cookies: createCookieWriter(config.cookie, config.flow.ttlSeconds),
-    signer: undefined,
-    now: () => NOW,
-  });
+  const { grants } = grantsOf(config);
   const step = createPublicStep(grants);
 
   it('lets a public request through, with the identity of a session when there is one', () => {

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createGrants } from '../../src/check/granted.ts';
 import { createSignedInStep } from '../../src/check/signed-in.ts';
-import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { Reply } from '../../src/reply/reply.ts';
-import { identityHeaders } from '../../src/request/identity-headers.ts';
 import { createSealer } from '../../src/session/seal.ts';
 import { authConfig } from '../auth-config.ts';
 import { memoryStore, NOW, policy, session } from '../fixtures.ts';
-import { checkRequest, context, NEXT, rest } from './fixtures.ts';
+import { checkRequest, context, grantsOf, NEXT, rest } from './fixtures.ts';
 
 describe('the signed-in step', () => {
   const config = authConfig({ 'cookie.renewSeconds': 3600 });
-  const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
-  const grants = createGrants({
-    identity: identityHeaders(config.headers),
-    cookies,
-    signer: undefined,
-    now: () => NOW,
-  });
+  const { grants, cookies } = grantsOf(config);
   const step = createSignedInStep({
     config,
     grants,

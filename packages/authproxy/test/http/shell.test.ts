@@ -2,23 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthApp } from '../../src/app.ts';
 import { htmlPage } from '../../src/reply/reply.ts';
 import { createSealer, decodeKeys } from '../../src/session/seal.ts';
-import type { Session } from '../../src/session/types.ts';
+import { NOW, session } from '../fixtures.ts';
 import { authConfig, KEY, startApp } from '../helpers.ts';
-
-const NOW = 1_800_000_000;
-const session = (sid: string): Session => ({
-  sid,
-  sub: `u-${sid}`,
-  user: sid,
-  groups: ['family'],
-  host: 'pdf.localhost',
-  createdAt: NOW - 10,
-  renewedAt: NOW - 10,
-});
 
 describe('the HTTP shell', () => {
   let auth: AuthApp;
-  const cookie = createSealer(decodeKeys([KEY])).seal('session', session('bob'));
+  const cookie = createSealer(decodeKeys([KEY])).seal('session', session());
   beforeAll(async () => {
     auth = await startApp(authConfig(), { now: () => NOW });
   });

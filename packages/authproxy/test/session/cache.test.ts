@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cacheSessions } from '../../src/session/cache.ts';
 import type { Session, SessionStore } from '../../src/session/types.ts';
+import { NOW, session as signedIn } from '../fixtures.ts';
 
-const NOW = 1_800_000_000;
-const session = (sid: string): Session => ({
-  sid,
-  sub: `u-${sid}`,
-  user: sid,
-  groups: ['family'],
-  host: 'pdf.localhost',
-  createdAt: NOW - 10,
-  renewedAt: NOW - 10,
-});
+/** A session read 10 s ago, named after its user. */
+const session = (sid: string): Session =>
+  signedIn({ sid, sub: `u-${sid}`, user: sid, createdAt: NOW - 10, renewedAt: NOW - 10 });
 
 describe('the verified-session cache', () => {
   const fakeStore = (sessions: Record<string, Session>) => {
