@@ -14,8 +14,8 @@ import type { CheckContext, Next, Step } from './step.ts';
  * refuses), making the context the rest read; session reads the cookie's session before the
  * callback and sign-out, which need it too; public paths pass before anyone is asked who they
  * are; a signed-in user before a bearer token; a check missing the login headers is told so
- * before login, which ends the chain (a login for a page load, 401 for the rest). A new rule is
- * one step file and one line in `order`.
+ * before login, which ends the chain (a login for a page load, 401 for the rest). A new rule is a
+ * step file, its field here and its place in `order`, and its construction in check.ts.
  */
 export interface CheckSteps {
   readable: (raw: RawCheck) => CheckRequest | Unreadable;
@@ -39,6 +39,7 @@ export interface Outcome {
   authRequest: boolean;
 }
 
+/** Folds the steps into one function of a raw check, in the order above. */
 export function createChain(steps: CheckSteps): (raw: RawCheck) => Outcome {
   const order: Step[] = [
     steps.session,
