@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthConfigSchema } from '@horizon/authproxy/config';
 import { checkAuthConfig } from '@horizon/authproxy/config-check';
+import { HEADERS_TO_BACKEND, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { DnsConfigSchema } from '@horizon/dns/config';
 import { checkDnsConfig } from '@horizon/dns/config-check';
 import { loadConfig, substituteVariables } from '@horizon/shared';
@@ -184,6 +185,19 @@ describe('deploy/: the manifests a home-lab applies', () => {
     expect(files).toEqual(readdirSync(reference).filter((f) => f.endsWith('.yaml')));
     for (const f of files)
       expect(readFileSync(join(CRDS, f)).equals(readFileSync(join(reference, f))), f).toBe(true);
+  });
+
+  it("bentopdf's SecurityPolicy sends and passes on exactly what Horizon auth's contract lists", () => {
+    const ext = (
+      find('SecurityPolicy', 'bentopdf').spec as {
+        extAuth: { failOpen: boolean; headersToExtAuth: string[]; http: { headersToBackend: string[] } };
+      }
+    ).extAuth;
+    expect(new Set(ext.headersToExtAuth)).toEqual(
+      new Set([...HEADERS_TO_EXT_AUTH.needed, ...HEADERS_TO_EXT_AUTH.useful]),
+    );
+    expect(new Set(ext.http.headersToBackend)).toEqual(new Set(HEADERS_TO_BACKEND));
+    expect(ext.failOpen).toBe(false);
   });
 
   it("ships the dashboard as a ConfigMap Grafana's sidecar picks up, under a name that does not change", () => {

@@ -1,8 +1,9 @@
+import { HEADERS_TO_BACKEND, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { type HTTPRoute, type SecurityPolicy, snapshotOf } from '@horizon/shared';
 import { accepted, gateway, httpRoute } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
 import { checkRoutes } from '../src/checks/routes.ts';
-import { checkSecurityPolicies, NEEDED_BY_THE_CHECK, TO_THE_APP } from '../src/checks/security-policies.ts';
+import { checkSecurityPolicies } from '../src/checks/security-policies.ts';
 import { parseDoctorArgs } from '../src/cli.ts';
 import { parseServer } from '../src/dns-query.ts';
 import type { DoctorInputs } from '../src/inputs.ts';
@@ -48,8 +49,8 @@ function inputs(parts: {
 describe('security-policies', () => {
   it('passes a policy that sends what the check needs and passes the identity on', () => {
     const good = policy({
-      headersToExtAuth: NEEDED_BY_THE_CHECK.concat(['x-forwarded-for', 'x-request-id', 'sec-fetch-user']),
-      http: { ...backend, headersToBackend: TO_THE_APP },
+      headersToExtAuth: [...HEADERS_TO_EXT_AUTH.needed, ...HEADERS_TO_EXT_AUTH.useful],
+      http: { ...backend, headersToBackend: [...HEADERS_TO_BACKEND] },
     });
     expect(checkSecurityPolicies(inputs({ policies: [good] })).map((f) => f.status)).toEqual(['ok']);
   });
@@ -62,10 +63,10 @@ describe('security-policies', () => {
       ['fail', 'SecurityPolicy home/pdf has no headersToExtAuth'],
       [
         'warn',
-        "SecurityPolicy home/pdf does not pass x-auth-request-user, x-auth-request-email, x-auth-request-groups, x-auth-request-name, cookie from Horizon's answer to the app (without cookie, the app also sees the session cookie).",
+        "SecurityPolicy home/pdf does not pass x-auth-request-user, x-auth-request-subject, x-auth-request-email, x-auth-request-groups, x-auth-request-name, cookie from Horizon's answer to the app (without cookie, the app also sees the session cookie).",
       ],
     ]);
-    expect(found[1]?.fix).toContain('cookie, x-forwarded-proto');
+    expect(found[1]?.fix).toContain('cookie, accept, x-forwarded-proto');
   });
 
   it('ignores policies that ask another auth service, and says when there are none', () => {

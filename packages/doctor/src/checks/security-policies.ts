@@ -1,26 +1,12 @@
+import { HEADERS_TO_BACKEND, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { keyOf, type SecurityPolicy } from '@horizon/shared';
 import { type Finding, fail, ok, skip, warn } from '../findings.ts';
 import type { DoctorInputs } from '../inputs.ts';
 
-/** What Horizon auth needs Envoy to send it (the rest of a check is Host, method, path, Authorization). */
-export const NEEDED_BY_THE_CHECK = [
-  'cookie',
-  'x-forwarded-proto',
-  'accept',
-  'sec-fetch-mode',
-  'sec-fetch-site',
-  'sec-fetch-dest',
-];
-/** Sent for the logs and the client address; worth having. */
-export const USEFUL_TO_THE_CHECK = ['x-forwarded-for', 'x-request-id', 'sec-fetch-user'];
-/** What an allow carries to the app: the identity, and the cookie header without Horizon's own. */
-export const TO_THE_APP = [
-  'x-auth-request-user',
-  'x-auth-request-email',
-  'x-auth-request-groups',
-  'x-auth-request-name',
-  'cookie',
-];
+// Horizon auth's side of the contract, read from the service itself (one home for the lists).
+const NEEDED_BY_THE_CHECK: readonly string[] = HEADERS_TO_EXT_AUTH.needed;
+const USEFUL_TO_THE_CHECK: readonly string[] = HEADERS_TO_EXT_AUTH.useful;
+const TO_THE_APP: readonly string[] = HEADERS_TO_BACKEND;
 
 interface ExtAuth {
   failOpen?: boolean;
