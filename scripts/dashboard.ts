@@ -148,6 +148,12 @@ const AUTH: Panel[] = [
     queries: [['sum by (result) (rate(horizon_authproxy_refreshes_total[$__rate_interval]))', '{{result}}']],
   },
   {
+    title: 'Provider up',
+    kind: 'stat',
+    description: '1 while the OpenID Provider answers (probed every 30 s by each replica).',
+    queries: [['min(horizon_authproxy_provider_up)', 'provider']],
+  },
+  {
     title: 'Session store up',
     kind: 'stat',
     description: '1 while Redis answers (Redis sessions only).',

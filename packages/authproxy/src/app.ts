@@ -59,7 +59,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
   const clock = deps.clock ?? systemClock;
   const logs = createLogLimiter({ now: clock.now });
   const sealer = createSealer(config.cookie.keys);
-  const provider = createProvider(config.oidc, { logger, fetch: deps.fetch, clock });
+  const provider = createProvider(config.oidc, { logger, fetch: deps.fetch, clock, registry });
   const revalidate = (token: string) => provider.refresh(token);
   const store = createSessionStore(config, { sealer, logger, logs, clock, registry, revalidate });
   const policies = createPolicyTable(config);

@@ -58,6 +58,7 @@ export const unreachableProvider = (): Provider => {
     discovered: () => false,
     close: () => undefined,
     reachable: async () => false,
+    health: { last: () => undefined },
     redeem: down,
     refresh: down,
     userinfo: down,
