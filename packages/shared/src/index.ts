@@ -31,6 +31,7 @@ export {
 export { escapeHtml, type Html, html, lineGraph, page, raw, table } from './ops/html.ts';
 export { createMetricsRegistry, type Registry } from './ops/metrics.ts';
 export { createReadiness, type Readiness, type ReadinessCheck } from './ops/readiness.ts';
+export { createRecent, type Recent } from './ops/recent.ts';
 export {
   createOpsServer,
   type OpsResponse,

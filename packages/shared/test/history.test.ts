@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../src/clock.ts';
 import { createHistory } from '../src/ops/history.ts';
 import { html, lineGraph, page, table } from '../src/ops/html.ts';
+import { createRecent } from '../src/ops/recent.ts';
 
 describe('history', () => {
   it('keeps per-second rates of counters and values of gauges, bounded to the last points', () => {
@@ -69,5 +70,16 @@ describe('status page pieces', () => {
     expect(svg).toContain('max 10');
     expect(svg.match(/<path /g)).toHaveLength(2);
     expect(svg).toMatch(/<path d="M639\.0,[\d.]+" /); // the one-point series sits at the right edge
+  });
+});
+
+describe('recent', () => {
+  it('keeps the last items, newest first, in a fixed ring, counting every one', () => {
+    const r = createRecent<number>(3);
+    expect(r.list()).toEqual([]);
+    for (let i = 1; i <= 5; i += 1) r.add(i);
+    expect(r.list()).toEqual([5, 4, 3]);
+    expect(r.total).toBe(5);
+    expect(() => createRecent(0)).toThrow(/positive integer/);
   });
 });
