@@ -66,3 +66,4 @@ export {
   SNAPSHOT_FIELD,
   snapshotOf,
 } from './source/types.ts';
+export { after, every } from './timers.ts';

@@ -1,6 +1,5 @@
-import { type Clock, systemClock } from '@horizon/shared';
+import { after, type Clock, systemClock } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
-import { after } from '../timers.ts';
 import { RCODE } from '../wire/constants.ts';
 import { addressTo, rcodeOf } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';

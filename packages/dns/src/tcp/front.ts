@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
-import type { Clock } from '@horizon/shared';
+import { type Clock, every } from '@horizon/shared';
 import type { Respond } from '../respond.ts';
-import { every } from '../timers.ts';
 import { clientKey, createAdmission, type RefuseReason } from './admission.ts';
 import { createUnsentBudget } from './budget.ts';
 import {

@@ -1,6 +1,5 @@
-import type { Clock } from '@horizon/shared';
+import { after, type Clock } from '@horizon/shared';
 import { type DnsError, dnsError } from '../errors.ts';
-import { after } from '../timers.ts';
 
 /**
  * One exchange with one upstream, from the first packet to its end: the one place where it

@@ -1,10 +1,11 @@
-import type { Clock } from '@horizon/shared';
+import type { Clock } from './clock.ts';
 
-// Timers on shared's Clock (now + delay), so that tests drive them with the harness's manual clock:
-// an upstream deadline, the stale-answer timer, the TCP deadline sweep.
+// Timers on a Clock (now + delay), so that tests drive them with a manual clock: in DNS, an
+// upstream deadline, the stale-answer timer and the TCP deadline sweep; anything of either service
+// that waits once or repeats.
 
 // The reason a timer is cancelled with: without one, abort() builds a DOMException with a stack
-// trace, measured at 7% of the CPU of the forward path (one cancelled deadline per upstream query).
+// trace, measured at 7% of the CPU of DNS's forward path (one cancelled deadline per upstream query).
 const CANCELLED = Symbol('cancelled');
 
 /** Runs `fn` once, `ms` from now on `clock`; the returned function cancels it. */
