@@ -149,6 +149,16 @@ describe('attachments', () => {
       'x.same.example.com',
     ]);
   });
+  it('puts a Gateway and a route that name no namespace in the same one, as the parentRef does', () => {
+    const g = gw('internal', [{ ...https(), allowedRoutes: { namespaces: { from: 'Same' as const } } }]);
+    delete g.metadata.namespace;
+    const r = route('plain', ['plain.example.com'], { name: 'internal' });
+    delete r.metadata.namespace;
+    const found = attachments([g], [r], { gateways: ['default/internal'], ignoreStatus: true });
+    expect(found).toEqual([
+      { hostname: 'plain.example.com', gateway: 'default/internal', route: 'default/plain' },
+    ]);
+  });
 });
 
 const config: IndexConfig = {

@@ -1,5 +1,13 @@
-import type { Gateway, HTTPRoute, Listener, ParentReference } from '@horizon/shared';
-import { gatewayRefsOf } from '@horizon/shared';
+import {
+  GATEWAY_API_GROUP,
+  type Gateway,
+  gatewayRefsOf,
+  type HTTPRoute,
+  keyOf,
+  type Listener,
+  namespaceOf,
+  type ParentReference,
+} from '@horizon/shared';
 import { hostnamesFor } from './hostnames.ts';
 
 /** One hostname a route serves through one selected Gateway. */
@@ -19,8 +27,6 @@ export interface AttachmentOptions {
   ignoreStatus: boolean;
 }
 
-const GROUP = 'gateway.networking.k8s.io';
-
 /**
  * Every (hostname, gateway, route) the selected Gateways serve, following the Gateway API as
  * external-dns's Gateway source does: the route must name the Gateway (namespace defaulting to the
@@ -33,11 +39,11 @@ export function attachments(
   o: AttachmentOptions,
 ): Attachment[] {
   const selected = new Set(o.gateways);
-  const byKey = new Map(gateways.map((g) => [`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g]));
+  const byKey = new Map(gateways.map((g) => [keyOf(g), g]));
   const out: Attachment[] = [];
   for (const route of routes) {
-    const routeNs = route.metadata.namespace ?? 'default';
-    const routeKey = `${routeNs}/${route.metadata.name}`;
+    const routeNs = namespaceOf(route);
+    const routeKey = keyOf(route);
     for (const ref of gatewayRefsOf(route)) {
       const gateway = byKey.get(ref.gateway);
       if (!gateway || !selected.has(ref.gateway)) continue;
@@ -72,13 +78,13 @@ function allowsRoute(listener: Listener, gateway: Gateway, routeNs: string, igno
   if (
     kinds &&
     kinds.length > 0 &&
-    !kinds.some((k) => k.kind === 'HTTPRoute' && (k.group ?? GROUP) === GROUP)
+    !kinds.some((k) => k.kind === 'HTTPRoute' && (k.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP)
   ) {
     return false;
   }
   const from = listener.allowedRoutes?.namespaces?.from ?? 'Same';
   if (from === 'All') return true;
-  if (from === 'Same') return routeNs === (gateway.metadata.namespace ?? 'default');
+  if (from === 'Same') return routeNs === namespaceOf(gateway);
   // Selector needs Namespace labels, which Horizon does not watch (least privilege): the
   // controller's Accepted condition already reflects it. Without status, it is allowed.
   return from === 'Selector' ? true : ignoreStatus;
@@ -91,7 +97,7 @@ function accepted(
   sectionName: string | undefined,
   port: number | undefined,
 ): boolean {
-  const routeNs = route.metadata.namespace ?? 'default';
+  const routeNs = namespaceOf(route);
   return (route.status?.parents ?? []).some(
     (p) =>
       sameParent(p.parentRef, routeNs, gateway, sectionName, port) &&

@@ -1,4 +1,4 @@
-import type { GatewayApiSnapshot } from '@horizon/shared';
+import { type GatewayApiSnapshot, keyOf } from '@horizon/shared';
 import { TYPE } from '../wire/constants.ts';
 import { nameRdata, record, reverseName } from '../wire/records.ts';
 import type { Answer } from '../wire/response.ts';
@@ -67,9 +67,7 @@ export function buildIndex(snapshot: GatewayApiSnapshot, c: IndexConfig, builtAt
   ].sort((a, b) => b.name.length - a.name.length); // longest (most specific) zone first
   const zoneOf = (name: string) => zones.find((z) => inZone(name, z.name));
   const priority = new Map(c.gateways.map((g, i) => [g.ref, i]));
-  const gwByKey = new Map(
-    snapshot.gateways.map((g) => [`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g]),
-  );
+  const gwByKey = new Map(snapshot.gateways.map((g) => [keyOf(g), g]));
   const addresses = (ref: string, view: number): string[] => {
     const override = view === 0 ? undefined : c.views[view - 1]?.addresses[ref];
     const base = c.gateways.find((g) => g.ref === ref)?.addresses ?? [];

@@ -1,6 +1,4 @@
-import type { HTTPRoute, ParentReference } from './types.ts';
-
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+import { GATEWAY_API_GROUP, type HTTPRoute, namespaceOf, type ParentReference } from './types.ts';
 
 /** A route's reference to a Gateway, with the API's defaults applied. */
 export interface GatewayRef {
@@ -16,7 +14,7 @@ export interface GatewayRef {
  * References to other kinds (a Service for GAMMA mesh routing) are not Gateways and are skipped.
  */
 export function gatewayRefsOf(route: HTTPRoute): GatewayRef[] {
-  const own = route.metadata.namespace ?? 'default';
+  const own = namespaceOf(route);
   const refs: GatewayRef[] = [];
   for (const ref of route.spec?.parentRefs ?? []) {
     if (!isGatewayRef(ref)) continue;
@@ -30,5 +28,5 @@ export function gatewayRefsOf(route: HTTPRoute): GatewayRef[] {
 }
 
 function isGatewayRef(ref: ParentReference): boolean {
-  return (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (ref.kind ?? 'Gateway') === 'Gateway';
+  return (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (ref.kind ?? 'Gateway') === 'Gateway';
 }

@@ -1,7 +1,7 @@
 /**
  * The parts of Gateway API v1 objects Horizon reads (gateway.networking.k8s.io/v1, standard
  * channel). Fields are optional where the API lets them be absent; readers apply the API's
- * defaults themselves (see `parentRefs.ts`).
+ * defaults themselves (see `parent-refs.ts`), with the constants below.
  */
 export interface ObjectMeta {
   name: string;
@@ -112,8 +112,25 @@ export interface SecurityPolicy extends KubeObject {
   };
 }
 
-/** Namespaced name, `namespace/name`: how Horizon refers to an object in config and output. */
-export const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+/** The API group of the Gateway API kinds: what a parentRef's or an allowedRoutes kind's `group` defaults to. */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * The namespace of a namespaced object that names none, as `kubectl apply` and the sources give it
+ * (a manifest without `metadata.namespace`). The one home of this default: a route's parentRef
+ * without a namespace means the route's own, which is this one when the route names none.
+ */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** An object's namespace, {@link DEFAULT_NAMESPACE} when it names none. */
+export const namespaceOf = (o: KubeObject): string => o.metadata.namespace ?? DEFAULT_NAMESPACE;
+
+/**
+ * Namespaced name, `namespace/name`: how Horizon refers to an object in config and output (a
+ * Gateway is `network/internal`). Cluster-scoped objects (Namespaces) take the default too, which
+ * still names each once within its kind.
+ */
+export const keyOf = (o: KubeObject): string => `${namespaceOf(o)}/${o.metadata.name}`;
 
 /** True for anything shaped like a Kubernetes object with a name. */
 export function isKubeObject(value: unknown): value is KubeObject {

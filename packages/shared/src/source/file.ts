@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describeError, HorizonError } from '../errors.ts';
-import { isKubeObject, type KubeObject } from '../gateway-api/types.ts';
+import { DEFAULT_NAMESPACE, isKubeObject, type KubeObject } from '../gateway-api/types.ts';
 import type { Logger } from '../log.ts';
 import type { Registry } from '../ops/metrics.ts';
 import { createSourceCore, isOfKind } from './core.ts';
@@ -41,7 +41,7 @@ export interface FileSourceOptions {
 export function createFileSource(options: FileSourceOptions): GatewayApiSource {
   const logger = options.logger.child({ component: 'file-source', dir: options.dir });
   const matches = parseLabelSelector(options.labelSelector);
-  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
   let loaded = false;
   const live = { synced: () => loaded, stalenessSeconds: () => (loaded ? 0 : Number.POSITIVE_INFINITY) };
   const metrics = options.metrics

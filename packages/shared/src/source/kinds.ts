@@ -1,3 +1,5 @@
+import { GATEWAY_API_GROUP } from '../gateway-api/types.ts';
+
 /**
  * The kinds of object a source can watch: where the API serves each, and whether its CRD may be
  * missing from a cluster. A service asks for the kinds it reads; the rest stay empty.
@@ -20,7 +22,7 @@ export interface ResourceKind {
 
 export const KINDS = {
   gateways: {
-    group: 'gateway.networking.k8s.io',
+    group: GATEWAY_API_GROUP,
     version: 'v1',
     plural: 'gateways',
     kind: 'Gateway',
@@ -28,7 +30,7 @@ export const KINDS = {
     optional: false,
   },
   httproutes: {
-    group: 'gateway.networking.k8s.io',
+    group: GATEWAY_API_GROUP,
     version: 'v1',
     plural: 'httproutes',
     kind: 'HTTPRoute',
@@ -36,7 +38,7 @@ export const KINDS = {
     optional: false,
   },
   grpcroutes: {
-    group: 'gateway.networking.k8s.io',
+    group: GATEWAY_API_GROUP,
     version: 'v1',
     plural: 'grpcroutes',
     kind: 'GRPCRoute',
