@@ -21,9 +21,6 @@ const KNOWN: Record<string, string> = {
   // createGatewayApiSource picks the file or the Kubernetes source, lazily; moving it above both
   // (src/gateway-api-source.ts) removes the cycle.
   'packages/shared/src: kube/ source/': 'source/index.ts imports kube/source.ts',
-  // index/answer.ts takes acl's client matcher; the DNS side of issue 14 moves CIDR matching to
-  // shared's cidrMatcher, which removes the cycle.
-  'packages/dns/src: handlers/ index/': 'index/answer.ts imports handlers/acl.ts',
 };
 
 const SPECIFIERS = [

@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cidrMatcher, clientMatcher, createAcl } from '../src/handlers/acl.ts';
+import { clientMatcher, createAcl } from '../src/handlers/acl.ts';
 import { RCODE } from '../src/wire/constants.ts';
 import { queryOf } from './queries.ts';
 
-describe('cidrMatcher', () => {
-  const m = cidrMatcher(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1']);
-  it.each([
-    ['10.90.3.202', true],
-    ['11.0.0.1', false],
-    ['192.168.1.7', true], // a bare address is a /32
-    ['192.168.1.8', false],
-    ['fd12::1', true],
-    ['fe80::1', false],
-    ['::1', true],
-    ['::2', false],
-  ])('%s -> %s', (address, expected) => {
-    expect(m(address)).toBe(expected);
-  });
-  it('rejects a malformed CIDR, naming it', () => {
-    expect(() => cidrMatcher(['10.0.0.0/33'])).toThrow(/invalid CIDR "10.0.0.0\/33"/);
-    expect(() => cidrMatcher(['not-an-address'])).toThrow(RangeError);
-  });
-});
-
 describe('clientMatcher', () => {
-  it('gives the same verdicts as cidrMatcher across more distinct clients than it remembers', () => {
+  it("gives the same verdicts as shared's cidrMatcher across more distinct clients than it remembers", () => {
     const m = clientMatcher(['10.0.0.0/16']);
     for (let i = 0; i < 10_000; i += 1) {
       const address = `10.${i % 3}.${(i >> 8) & 255}.${i & 255}`;

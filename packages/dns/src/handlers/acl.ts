@@ -1,27 +1,12 @@
-import { BlockList, isIPv4 } from 'node:net';
+import { cidrMatcher } from '@horizon/shared';
 import { RCODE } from '../wire/constants.ts';
 import { errorMessage } from '../wire/response.ts';
 import type { Handler } from './types.ts';
 
-/** Parses CIDRs (`10.0.0.0/8`, `fd00::/8`, or a bare address) into a matcher. */
-export function cidrMatcher(cidrs: readonly string[]): (address: string) => boolean {
-  const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [net = '', bits] = cidr.split('/');
-    const family = isIPv4(net) ? 'ipv4' : 'ipv6';
-    const prefix = bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits);
-    try {
-      list.addSubnet(net, prefix, family);
-    } catch (err) {
-      throw new RangeError(`invalid CIDR "${cidr}"`, { cause: err });
-    }
-  }
-  return (address) => list.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
-}
-
 /**
- * `cidrMatcher` with each address's verdict remembered: a resolver sees few distinct clients, and
- * this runs on every query (acl) and every answer (RA). Bounded: cleared when it holds 4,096.
+ * Shared's `cidrMatcher` with each address's verdict remembered: a resolver sees few distinct
+ * clients, and this runs on every query (acl) and every answer (RA). Bounded: cleared when it holds
+ * 4,096.
  */
 export function clientMatcher(cidrs: readonly string[]): (address: string) => boolean {
   const matches = cidrMatcher(cidrs);

@@ -1,4 +1,4 @@
-import { cidrMatcher } from '../handlers/acl.ts';
+import { cidrMatcher } from '@horizon/shared';
 import type { Answer } from '../wire/response.ts';
 import type { IndexData } from './build.ts';
 import { inZone } from './hostnames.ts';
