@@ -1,5 +1,6 @@
-import type { Handler, Next, Reply } from './handlers/types.ts';
+import type { Handler, Next } from './handlers/types.ts';
 import type { Query } from './wire/query.ts';
+import type { Reply } from './wire/response.ts';
 
 /**
  * The request path, in the one order it has (CoreDNS plugin.cfg):

@@ -1,8 +1,7 @@
 import type { Logger } from '@horizon/shared';
-import type { Reply } from './handlers/types.ts';
 import { RCODE } from './wire/constants.ts';
 import { parseQuery, type Query, type Transport } from './wire/query.ts';
-import { errorMessage, finalize, type RequestHead } from './wire/response.ts';
+import { errorMessage, finalize, type Reply, type RequestHead } from './wire/response.ts';
 import { badKeyTsig } from './wire/tsig.ts';
 
 /** What the server reports per request, for metrics. */

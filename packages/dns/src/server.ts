@@ -2,10 +2,10 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIPv6, type Server } from 'node:net';
 import type { Logger } from '@horizon/shared';
 import { type Clock, systemClock } from '@horizon/shared';
-import type { Reply } from './handlers/types.ts';
 import { createResponder, type RequestObserver } from './respond.ts';
 import { createTcpFront, type TcpEvents, type TcpFront, type TcpOptions } from './tcp/front.ts';
 import type { Query } from './wire/query.ts';
+import type { Reply } from './wire/response.ts';
 
 export type { RequestObserver } from './respond.ts';
 

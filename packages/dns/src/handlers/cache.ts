@@ -3,8 +3,9 @@ import { LRUCache } from 'lru-cache';
 import { RCODE } from '../wire/constants.ts';
 import { addressTo, rcodeOf } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
+import type { Reply } from '../wire/response.ts';
 import { type Entry, entryFor, serveEntry, type TtlRules } from './cache-entry.ts';
-import type { Handler, Next, Reply } from './types.ts';
+import type { Handler, Next } from './types.ts';
 
 /** Options of {@link createCache}; defaults as in the config. */
 export interface CacheOptions extends TtlRules {

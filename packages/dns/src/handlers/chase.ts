@@ -5,8 +5,8 @@ import { rcodeOf } from '../wire/message.ts';
 import { encodeName, readName } from '../wire/name.ts';
 import type { Query } from '../wire/query.ts';
 import { skipName } from '../wire/query.ts';
-import { answerMessage, errorMessage, recordEnd } from '../wire/response.ts';
-import type { Handler, Next, Reply } from './types.ts';
+import { answerMessage, errorMessage, type Reply, recordEnd } from '../wire/response.ts';
+import type { Handler, Next } from './types.ts';
 
 /** Options of {@link createChase}. */
 export interface ChaseOptions {

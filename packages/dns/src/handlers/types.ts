@@ -1,7 +1,5 @@
 import type { Query } from '../wire/query.ts';
-
-/** A reply: a whole message without OPT (the server adds its own), or null to send nothing. */
-export type Reply = Buffer | null;
+import type { Reply } from '../wire/response.ts';
 
 /** The rest of the chain. */
 export type Next = (q: Query) => Reply | Promise<Reply>;

@@ -17,6 +17,9 @@ export interface Answer {
   body: Buffer;
 }
 
+/** A reply: a whole message without OPT (the server adds its own), or null to send nothing. */
+export type Reply = Buffer | null;
+
 /** What a reply needs to know about its request (a Query, or a query that failed to parse). */
 export interface RequestHead {
   id: number;
