@@ -1,4 +1,5 @@
-import { EDNS_UDP_SIZE, FLAG, TYPE } from './constants.ts';
+import { FLAG } from './constants.ts';
+import { OPT_SIZE, writeOpt } from './opt.ts';
 import type { Query } from './query.ts';
 import { skipName } from './query.ts';
 
@@ -9,18 +10,13 @@ import { skipName } from './query.ts';
  */
 export function upstreamQuery(q: Query, id: number): Buffer {
   const qlen = q.questionEnd - 12;
-  const out = Buffer.alloc(12 + qlen + (q.edns ? 11 : 0));
+  const out = Buffer.alloc(12 + qlen + (q.edns ? OPT_SIZE : 0));
   out.writeUInt16BE(id, 0);
   out.writeUInt16BE(q.flags & (FLAG.RD | FLAG.CD), 2);
   out.writeUInt16BE(1, 4);
   out.writeUInt16BE(q.edns ? 1 : 0, 10);
   q.raw.copy(out, 12, 12, q.questionEnd);
-  if (q.edns) {
-    const p = 12 + qlen;
-    out.writeUInt16BE(TYPE.OPT, p + 1);
-    out.writeUInt16BE(EDNS_UDP_SIZE, p + 3);
-    out[p + 7] = q.edns.do ? 0x80 : 0;
-  }
+  if (q.edns) writeOpt(out, 12 + qlen, q.edns.do);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { CLASSIC_UDP_SIZE, EDNS_UDP_SIZE, FLAG } from './constants.ts';
 import { readName } from './name.ts';
+import { OPT_SIZE, writeOpt } from './opt.ts';
 import type { Edns, Transport } from './query.ts';
 import { skipName } from './query.ts';
 
@@ -74,7 +75,7 @@ export interface FinalizeOptions {
  * relayed), then the trailer. `message` holds no OPT and is this request's own buffer.
  */
 export function finalize(q: RequestHead, message: Buffer, transport: Transport, o: FinalizeOptions): Buffer {
-  const opt = q.edns ? 11 : 0;
+  const opt = q.edns ? OPT_SIZE : 0;
   const trailer = o.trailer?.length ?? 0;
   let out = message;
   out[3] = o.ra ? (out[3] ?? 0) | FLAG.RA : (out[3] ?? 0) & ~FLAG.RA;
@@ -87,16 +88,7 @@ export function finalize(q: RequestHead, message: Buffer, transport: Transport, 
   out.copy(whole, 0);
   whole.writeUInt16BE(whole.readUInt16BE(10) + (opt > 0 ? 1 : 0) + (trailer > 0 ? 1 : 0), 10);
   const p = out.length;
-  if (q.edns) {
-    whole[p] = 0; // owner: root
-    whole.writeUInt16BE(41, p + 1);
-    whole.writeUInt16BE(EDNS_UDP_SIZE, p + 3);
-    whole[p + 5] = o.extendedRcode ?? 0;
-    whole[p + 6] = 0; // version 0
-    whole[p + 7] = q.edns.do ? 0x80 : 0;
-    whole[p + 8] = 0;
-    whole.writeUInt16BE(0, p + 9);
-  }
+  if (q.edns) writeOpt(whole, p, q.edns.do, o.extendedRcode);
   o.trailer?.copy(whole, p + opt);
   return whole;
 }
