@@ -4,7 +4,7 @@ import { AuthConfigSchema } from '@horizon/authproxy/config';
 import { checkAuthConfig } from '@horizon/authproxy/config-check';
 import { HEADERS_TO_BACKEND, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { DnsConfigSchema } from '@horizon/dns/config';
-import { checkDnsConfig } from '@horizon/dns/config-check';
+import { parseDnsConfig } from '@horizon/dns/settings';
 import { loadConfig, substituteVariables } from '@horizon/shared';
 import { scratchDir } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
@@ -111,8 +111,7 @@ describe('deploy/: the manifests a home-lab applies', () => {
       writeFileSync(file, String((find('ConfigMap', name).data as Record<string, string>)['config.yaml']));
       return file;
     };
-    const dns = loadConfig(DnsConfigSchema, { file: configOf('horizon-dns') }).config;
-    checkDnsConfig(dns);
+    const dns = parseDnsConfig(loadConfig(DnsConfigSchema, { file: configOf('horizon-dns') }).config);
     expect(dns.zones).toEqual(['home.example.com']);
     expect(dns.nameserver.addresses).toEqual(['10.90.3.200']);
     const auth = loadConfig(AuthConfigSchema, {

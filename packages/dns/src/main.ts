@@ -2,21 +2,21 @@
 // compiled dist/main.js). The boot sequence is shared's runService; this file says what DNS is.
 import { createGatewayApiSource, runService } from '@horizon/shared';
 import { DnsConfigSchema } from './config.ts';
-import { checkDnsConfig } from './config-check.ts';
 import { createDnsService } from './service.ts';
+import { parseDnsConfig } from './settings.ts';
 
 await runService(
   {
     name: 'dns',
     schema: DnsConfigSchema,
-    check: checkDnsConfig,
-    async build(config, { logger, registry, readiness, env }) {
-      const source = await createGatewayApiSource(config.source, {
+    parse: parseDnsConfig,
+    async build(settings, { logger, registry, readiness, env }) {
+      const source = await createGatewayApiSource(settings.source, {
         logger,
         vars: env,
         metrics: { registry, prefix: 'horizon_dns' },
       });
-      const dns = createDnsService(config, { logger, registry, source });
+      const dns = createDnsService(settings, { logger, registry, source });
       readiness.add('index-synced', dns.ready);
       return {
         listen: () => dns.server.listen(),

@@ -1,8 +1,6 @@
 import type { Clock, GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
 import { createChain } from './chain.ts';
-import type { DnsConfig } from './config.ts';
-import { parseHostPort } from './config-check.ts';
-import { clientMatcher, createAcl } from './handlers/acl.ts';
+import { createAcl, rememberVerdicts } from './handlers/acl.ts';
 import { createAuthoritative } from './handlers/authoritative.ts';
 import { createCache } from './handlers/cache.ts';
 import { createChase } from './handlers/chase.ts';
@@ -15,13 +13,14 @@ import { buildIndex, type IndexData } from './index/build.ts';
 import { inZone } from './index/hostnames.ts';
 import { createDnsMetrics } from './metrics.ts';
 import { createDnsServer } from './server.ts';
+import type { DnsSettings, HostPort } from './settings.ts';
 import { createTcpMetrics } from './tcp/metrics.ts';
 import { createExchanger, type Exchanger } from './upstream/exchange.ts';
 import { createUpstreamPool, type UpstreamPool } from './upstream/pool.ts';
 import { RCODE } from './wire/constants.ts';
 import { errorMessage } from './wire/response.ts';
 
-/** What the DNS service needs besides its config. */
+/** What the DNS service needs besides its settings. */
 export interface DnsDeps {
   logger: Logger;
   registry: Registry;
@@ -36,7 +35,7 @@ export interface DnsDeps {
  * Assembles the DNS service: the index kept from the source, the handler chain, the listeners.
  * main.ts only creates the logger and the source, calls this, listens and handles signals.
  */
-export function createDnsService(config: DnsConfig, deps: DnsDeps) {
+export function createDnsService(config: DnsSettings, deps: DnsDeps) {
   const log = deps.logger.child({ component: 'dns' });
   const metrics = createDnsMetrics(deps.registry);
   const exchanger =
@@ -45,8 +44,8 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
       onSpoofed: () => metrics.forward.spoofed.inc(),
       ...(deps.clock ? { clock: deps.clock } : {}),
     });
-  const zones = config.zones.map((z) => z.toLowerCase().replace(/\.$/, ''));
-  const nameserver = config.nameserver.name || `ns.${zones[0]}`;
+  const { zones } = config;
+  const nameserver = config.nameserver.name;
   const fromManifests = config.source.manifests !== '';
   let index: IndexData | undefined;
 
@@ -81,10 +80,10 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
   };
   deps.source.onChange(rebuild);
 
-  const pool = (servers: readonly string[]): UpstreamPool | undefined => {
+  const pool = (servers: readonly HostPort[]): UpstreamPool | undefined => {
     if (servers.length === 0) return undefined;
     const p = createUpstreamPool({
-      servers: servers.map((s) => parseHostPort(s)),
+      servers,
       policy: config.forward.policy,
       timeoutMs: config.forward.timeoutMs,
       failuresBeforeDown: config.forward.failuresBeforeDown,
@@ -100,7 +99,7 @@ export function createDnsService(config: DnsConfig, deps: DnsDeps) {
     for (const u of p.upstreams) metrics.forward.healthy.labels(u.label).set(1);
     return p;
   };
-  const allowed = clientMatcher(config.acl.allow);
+  const allowed = rememberVerdicts(config.acl.allow);
   const owned = [...zones, ...config.reverseZones];
   const ours = (name: string) => owned.some((z) => inZone(name, z));
   const zoneAnswers = createZoneAnswers({

@@ -1,11 +1,12 @@
+import { cidrMatcher } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
-import { clientMatcher, createAcl } from '../src/handlers/acl.ts';
+import { createAcl, rememberVerdicts } from '../src/handlers/acl.ts';
 import { RCODE } from '../src/wire/constants.ts';
 import { queryOf } from './queries.ts';
 
-describe('clientMatcher', () => {
+describe('rememberVerdicts', () => {
   it("gives the same verdicts as shared's cidrMatcher across more distinct clients than it remembers", () => {
-    const m = clientMatcher(['10.0.0.0/16']);
+    const m = rememberVerdicts(cidrMatcher(['10.0.0.0/16']));
     for (let i = 0; i < 10_000; i += 1) {
       const address = `10.${i % 3}.${(i >> 8) & 255}.${i & 255}`;
       expect(m(address)).toBe(i % 3 === 0);
@@ -15,7 +16,10 @@ describe('clientMatcher', () => {
 
 describe('acl', () => {
   const refused: string[] = [];
-  const acl = createAcl({ allowed: clientMatcher(['127.0.1.0/24']), onRefused: () => refused.push('x') });
+  const acl = createAcl({
+    allowed: rememberVerdicts(cidrMatcher(['127.0.1.0/24'])),
+    onRefused: () => refused.push('x'),
+  });
   const next = () => Buffer.from('next');
 
   it('passes allowed clients on', () => {

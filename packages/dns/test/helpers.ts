@@ -13,9 +13,9 @@ import {
   type Registry,
 } from '@horizon/shared';
 import { freePort, scratchDir } from '@horizon/test/harness';
-import { type DnsConfig, DnsConfigSchema } from '../src/config.ts';
-import { checkDnsConfig } from '../src/config-check.ts';
+import { DnsConfigSchema } from '../src/config.ts';
 import { createDnsService } from '../src/service.ts';
+import { type DnsSettings, parseDnsConfig } from '../src/settings.ts';
 
 const exec = promisify(execFile);
 export const logger: Logger = createLogger({ level: 'silent', format: 'json' }, { service: 'test' });
@@ -51,8 +51,8 @@ spec:
   );
 }
 
-/** Config for tests: loopback only, port 0, explicit (loopback) upstreams or none. */
-export function testConfig(overrides: Record<string, unknown> = {}): DnsConfig {
+/** Settings for tests: loopback only, port 0, explicit (loopback) upstreams or none. */
+export function testConfig(overrides: Record<string, unknown> = {}): DnsSettings {
   const { config } = loadConfig(DnsConfigSchema, {
     overrides: {
       'listen.addresses': ['127.0.0.1', '::1'],
@@ -64,13 +64,12 @@ export function testConfig(overrides: Record<string, unknown> = {}): DnsConfig {
       ...overrides,
     },
   });
-  checkDnsConfig(config);
-  return config;
+  return parseDnsConfig(config);
 }
 
 /** Runs the DNS service in-process over `source`; stop() closes everything it opened. */
 export async function startDns(
-  given: DnsConfig,
+  given: DnsSettings,
   source?: GatewayApiSource,
   vars: Record<string, string> = {},
   extra: { clock?: Clock } = {},

@@ -50,14 +50,23 @@ export interface ServiceParts {
   steps: ShutdownStep[];
 }
 
-/** A service, as its main.ts describes it to {@link runService}. */
-export interface ServiceDefinition<S extends TSchema> {
+/**
+ * A service, as its main.ts describes it to {@link runService}. `C` is the config as the service
+ * uses it: what `parse` makes of the loaded one, or the loaded one itself.
+ */
+export interface ServiceDefinition<S extends TSchema, C = Static<S>> {
   /** `dns` or `authproxy`: the program is `horizon-<name>`, its logs and metrics say `service=<name>`. */
   name: string;
   schema: S;
-  /** The checks beyond the schema; throws a HorizonError naming the key. */
-  check(config: Static<S>): void;
-  build(config: Static<S>, context: ServiceContext): Promise<ServiceParts>;
+  /** The checks beyond the schema; throws a HorizonError naming every key that is wrong. */
+  check?(config: Static<S>): void;
+  /**
+   * The checks beyond the schema and the config parsed once, for the service to use as it is
+   * (addresses compiled, names normalised): nothing after this step parses config text. Throws
+   * as `check` does.
+   */
+  parse?(config: Static<S>): C;
+  build(config: C, context: ServiceContext): Promise<ServiceParts>;
 }
 
 const usage = (program: string) =>
@@ -71,12 +80,13 @@ const usage = (program: string) =>
  * the service, the ops server, then graceful shutdown on SIGTERM/SIGINT (exit 1 if a port cannot
  * be bound). Exits only through `proc.exit`.
  */
-export async function runService<S extends TSchema>(
-  def: ServiceDefinition<S>,
+export async function runService<S extends TSchema, C = Static<S>>(
+  def: ServiceDefinition<S, C>,
   proc: ServiceProcess,
 ): Promise<void> {
   const program = `horizon-${def.name}`;
   let loaded: ReturnType<typeof loadConfig<S>>;
+  let settings: C;
   try {
     const { configFile, flags } = parseCommandLine(proc.argv.slice(2), {
       help: { type: 'boolean', description: 'print the usage and exit' },
@@ -86,7 +96,8 @@ export async function runService<S extends TSchema>(
       return proc.exit(0);
     }
     loaded = loadConfig(def.schema, { file: configFile, env: proc.env });
-    def.check(loaded.config);
+    def.check?.(loaded.config);
+    settings = def.parse ? def.parse(loaded.config) : (loaded.config as C);
   } catch (err) {
     proc.stderr.write(`${program}: ${describeError(err).replace(/^HorizonError: /, '')}\n`);
     return proc.exit(2);
@@ -98,7 +109,7 @@ export async function runService<S extends TSchema>(
   }
   const registry = createMetricsRegistry(def.name);
   const readiness = createReadiness();
-  const parts = await def.build(config, { logger, registry, readiness, env: proc.env });
+  const parts = await def.build(settings, { logger, registry, readiness, env: proc.env });
   const ops = createOpsServer({ ...config.ops, readiness, registry, logger, routes: parts.routes ?? {} });
   try {
     await parts.listen();

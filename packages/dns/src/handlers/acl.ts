@@ -1,15 +1,13 @@
-import { cidrMatcher } from '@horizon/shared';
+import type { AddressMatcher } from '../settings.ts';
 import { RCODE } from '../wire/constants.ts';
 import { errorMessage } from '../wire/response.ts';
 import type { Handler } from './types.ts';
 
 /**
- * Shared's `cidrMatcher` with each address's verdict remembered: a resolver sees few distinct
- * clients, and this runs on every query (acl) and every answer (RA). Bounded: cleared when it holds
- * 4,096.
+ * `matches` with each address's verdict remembered: a resolver sees few distinct clients, and the
+ * ACL runs on every query (acl) and every answer (RA). Bounded: cleared when it holds 4,096.
  */
-export function clientMatcher(cidrs: readonly string[]): (address: string) => boolean {
-  const matches = cidrMatcher(cidrs);
+export function rememberVerdicts(matches: AddressMatcher): AddressMatcher {
   const verdicts = new Map<string, boolean>();
   return (address) => {
     let v = verdicts.get(address);

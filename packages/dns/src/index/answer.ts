@@ -1,4 +1,4 @@
-import { cidrMatcher } from '@horizon/shared';
+import type { View } from '../settings.ts';
 import type { Answer } from '../wire/response.ts';
 import type { IndexData } from './build.ts';
 import { inZone } from './hostnames.ts';
@@ -10,8 +10,8 @@ export interface ZoneAnswerOptions {
   zones: readonly string[];
   /** The current index; undefined until the source has synced. */
   index: () => IndexData | undefined;
-  /** Client ranges of the views after the default one, in config order. */
-  views: readonly { cidrs: readonly string[] }[];
+  /** The views after the default one, in config order: the first that matches a client is its view. */
+  views: readonly Pick<View, 'matches'>[];
   /** A zone name with no route: forward it (to the zone-miss upstreams), NXDOMAIN, or the miss gateway's address. */
   zoneMiss: 'forward' | 'nxdomain' | 'gateway';
 }
@@ -28,7 +28,7 @@ export function createZoneAnswers(
   o: ZoneAnswerOptions,
 ): (name: string, type: number, address: string) => ZoneVerdict {
   const zones = [...o.zones].sort((a, b) => b.length - a.length);
-  const views = o.views.map((v) => cidrMatcher(v.cidrs));
+  const views = o.views.map((v) => v.matches);
   const viewOf = (address: string): number => {
     for (let i = 0; i < views.length; i += 1) if (views[i]?.(address)) return i + 1;
     return 0;

@@ -1,3 +1,5 @@
+import { normalName } from '../wire/name.ts';
+
 /**
  * Hostname rules of the Gateway API (HTTPRoute `hostnames` vs Listener `hostname`, GEP-ish text of
  * the spec's HTTPRouteSpec.Hostnames): a wildcard `*.example.com` matches any name below
@@ -29,8 +31,8 @@ export function hostnamesFor(
   routeHostnames: readonly string[],
   listenerHostname: string | undefined,
 ): string[] {
-  const normal = routeHostnames.map((h) => h.toLowerCase().replace(/\.$/, ''));
-  const listener = listenerHostname?.toLowerCase().replace(/\.$/, '');
+  const normal = routeHostnames.map(normalName);
+  const listener = listenerHostname === undefined ? undefined : normalName(listenerHostname);
   if (!listener) return normal;
   if (normal.length === 0) return [listener];
   const out: string[] = [];

@@ -28,7 +28,7 @@ export function udpExchange(
 ): Promise<Buffer> {
   const sent = withRandomId(query);
   const family = isIPv6(host) ? 6 : 4;
-  // Upstreams are IP addresses (config-check.ts): no resolver lookup on the way to connect.
+  // Upstreams are IP addresses (settings.ts): no resolver lookup on the way to connect.
   const socket = createSocket({
     type: family === 6 ? 'udp6' : 'udp4',
     lookup: (address, _, done) => done(null, address, family),

@@ -4,6 +4,20 @@
  * two labels when looked up.
  */
 
+/** A name as Horizon keeps it: lower case, without the final dot (`Home.Example.COM.` -> `home.example.com`). */
+export const normalName = (text: string): string => text.toLowerCase().replace(/\.$/, '');
+
+/** One label of a name given in config: letters, digits, `-` and `_` (SRV-style), 1-63 of them, no `-` at either end. */
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+
+/**
+ * True for a normalised name a zone or host in config may have (RFC 1035 §2.3.1's preferred
+ * syntax, with `_`): 253 characters at most. Names on the wire may hold any byte; names we are
+ * told to serve must be ones a resolver can ask for.
+ */
+export const isDnsName = (name: string): boolean =>
+  name.length > 0 && name.length <= 253 && name.split('.').every((label) => LABEL.test(label));
+
 /** Wire form of a dotted name (no compression). Throws RangeError on an invalid name. */
 export function encodeName(name: string): Buffer {
   const labels = name === '' ? [] : name.split('.');
