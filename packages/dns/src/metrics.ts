@@ -75,24 +75,6 @@ export function createDnsMetrics(registry: Registry) {
     help: 'Requests refused because the client is outside the allowed ranges.',
     registers,
   });
-  const index = {
-    names: new Gauge({
-      name: 'horizon_dns_index_names',
-      help: 'Names answered from the HTTPRoute index.',
-      registers,
-    }),
-    generation: new Gauge({
-      name: 'horizon_dns_index_generation',
-      help: 'Generation of the index (the SOA serial).',
-      registers,
-    }),
-    builtAt: new Gauge({
-      name: 'horizon_dns_index_last_build_timestamp_seconds',
-      help: 'When the index was last rebuilt.',
-      registers,
-    }),
-  };
-
   const observe: RequestObserver = (q, transport, family, response, started) => {
     requests.count(
       q?.type,
@@ -102,7 +84,7 @@ export function createDnsMetrics(registry: Registry) {
       (performance.now() - started) / 1000,
     );
   };
-  return { observe, cache, forward, acl, index };
+  return { observe, cache, forward, acl };
 }
 
 export type DnsMetrics = ReturnType<typeof createDnsMetrics>;

@@ -1,4 +1,4 @@
-import type { Clock, GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
+import type { Clock, GatewayApiSource, Logger, Registry } from '@horizon/shared';
 import { createChain } from './chain.ts';
 import { createAcl, rememberVerdicts } from './handlers/acl.ts';
 import { createAuthoritative } from './handlers/authoritative.ts';
@@ -9,8 +9,7 @@ import { createLoopGuard } from './handlers/loop.ts';
 import { createScope } from './handlers/scope.ts';
 import type { Handler } from './handlers/types.ts';
 import { createZoneAnswers } from './index/answer.ts';
-import { buildIndex, type IndexData } from './index/build.ts';
-import { inZone } from './index/hostnames.ts';
+import { createLiveIndex } from './index/live.ts';
 import { createDnsMetrics } from './metrics.ts';
 import { createDnsServer } from './server.ts';
 import type { DnsSettings, HostPort } from './settings.ts';
@@ -44,41 +43,12 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
       onSpoofed: () => metrics.forward.spoofed.inc(),
       ...(deps.clock ? { clock: deps.clock } : {}),
     });
-  const { zones } = config;
-  const nameserver = config.nameserver.name;
-  const fromManifests = config.source.manifests !== '';
-  let index: IndexData | undefined;
-
-  const rebuild = () => {
-    if (!deps.source.synced()) return;
-    const snapshot = deps.source.snapshot();
-    if (index && index.generation === snapshot.generation) return;
-    const started = performance.now();
-    index = buildIndex(snapshot, {
-      zones: zones.map((name) => ({ name, nameserver, nameserverAddresses: config.nameserver.addresses })),
-      reverseZones: config.reverseZones,
-      gateways: config.gateways,
-      views: config.views,
-      ttl: config.ttl,
-      negativeTtl: config.negativeTtl,
-      ignoreStatus: config.routeStatus === 'ignore' || (config.routeStatus === 'auto' && fromManifests),
-      useSpecAddresses: fromManifests,
-      missGateway: config.zoneMiss.mode === 'gateway' ? config.zoneMiss.gateway : undefined,
-    });
-    metrics.index.names.set(index.exact.size + index.wildcards.size);
-    metrics.index.generation.set(index.generation);
-    metrics.index.builtAt.set(index.builtAt / 1000);
-    log.info(
-      {
-        names: index.exact.size + index.wildcards.size,
-        generation: index.generation,
-        build_seconds: (performance.now() - started) / 1000,
-        outside_zones: index.outside.length,
-      },
-      'index rebuilt',
-    );
-  };
-  deps.source.onChange(rebuild);
+  const liveIndex = createLiveIndex({
+    settings: config,
+    source: deps.source,
+    registry: deps.registry,
+    logger: deps.logger,
+  });
 
   const pool = (servers: readonly HostPort[]): UpstreamPool | undefined => {
     if (servers.length === 0) return undefined;
@@ -100,11 +70,9 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
     return p;
   };
   const allowed = rememberVerdicts(config.acl.allow);
-  const owned = [...zones, ...config.reverseZones];
-  const ours = (name: string) => owned.some((z) => inZone(name, z));
   const zoneAnswers = createZoneAnswers({
-    zones: owned,
-    index: () => index,
+    zones: [...config.zones, ...config.reverseZones],
+    index: liveIndex,
     views: config.views,
     zoneMiss: config.zoneMiss.mode,
   });
@@ -116,9 +84,13 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
   const handle = createChain({
     acl: createAcl({ allowed, onRefused: () => metrics.acl.inc() }),
     scope: createScope(),
-    authoritative: createAuthoritative({ answer: zoneAnswers }),
+    authoritative: createAuthoritative({ answer: zoneAnswers.answer }),
     loop: loopGuard.handler,
-    chase: createChase({ ours, answer: zoneAnswers, onChase: () => metrics.forward.chased.inc() }),
+    chase: createChase({
+      ours: zoneAnswers.ours,
+      answer: zoneAnswers.answer,
+      onChase: () => metrics.forward.chased.inc(),
+    }),
     cache:
       config.cache.size > 0
         ? createCache({
@@ -133,7 +105,7 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
       zoneMiss: zoneMissPool,
       maxInFlight: config.forward.maxInFlight,
       loopGuard,
-      ours,
+      ours: zoneAnswers.ours,
       onOverload: () => metrics.forward.overload.inc(),
     }),
     last: (q) => {
@@ -162,29 +134,11 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
   });
   tcpMetrics.watch(server.tcp);
 
-  /** `/records` on the ops port: every name served, with its addresses, route and gateway. */
-  const records: OpsRoute = () => {
-    if (!index) return { status: 503, json: { synced: false } };
-    const names = [...index.exact.values(), ...index.wildcards.values()]
-      .map((e) => e.served)
-      .sort((a, b) => a.name.localeCompare(b.name));
-    return {
-      json: {
-        synced: true,
-        generation: index.generation,
-        ageSeconds: (Date.now() - index.builtAt) / 1000,
-        staleness: deps.source.stalenessSeconds(),
-        outsideZones: index.outside,
-        names,
-      },
-    };
-  };
-
   return {
     server,
-    rebuild,
-    ready: () => index !== undefined,
-    routes: { '/records': records },
+    rebuild: liveIndex.rebuild,
+    ready: () => liveIndex.current() !== undefined,
+    routes: { '/records': liveIndex.records },
     async close() {
       await server.close();
       exchanger.close();

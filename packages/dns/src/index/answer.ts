@@ -1,15 +1,15 @@
 import type { View } from '../settings.ts';
 import type { Answer } from '../wire/response.ts';
-import type { IndexData } from './build.ts';
 import { inZone } from './hostnames.ts';
+import type { LiveIndex } from './live.ts';
 import { isMiss, lookup } from './lookup.ts';
 
 /** Options of {@link createZoneAnswers}. */
 export interface ZoneAnswerOptions {
   /** Zones (and reverse zones) we own, known before the index first syncs. */
   zones: readonly string[];
-  /** The current index; undefined until the source has synced. */
-  index: () => IndexData | undefined;
+  /** The index (live.ts); its `current()` is undefined until the source has synced. */
+  index: Pick<LiveIndex, 'current'>;
   /** The views after the default one, in config order: the first that matches a client is its view. */
   views: readonly Pick<View, 'matches'>[];
   /** A zone name with no route: forward it (to the zone-miss upstreams), NXDOMAIN, or the miss gateway's address. */
@@ -24,18 +24,25 @@ export interface ZoneAnswerOptions {
  */
 export type ZoneVerdict = Answer | 'outside' | 'unsynced' | 'forward';
 
-export function createZoneAnswers(
-  o: ZoneAnswerOptions,
-): (name: string, type: number, address: string) => ZoneVerdict {
+/** Our zones, as the handlers ask about them. */
+export interface ZoneAnswers {
+  /** What our zones answer `name`/`type` for the client at `address`. */
+  answer: (name: string, type: number, address: string) => ZoneVerdict;
+  /** True for a name in one of our zones (or reverse zones). */
+  ours: (name: string) => boolean;
+}
+
+export function createZoneAnswers(o: ZoneAnswerOptions): ZoneAnswers {
   const zones = [...o.zones].sort((a, b) => b.length - a.length);
+  const ours = (name: string) => zones.some((z) => inZone(name, z));
   const views = o.views.map((v) => v.matches);
   const viewOf = (address: string): number => {
     for (let i = 0; i < views.length; i += 1) if (views[i]?.(address)) return i + 1;
     return 0;
   };
-  return (name, type, address) => {
-    const index = o.index();
-    if (!index) return zones.some((z) => inZone(name, z)) ? 'unsynced' : 'outside';
+  const answer = (name: string, type: number, address: string): ZoneVerdict => {
+    const index = o.index.current();
+    if (!index) return ours(name) ? 'unsynced' : 'outside';
     const view = views.length === 0 ? 0 : viewOf(address);
     const result = lookup(index, name, type, view);
     if (result === undefined) return 'outside';
@@ -47,4 +54,5 @@ export function createZoneAnswers(
     }
     return 'forward';
   };
+  return { answer, ours };
 }
