@@ -47,7 +47,7 @@ export function createLiveIndex(o: LiveIndexOptions): LiveIndex {
       {
         names,
         generation: index.generation,
-        build_seconds: (performance.now() - started) / 1000,
+        build_seconds: Math.round(performance.now() - started) / 1000, // to the millisecond
         outside_zones: index.outside.length,
       },
       'index rebuilt',

@@ -90,6 +90,7 @@ describe('the live index', () => {
     expect(await metricValue(registry, 'horizon_dns_index_names')).toBe(3); // two routes and the nameserver
     expect(await metricValue(registry, 'horizon_dns_index_generation')).toBe(4);
     const rebuilt = lines.filter((l) => l.msg === 'index rebuilt');
+    for (const l of rebuilt) expect(String(l.build_seconds)).toMatch(/^\d+(\.\d{1,3})?$/); // to the millisecond
     expect(rebuilt.map((l) => [l.generation, l.names, l.outside_zones])).toEqual([
       [3, 2, 0],
       [4, 3, 0],
