@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { createRequestMetrics, DURATION_BUCKETS } from './request-metrics.ts';
+import { Counter, type Registry } from 'prom-client';
+import { createRequestMetrics } from './request-metrics.ts';
 import type { RequestObserver } from './server.ts';
 
 // Names mirror CoreDNS's (coredns_dns_*, coredns_cache_*, coredns_forward_*) with our prefix and
@@ -24,31 +24,6 @@ export function createDnsMetrics(registry: Registry) {
     }),
   };
   const forward = {
-    requests: new Counter({
-      name: 'horizon_dns_forward_requests_total',
-      help: 'Queries sent upstream, by upstream.',
-      labelNames: ['to'],
-      registers,
-    }),
-    failures: new Counter({
-      name: 'horizon_dns_forward_failures_total',
-      help: 'Upstream attempts that failed, by upstream and reason (timeout, rcode, error).',
-      labelNames: ['to', 'reason'],
-      registers,
-    }),
-    duration: new Histogram({
-      name: 'horizon_dns_forward_request_duration_seconds',
-      help: 'Time of an upstream attempt.',
-      labelNames: ['to'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    }),
-    healthy: new Gauge({
-      name: 'horizon_dns_forward_upstream_healthy',
-      help: '1 while the upstream is in service, 0 while it is down.',
-      labelNames: ['to'],
-      registers,
-    }),
     overload: new Counter({
       name: 'horizon_dns_forward_overload_total',
       help: 'Forwards refused with SERVFAIL because too many were in flight.',
@@ -62,11 +37,6 @@ export function createDnsMetrics(registry: Registry) {
     chased: new Counter({
       name: 'horizon_dns_forward_cname_chased_total',
       help: 'Forwarded answers whose CNAME led into our zones, completed from our own data.',
-      registers,
-    }),
-    spoofed: new Counter({
-      name: 'horizon_dns_forward_unmatched_replies_total',
-      help: 'Upstream replies dropped: wrong source, ID or question.',
       registers,
     }),
   };

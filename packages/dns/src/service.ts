@@ -1,21 +1,21 @@
-import type { Clock, GatewayApiSource, Logger, Registry } from '@horizon/shared';
+import { type Clock, type GatewayApiSource, type Logger, type Registry, systemClock } from '@horizon/shared';
 import { createChain } from './chain.ts';
 import { createAcl, rememberVerdicts } from './handlers/acl.ts';
 import { createAuthoritative } from './handlers/authoritative.ts';
 import { createCache } from './handlers/cache.ts';
 import { createChase } from './handlers/chase.ts';
 import { createForward } from './handlers/forward.ts';
-import { createLoopGuard } from './handlers/loop.ts';
+import { createLoop, createLoopGuard } from './handlers/loop.ts';
 import { createScope } from './handlers/scope.ts';
 import type { Handler } from './handlers/types.ts';
 import { createZoneAnswers } from './index/answer.ts';
 import { createLiveIndex } from './index/live.ts';
 import { createDnsMetrics } from './metrics.ts';
 import { createDnsServer } from './server.ts';
-import type { DnsSettings, HostPort } from './settings.ts';
+import type { DnsSettings } from './settings.ts';
 import { createTcpMetrics } from './tcp/metrics.ts';
-import { createExchanger, type Exchanger } from './upstream/exchange.ts';
-import { createUpstreamPool, type UpstreamPool } from './upstream/pool.ts';
+import type { Exchanger } from './upstream/exchange.ts';
+import { createUpstreams } from './upstream/upstreams.ts';
 import { RCODE } from './wire/constants.ts';
 import { errorMessage } from './wire/response.ts';
 
@@ -36,13 +36,8 @@ export interface DnsDeps {
  */
 export function createDnsService(config: DnsSettings, deps: DnsDeps) {
   const log = deps.logger.child({ component: 'dns' });
+  const clock = deps.clock ?? systemClock;
   const metrics = createDnsMetrics(deps.registry);
-  const exchanger =
-    deps.exchanger ??
-    createExchanger({
-      onSpoofed: () => metrics.forward.spoofed.inc(),
-      ...(deps.clock ? { clock: deps.clock } : {}),
-    });
   const liveIndex = createLiveIndex({
     settings: config,
     source: deps.source,
@@ -50,25 +45,14 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
     logger: deps.logger,
   });
 
-  const pool = (servers: readonly HostPort[]): UpstreamPool | undefined => {
-    if (servers.length === 0) return undefined;
-    const p = createUpstreamPool({
-      servers,
-      policy: config.forward.policy,
-      timeoutMs: config.forward.timeoutMs,
-      failuresBeforeDown: config.forward.failuresBeforeDown,
-      exchanger,
-      ...(deps.clock ? { now: deps.clock.now } : {}),
-      onAttempt: (u, outcome, seconds) => {
-        metrics.forward.requests.labels(u.label).inc();
-        metrics.forward.duration.labels(u.label).observe(seconds);
-        if (outcome !== 'ok') metrics.forward.failures.labels(u.label, outcome).inc();
-        metrics.forward.healthy.labels(u.label).set(u.down ? 0 : 1);
-      },
-    });
-    for (const u of p.upstreams) metrics.forward.healthy.labels(u.label).set(1);
-    return p;
-  };
+  const loops = createLoopGuard();
+  const upstreams = createUpstreams({
+    settings: config,
+    registry: deps.registry,
+    clock,
+    exchanger: deps.exchanger,
+    wrapZoneMiss: loops.wrap,
+  });
   const allowed = rememberVerdicts(config.acl.allow);
   const zoneAnswers = createZoneAnswers({
     zones: [...config.zones, ...config.reverseZones],
@@ -76,16 +60,13 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
     views: config.views,
     zoneMiss: config.zoneMiss.mode,
   });
-  const general = pool(config.forward.upstreams);
-  const zoneMissPool = config.zoneMiss.mode === 'forward' ? pool(config.zoneMiss.upstreams) : undefined;
-  const loopGuard = createLoopGuard({ logger: log, onLoop: () => metrics.forward.loops.inc() });
   let refusedHint = false;
   const passThrough: Handler = (q, next) => next(q);
   const handle = createChain({
     acl: createAcl({ allowed, onRefused: () => metrics.acl.inc() }),
     scope: createScope(),
     authoritative: createAuthoritative({ answer: zoneAnswers.answer }),
-    loop: loopGuard.handler,
+    loop: createLoop({ guard: loops, logger: log, onLoop: () => metrics.forward.loops.inc() }),
     chase: createChase({
       ours: zoneAnswers.ours,
       answer: zoneAnswers.answer,
@@ -95,16 +76,14 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
       config.cache.size > 0
         ? createCache({
             ...config.cache,
-            upstreamsDown: (q) => (q.zoneMiss ? zoneMissPool : general)?.allDown() ?? false,
-            ...(deps.clock ? { clock: deps.clock } : {}),
+            upstreamsDown: (q) => upstreams.poolFor(q)?.allDown() ?? false,
+            clock,
             onResult: (r) => metrics.cache[r === 'hit' ? 'hits' : r === 'miss' ? 'misses' : r].inc(),
           })
         : passThrough,
     forward: createForward({
-      general,
-      zoneMiss: zoneMissPool,
+      poolFor: upstreams.poolFor,
       maxInFlight: config.forward.maxInFlight,
-      loopGuard,
       ours: zoneAnswers.ours,
       onOverload: () => metrics.forward.overload.inc(),
     }),
@@ -128,9 +107,9 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
     logger: deps.logger,
     observe: metrics.observe,
     // RA only to clients that may recurse: allowed, and with upstreams to recurse through.
-    recursion: general ? allowed : () => false,
+    recursion: upstreams.recursive ? allowed : () => false,
     tcpEvents: tcpMetrics.events,
-    ...(deps.clock ? { clock: deps.clock } : {}),
+    clock,
   });
   tcpMetrics.watch(server.tcp);
 
@@ -141,7 +120,7 @@ export function createDnsService(config: DnsSettings, deps: DnsDeps) {
     routes: { '/records': liveIndex.records },
     async close() {
       await server.close();
-      exchanger.close();
+      upstreams.close();
     },
   };
 }

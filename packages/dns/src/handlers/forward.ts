@@ -4,18 +4,14 @@ import { upstreamQuery } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
 import { relay } from '../wire/relay.ts';
 import { errorMessage } from '../wire/response.ts';
-import type { LoopGuard } from './loop.ts';
 import type { Handler } from './types.ts';
 
 /** Options of {@link createForward}. */
 export interface ForwardOptions {
-  /** Names outside our zones. Undefined: not forwarded (the chain's end refuses them). */
-  general: UpstreamPool | undefined;
-  /** Zone names with no route, when the zone-miss policy is to forward. */
-  zoneMiss: UpstreamPool | undefined;
+  /** The pool a query leaves through (upstreams.ts); undefined: not forwarded (the chain's end refuses it). */
+  poolFor: (q: Query) => UpstreamPool | undefined;
   /** Forwards in flight at most; past it, SERVFAIL at once rather than an unbounded queue. */
   maxInFlight: number;
-  loopGuard: LoopGuard;
   /** True for a name in our zones: such records are dropped from upstream answers (relay.ts). */
   ours: (name: string) => boolean;
   onOverload?: () => void;
@@ -23,29 +19,25 @@ export interface ForwardOptions {
 
 /**
  * Sends the query upstream and relays the reply (relay.ts: client ID and question case, no upstream
- * OPT, no records owned by our zones).
- * Every failure is SERVFAIL here; the cache in front may still serve a stale answer. Zone-miss
- * queries are marked by the loop guard on the way out.
+ * OPT, no records owned by our zones). Every failure is SERVFAIL here; the cache in front may still
+ * serve a stale answer.
  */
 export function createForward(o: ForwardOptions): Handler {
   let inFlight = 0;
   const forward = async (q: Query, pool: UpstreamPool): Promise<Buffer> => {
-    const query = upstreamQuery(q, 0);
-    const release = q.zoneMiss ? o.loopGuard.mark(query, q.questionEnd - 4) : undefined;
     inFlight += 1;
     try {
-      const reply = await pool.exchange(query);
+      const reply = await pool.exchange(upstreamQuery(q, 0));
       return relay(reply, q, o.ours) ?? errorMessage(q, RCODE.SERVFAIL);
     } catch {
       return errorMessage(q, RCODE.SERVFAIL);
     } finally {
       inFlight -= 1;
-      release?.();
     }
   };
 
   return (q, next) => {
-    const pool = q.zoneMiss ? o.zoneMiss : o.general;
+    const pool = o.poolFor(q);
     if (!pool) return next(q);
     if (inFlight >= o.maxInFlight) {
       o.onOverload?.();

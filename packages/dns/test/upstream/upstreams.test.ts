@@ -1,0 +1,92 @@
+import { createMetricsRegistry, manualClock } from '@horizon/shared';
+import { describe, expect, it } from 'vitest';
+import type { Exchanger } from '../../src/upstream/exchange.ts';
+import { createUpstreams } from '../../src/upstream/upstreams.ts';
+import { testConfig } from '../helpers.ts';
+import { queryOf } from '../queries.ts';
+import { reply } from '../replies.ts';
+
+/** An exchanger that answers every query NOERROR and keeps where each went. */
+function recordingExchanger() {
+  const sentTo: string[] = [];
+  let closed = false;
+  const exchanger: Exchanger = {
+    udp: async (host, port) => {
+      sentTo.push(`${host}:${port}`);
+      return reply('a.example.org', 0, 60);
+    },
+    tcp: async () => reply('a.example.org', 0, 60),
+    close: () => {
+      closed = true;
+    },
+  };
+  return { exchanger, sentTo, closed: () => closed };
+}
+
+const upstreamsOf = (
+  overrides: Record<string, unknown>,
+  wrapZoneMiss?: Parameters<typeof createUpstreams>[0]['wrapZoneMiss'],
+) => {
+  const recorded = recordingExchanger();
+  const upstreams = createUpstreams({
+    settings: testConfig(overrides),
+    registry: createMetricsRegistry('dns'),
+    clock: manualClock(),
+    exchanger: recorded.exchanger,
+    ...(wrapZoneMiss ? { wrapZoneMiss } : {}),
+  });
+  return { upstreams, ...recorded };
+};
+
+describe('upstreams', () => {
+  const general = queryOf('a.example.org');
+  const miss = { ...queryOf('gone.home.example.com'), zoneMiss: true as const };
+
+  it('sends names outside our zones to forward.upstreams and zone misses to zoneMiss.upstreams', async () => {
+    const { upstreams, sentTo } = upstreamsOf({
+      'forward.upstreams': ['127.0.0.1:5301'],
+      'zoneMiss.mode': 'forward',
+      'zoneMiss.upstreams': ['127.0.0.1:5302'],
+    });
+    await upstreams.poolFor(general)?.exchange(general.raw);
+    await upstreams.poolFor(miss)?.exchange(miss.raw);
+    expect(sentTo).toEqual(['127.0.0.1:5301', '127.0.0.1:5302']);
+    expect([upstreams.recursive, upstreams.forwarding]).toEqual([true, true]);
+  });
+
+  it('has no pool where no servers are configured: nothing is forwarded there', () => {
+    const none = upstreamsOf({}).upstreams;
+    expect([none.poolFor(general), none.poolFor(miss)]).toEqual([undefined, undefined]);
+    expect([none.recursive, none.forwarding]).toEqual([false, false]);
+    const missesOnly = upstreamsOf({
+      'zoneMiss.mode': 'forward',
+      'zoneMiss.upstreams': ['127.0.0.1:5302'],
+    }).upstreams;
+    expect(missesOnly.poolFor(general)).toBeUndefined();
+    expect([missesOnly.recursive, missesOnly.forwarding]).toEqual([false, true]);
+    // In mode nxdomain the zone-miss upstreams are never asked.
+    const nxdomain = upstreamsOf({ 'zoneMiss.upstreams': ['127.0.0.1:5302'] }).upstreams;
+    expect(nxdomain.poolFor(miss)).toBeUndefined();
+  });
+
+  it('wraps the zone-miss pool only (the loop guard marks what leaves through it), and closes the exchanger', () => {
+    const wrapped: unknown[] = [];
+    const { upstreams, closed } = upstreamsOf(
+      {
+        'forward.upstreams': ['127.0.0.1:5301'],
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': ['127.0.0.1:5302'],
+      },
+      (pool) => {
+        const wrapper = { ...pool };
+        wrapped.push(wrapper);
+        return wrapper;
+      },
+    );
+    expect(wrapped).toEqual([upstreams.poolFor(miss)]);
+    expect(upstreams.poolFor(miss)).toBe(wrapped[0]);
+    expect(upstreams.poolFor(general)).not.toBe(wrapped[0]);
+    upstreams.close();
+    expect(closed()).toBe(true);
+  });
+});
