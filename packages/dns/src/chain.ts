@@ -1,6 +1,14 @@
-import type { Handler, Next } from './handlers/types.ts';
-import type { Query } from './wire/query.ts';
-import type { Reply } from './wire/response.ts';
+import type { Logger } from '@horizon/shared';
+import { setupAcl } from './handlers/acl.ts';
+import { setupAuthoritative } from './handlers/authoritative.ts';
+import { setupCache } from './handlers/cache.ts';
+import { setupChase } from './handlers/chase.ts';
+import { setupForward } from './handlers/forward.ts';
+import { setupLoop } from './handlers/loop.ts';
+import { setupScope } from './handlers/scope.ts';
+import type { ChainDeps, Handler, Next, Setup } from './handlers/types.ts';
+import { RCODE } from './wire/constants.ts';
+import { errorMessage } from './wire/response.ts';
 
 /**
  * The request path, in the one order it has (CoreDNS plugin.cfg):
@@ -17,29 +25,42 @@ import type { Reply } from './wire/response.ts';
  *   which holds only the public part, so every client gets its own view).
  * - cache: forwarded answers only; forward: the rest, upstream.
  *
- * A new handler is one file, a field here, its place in `order`, and its options in service.ts.
+ * A new handler is one file (its factory, its setup, its metrics) and one line here.
  */
-export interface ChainParts {
-  acl: Handler;
-  scope: Handler;
-  authoritative: Handler;
-  loop: Handler;
-  chase: Handler;
-  cache: Handler;
-  forward: Handler;
-  /** What the end of the chain answers (REFUSED: nothing took the name). */
-  last: Next;
+export const CHAIN: readonly (readonly [name: string, setup: Setup])[] = [
+  ['acl', setupAcl],
+  ['scope', setupScope],
+  ['authoritative', setupAuthoritative],
+  ['loop', setupLoop],
+  ['chase', setupChase],
+  ['cache', setupCache],
+  ['forward', setupForward],
+];
+
+/** The chain of `links` (CHAIN), each handler set up once from `deps`, as one `handle(query)`. */
+export function createChain(deps: ChainDeps, links = CHAIN): Next {
+  return chainOf(
+    links.map(([, setup]) => setup(deps)),
+    refused(deps.logger.child({ component: 'chain' })),
+  );
 }
 
-export function createChain(parts: ChainParts): (q: Query) => Reply | Promise<Reply> {
-  const order: Handler[] = [
-    parts.acl,
-    parts.scope,
-    parts.authoritative,
-    parts.loop,
-    parts.chase,
-    parts.cache,
-    parts.forward,
-  ];
-  return order.reduceRight<Next>((next, handler) => (q) => handler(q, next), parts.last);
+/** Folds handlers into one: each one's `next` is the rest of them, then `last`. */
+export function chainOf(handlers: readonly Handler[], last: Next): Next {
+  return handlers.reduceRight<Next>((next, handler) => (q) => handler(q, next), last);
+}
+
+/** The end of the chain: no handler took the name, so there is no upstream for it. */
+function refused(log: Logger): Next {
+  let hinted = false;
+  return (q) => {
+    if (!hinted) {
+      hinted = true;
+      log.warn(
+        { name: q.name },
+        'a name outside the zones was refused: no forward upstreams are configured (forward.upstreams)',
+      );
+    }
+    return errorMessage(q, RCODE.REFUSED);
+  };
 }

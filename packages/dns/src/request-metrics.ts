@@ -1,4 +1,5 @@
 import { hotCounter, hotHistogram, type Registry } from '@horizon/shared';
+import type { RequestObserver } from './respond.ts';
 import { RCODE_NAME, TYPE, TYPE_NAME } from './wire/constants.ts';
 
 // Per-request metrics on the hot path are shared's hot metrics: a field increment per count,
@@ -75,4 +76,17 @@ export function createRequestMetrics(registry: Registry): RequestCounters {
       byType[t]?.observe(seconds);
     },
   };
+}
+
+/** The server's per-request metrics as its observer (respond.ts calls it once per request). */
+export function createRequestObserver(registry: Registry): RequestObserver {
+  const requests = createRequestMetrics(registry);
+  return (q, transport, family, response, started) =>
+    requests.count(
+      q?.type,
+      transport,
+      family,
+      response ? (response[3] ?? 0) & 0xf : -1,
+      (performance.now() - started) / 1000,
+    );
 }

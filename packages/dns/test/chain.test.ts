@@ -1,33 +1,38 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
-import { type ChainParts, createChain } from '../src/chain.ts';
-import type { Handler } from '../src/handlers/types.ts';
+import { CHAIN, chainOf, createChain } from '../src/chain.ts';
+import type { ChainDeps, Handler, Setup } from '../src/handlers/types.ts';
+import { RCODE } from '../src/wire/constants.ts';
 import { queryOf } from './queries.ts';
 
-const NAMES = ['acl', 'scope', 'authoritative', 'loop', 'chase', 'cache', 'forward'] as const;
+const NAMES = ['acl', 'scope', 'authoritative', 'loop', 'chase', 'cache', 'forward'];
 
 /** Every handler records its name and passes on, except `stopAt`, which answers. */
-function recording(stopAt?: (typeof NAMES)[number], async = false) {
+function recording(stopAt?: string, async = false) {
   const seen: string[] = [];
   const answer = Buffer.from('answer');
-  const parts = Object.fromEntries(
-    NAMES.map((name): [string, Handler] => [
-      name,
+  const handlers = NAMES.map(
+    (name): Handler =>
       (q, next) => {
         seen.push(name);
         if (name !== stopAt) return next(q);
         return async ? Promise.resolve(answer) : answer;
       },
-    ]),
-  ) as unknown as ChainParts;
-  parts.last = () => {
+  );
+  const last = () => {
     seen.push('last');
     return null;
   };
-  return { handle: createChain(parts), seen, answer };
+  return { handle: chainOf(handlers, last), seen, answer };
 }
 
 describe('the chain', () => {
-  it('runs acl -> scope -> authoritative -> loop -> chase -> cache -> forward -> last, in that order', () => {
+  it('is acl -> scope -> authoritative -> loop -> chase -> cache -> forward, written once', () => {
+    expect(CHAIN.map(([name]) => name)).toEqual(NAMES);
+  });
+
+  it('runs its handlers in that order, then the end', () => {
     const { handle, seen } = recording();
     expect(handle(queryOf('a.example.org'))).toBeNull();
     expect(seen).toEqual([...NAMES, 'last']);
@@ -51,20 +56,45 @@ describe('the chain', () => {
       got.push(x);
       return next(x);
     };
-    const parts: ChainParts = {
-      acl: pass,
-      scope: pass,
-      authoritative: (x, next) => next({ ...x, zoneMiss: true }),
-      loop: pass,
-      chase: pass,
-      cache: pass,
-      forward: pass,
-      last: () => null,
-    };
-    createChain(parts)(q);
-    expect(got.slice(0, 2)).toEqual([q, q]);
-    expect(got[2]).not.toBe(q);
-    expect(got[2]).toMatchObject({ zoneMiss: true, name: 'a.example.org' });
+    const learns: Handler = (x, next) => next({ ...x, zoneMiss: true });
+    chainOf([pass, learns, pass], () => null)(q);
+    expect(got[0]).toBe(q);
+    expect(got[1]).not.toBe(q);
+    expect(got[1]).toMatchObject({ zoneMiss: true, name: 'a.example.org' });
     expect(q.zoneMiss).toBeUndefined(); // the caller's query is never changed
+  });
+});
+
+describe('createChain', () => {
+  it('sets each handler up once from the service parts, and refuses at the end with one hint', () => {
+    const lines: { level: string; msg: string }[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', format: 'json' }, { service: 'test', destination });
+    const deps = { logger } as ChainDeps;
+    const setups: ChainDeps[] = [];
+    const pass: Setup = (d) => {
+      setups.push(d);
+      return (q, next) => next(q);
+    };
+    const handle = createChain(deps, [
+      ['one', pass],
+      ['two', pass],
+    ]);
+    expect(setups).toEqual([deps, deps]);
+    for (let i = 0; i < 3; i += 1) {
+      const out = handle(queryOf('a.example.org', 1, 1, { id: 99 })) as Buffer;
+      expect([out.readUInt16BE(0), (out[3] ?? 0) & 0xf]).toEqual([99, RCODE.REFUSED]);
+    }
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [
+        'warn',
+        'a name outside the zones was refused: no forward upstreams are configured (forward.upstreams)',
+      ],
+    ]);
   });
 });

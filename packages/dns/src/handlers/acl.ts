@@ -1,7 +1,8 @@
+import { Counter } from 'prom-client';
 import type { AddressMatcher } from '../settings.ts';
 import { RCODE } from '../wire/constants.ts';
 import { errorMessage } from '../wire/response.ts';
-import type { Handler } from './types.ts';
+import type { Handler, Setup } from './types.ts';
 
 /**
  * `matches` with each address's verdict remembered: a resolver sees few distinct clients, and the
@@ -34,3 +35,13 @@ export function createAcl(options: {
     return errorMessage(q, RCODE.REFUSED);
   };
 }
+
+/** The ACL of `acl.allow`, counted in horizon_dns_acl_refused_total. */
+export const setupAcl: Setup = ({ settings, registry }) => {
+  const refused = new Counter({
+    name: 'horizon_dns_acl_refused_total',
+    help: 'Requests refused because the client is outside the allowed ranges.',
+    registers: [registry],
+  });
+  return createAcl({ allowed: rememberVerdicts(settings.acl.allow), onRefused: () => refused.inc() });
+};

@@ -1,7 +1,7 @@
 import type { ZoneVerdict } from '../index/answer.ts';
 import { RCODE } from '../wire/constants.ts';
 import { answerMessage, errorMessage } from '../wire/response.ts';
-import type { Handler } from './types.ts';
+import type { Handler, Setup } from './types.ts';
 
 /** Options of {@link createAuthoritative}. */
 export interface AuthoritativeOptions {
@@ -26,3 +26,5 @@ export function createAuthoritative(o: AuthoritativeOptions): Handler {
     return answerMessage(q, verdict);
   };
 }
+
+export const setupAuthoritative: Setup = ({ zones }) => createAuthoritative({ answer: zones.answer });

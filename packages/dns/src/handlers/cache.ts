@@ -1,11 +1,12 @@
 import { after, type Clock, systemClock } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
+import { Counter, type Registry } from 'prom-client';
 import { RCODE } from '../wire/constants.ts';
 import { addressTo, rcodeOf } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
 import type { Reply } from '../wire/response.ts';
 import { type Entry, entryFor, serveEntry, type TtlRules } from './cache-entry.ts';
-import type { Handler, Next } from './types.ts';
+import { type Handler, type Next, passThrough, type Setup } from './types.ts';
 
 /** Options of {@link createCache}; defaults as in the config. */
 export interface CacheOptions extends TtlRules {
@@ -120,5 +121,38 @@ export function createCache(o: CacheOptions): Handler {
     o.onResult?.('miss');
     if (e && usableStale(e, t)) return refreshOrStale(key, e, q, next);
     return fetch(key, q, next);
+  };
+}
+
+/**
+ * The cache of `cache.*`, counted as CoreDNS's cache plugin counts (hits, misses, stale,
+ * prefetch). `cache.size` 0: no cache in the chain.
+ */
+export const setupCache: Setup = ({ settings, upstreams, clock, registry }) => {
+  const count = cacheMetrics(registry);
+  if (settings.cache.size === 0) return passThrough;
+  return createCache({
+    ...settings.cache,
+    upstreamsDown: (q) => upstreams.poolFor(q)?.allDown() ?? false,
+    clock,
+    onResult: (result) => count[result].inc(),
+  });
+};
+
+function cacheMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    hit: new Counter({ name: 'horizon_dns_cache_hits_total', help: 'Cache hits.', registers }),
+    miss: new Counter({ name: 'horizon_dns_cache_misses_total', help: 'Cache misses.', registers }),
+    stale: new Counter({
+      name: 'horizon_dns_cache_served_stale_total',
+      help: 'Expired answers served because every upstream failed (RFC 8767).',
+      registers,
+    }),
+    prefetch: new Counter({
+      name: 'horizon_dns_cache_prefetch_total',
+      help: 'Popular entries refreshed before they expired.',
+      registers,
+    }),
   };
 }

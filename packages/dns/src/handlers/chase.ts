@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import type { ZoneVerdict } from '../index/answer.ts';
 import { FLAG, RCODE, TYPE } from '../wire/constants.ts';
 import { copyRecord, recordsStart } from '../wire/copy.ts';
@@ -6,7 +7,7 @@ import { encodeName, readName } from '../wire/name.ts';
 import type { Query } from '../wire/query.ts';
 import { skipName } from '../wire/query.ts';
 import { answerMessage, errorMessage, type Reply, recordEnd } from '../wire/response.ts';
-import type { Handler, Next } from './types.ts';
+import type { Handler, Next, Setup } from './types.ts';
 
 /** Options of {@link createChase}. */
 export interface ChaseOptions {
@@ -48,6 +49,16 @@ export function createChase(o: ChaseOptions): Handler {
     return r instanceof Promise ? r.then((reply) => chased(reply, q, next)) : chased(r, q, next);
   };
 }
+
+/** CNAMEs chased into our zones, counted in horizon_dns_forward_cname_chased_total. */
+export const setupChase: Setup = ({ zones, registry }) => {
+  const chased = new Counter({
+    name: 'horizon_dns_forward_cname_chased_total',
+    help: 'Forwarded answers whose CNAME led into our zones, completed from our own data.',
+    registers: [registry],
+  });
+  return createChase({ ours: zones.ours, answer: zones.answer, onChase: () => chased.inc() });
+};
 
 /** A forwarded NOERROR or NXDOMAIN with answers: the only kind that can hold a CNAME into our zones. */
 const mayLeadIn = (m: Buffer) =>

@@ -1,10 +1,11 @@
+import { Counter } from 'prom-client';
 import type { UpstreamPool } from '../upstream/pool.ts';
 import { RCODE } from '../wire/constants.ts';
 import { upstreamQuery } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
 import { relay } from '../wire/relay.ts';
 import { errorMessage } from '../wire/response.ts';
-import type { Handler } from './types.ts';
+import type { Handler, Setup } from './types.ts';
 
 /** Options of {@link createForward}. */
 export interface ForwardOptions {
@@ -46,3 +47,18 @@ export function createForward(o: ForwardOptions): Handler {
     return forward(q, pool);
   };
 }
+
+/** Forwarding through the service's upstreams, overloads counted in horizon_dns_forward_overload_total. */
+export const setupForward: Setup = ({ settings, upstreams, zones, registry }) => {
+  const overload = new Counter({
+    name: 'horizon_dns_forward_overload_total',
+    help: 'Forwards refused with SERVFAIL because too many were in flight.',
+    registers: [registry],
+  });
+  return createForward({
+    poolFor: upstreams.poolFor,
+    maxInFlight: settings.forward.maxInFlight,
+    ours: zones.ours,
+    onOverload: () => overload.inc(),
+  });
+};

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@horizon/shared';
+import { Counter } from 'prom-client';
 import type { UpstreamPool } from '../upstream/pool.ts';
 import { RCODE } from '../wire/constants.ts';
 import { type Query, skipName } from '../wire/query.ts';
 import { errorMessage } from '../wire/response.ts';
-import type { Handler } from './types.ts';
+import type { Handler, Setup } from './types.ts';
 
 /**
  * Run-time detection of a forwarding loop: every zone-miss query leaves with a random 0x20 case
@@ -82,3 +83,17 @@ export function createLoop(o: LoopOptions): Handler {
     return errorMessage(q, RCODE.SERVFAIL);
   };
 }
+
+/** The loop handler on the service's loop guard, counted in horizon_dns_forward_loops_total. */
+export const setupLoop: Setup = ({ loops, registry, logger }) => {
+  const counter = new Counter({
+    name: 'horizon_dns_forward_loops_total',
+    help: 'Zone-miss queries of ours that came back to us (a forwarding loop).',
+    registers: [registry],
+  });
+  return createLoop({
+    guard: loops,
+    logger: logger.child({ component: 'loop' }),
+    onLoop: () => counter.inc(),
+  });
+};

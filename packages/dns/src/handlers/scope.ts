@@ -1,6 +1,6 @@
 import { CLASS_IN, RCODE, TYPE } from '../wire/constants.ts';
 import { errorMessage } from '../wire/response.ts';
-import type { Handler } from './types.ts';
+import type { Handler, Setup } from './types.ts';
 
 /** Meta-types that are not questions at all (RFC 6895 §3.1): OPT, TKEY, TSIG as a QTYPE is malformed. */
 const META = new Set<number>([TYPE.OPT, TYPE.TKEY, TYPE.TSIG]);
@@ -23,3 +23,5 @@ export function createScope(): Handler {
     return next(q);
   };
 }
+
+export const setupScope: Setup = () => createScope();
