@@ -1,7 +1,7 @@
 import { manualClock } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
-import { createCache } from '../src/handlers/cache.ts';
-import { CACHE_DEFAULTS, q, reply, ttlOf } from './replies.ts';
+import { createCache } from '../../src/handlers/cache.ts';
+import { CACHE_DEFAULTS, q, reply, ttlOf } from '../replies.ts';
 
 describe('serve-stale (RFC 8767)', () => {
   /** A cache with a fake clock and an upstream whose replies the test hands out one by one. */

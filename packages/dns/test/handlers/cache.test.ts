@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createCache } from '../../src/handlers/cache.ts';
+import type { Query } from '../../src/wire/query.ts';
+import { CACHE_DEFAULTS, q, reply, ttlOf } from '../replies.ts';
+
+describe('cache', () => {
+  const make = (now: { t: number }, upstream: (query: Query) => Buffer) => {
+    let calls = 0;
+    const cache = createCache({
+      ...CACHE_DEFAULTS,
+      prefetchHits: 3,
+      clock: { now: () => now.t * 1000, delay: () => new Promise<void>(() => undefined) },
+    });
+    const next = (query: Query) => {
+      calls += 1;
+      return upstream(query);
+    };
+    return {
+      ask: async (name: string, id = 7) => (await cache(q(name, id), next)) as Buffer,
+      calls: () => calls,
+    };
+  };
+
+  /** Asks for a.example.org at each time in turn; the upstream call count after each ask. */
+  const callsAt = async (c: ReturnType<typeof make>, clock: { t: number }, times: number[]) => {
+    const counts: number[] = [];
+    for (const t of times) {
+      clock.t = t;
+      await c.ask('a.example.org');
+      counts.push(c.calls());
+    }
+    return counts;
+  };
+
+  it('counts TTLs down, sets the client ID, and refetches after expiry', async () => {
+    const now = { t: 1000 };
+    const c = make(now, () => reply('a.example.org', 0, 60));
+    expect(ttlOf(await c.ask('a.example.org'))).toBe(60);
+    now.t += 25;
+    const hit = await c.ask('a.example.org', 9);
+    expect(ttlOf(hit)).toBe(35);
+    expect(hit.readUInt16BE(0)).toBe(9);
+    expect(c.calls()).toBe(1);
+    now.t += 40;
+    await c.ask('a.example.org');
+    expect(c.calls()).toBe(2);
+  });
+
+  it('caches NXDOMAIN and NODATA for min(SOA TTL, MINIMUM), not without a SOA, and SERVFAIL 5 s at most', async () => {
+    const now = { t: 0 };
+    const nx = make(now, () => reply('a.example.org', 3, undefined, { ttl: 3600, minimum: 20 }));
+    expect(await callsAt(nx, now, [0, 19, 21])).toEqual([1, 1, 2]);
+    const bare = make({ t: 0 }, () => reply('a.example.org', 0));
+    expect(await callsAt(bare, { t: 0 }, [0, 0])).toEqual([1, 2]); // NODATA without SOA: not cached (RFC 2308 §5)
+    const sf = { t: 0 };
+    const fail = make(sf, () => reply('a.example.org', 2));
+    expect(await callsAt(fail, sf, [0, 4, 6])).toEqual([1, 1, 2]);
+  });
+
+  it('refreshes a popular entry shortly before it expires, before anyone misses', async () => {
+    const now = { t: 0 };
+    const c = make(now, () => reply('a.example.org', 0, 100));
+    await c.ask('a.example.org');
+    now.t = 95; // 5% of the TTL left
+    for (let i = 0; i < 3; i += 1) await c.ask('a.example.org');
+    await new Promise((r) => setImmediate(r));
+    expect(c.calls()).toBe(2); // the prefetch
+    now.t = 150; // past the first expiry, within the refreshed one
+    await c.ask('a.example.org');
+    expect(c.calls()).toBe(2);
+  });
+});
