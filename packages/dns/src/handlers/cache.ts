@@ -18,6 +18,8 @@ export interface CacheOptions extends TtlRules {
   staleReplyMs: number;
   /** Refresh an entry asked for at least this often once it has 10% of its TTL left. 0: never. */
   prefetchHits: number;
+  /** False for a query no upstream serves: it goes on uncached and uncounted (the chain's end refuses it). Default: all are. */
+  forwarded?: (q: Query) => boolean;
   /** True while every upstream that would serve `q` is known down: stale answers go out at once. */
   upstreamsDown?: (q: Query) => boolean;
   clock?: Clock;
@@ -100,6 +102,7 @@ export function createCache(o: CacheOptions): Handler {
   };
 
   return (q, next) => {
+    if (o.forwarded && !o.forwarded(q)) return next(q);
     const key = keyOf(q);
     const e = entries.get(key);
     const t = now();
@@ -126,13 +129,15 @@ export function createCache(o: CacheOptions): Handler {
 
 /**
  * The cache of `cache.*`, counted as CoreDNS's cache plugin counts (hits, misses, stale,
- * prefetch). `cache.size` 0: no cache in the chain.
+ * prefetch). No cache in the chain with `cache.size` 0 or nothing forwarded; a query no upstream
+ * serves passes it by, so a REFUSED for want of upstreams is never a cache miss.
  */
 export const setupCache: Setup = ({ settings, upstreams, clock, registry }) => {
   const count = cacheMetrics(registry);
-  if (settings.cache.size === 0) return passThrough;
+  if (settings.cache.size === 0 || !upstreams.forwarding) return passThrough;
   return createCache({
     ...settings.cache,
+    forwarded: (q) => upstreams.poolFor(q) !== undefined,
     upstreamsDown: (q) => upstreams.poolFor(q)?.allDown() ?? false,
     clock,
     onResult: (result) => count[result].inc(),

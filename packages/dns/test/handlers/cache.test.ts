@@ -1,6 +1,11 @@
+import { createMetricsRegistry, manualClock } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
-import { createCache } from '../../src/handlers/cache.ts';
+import { createCache, setupCache } from '../../src/handlers/cache.ts';
+import type { ChainDeps } from '../../src/handlers/types.ts';
+import type { Exchanger } from '../../src/upstream/exchange.ts';
+import { createUpstreams } from '../../src/upstream/upstreams.ts';
 import type { Query } from '../../src/wire/query.ts';
+import { logger, metricValue, testConfig } from '../helpers.ts';
 import { CACHE_DEFAULTS, q, reply, ttlOf } from '../replies.ts';
 
 describe('cache', () => {
@@ -68,5 +73,49 @@ describe('cache', () => {
     now.t = 150; // past the first expiry, within the refreshed one
     await c.ask('a.example.org');
     expect(c.calls()).toBe(2);
+  });
+});
+
+describe('the cache in the chain (setupCache)', () => {
+  /** The cache as the service sets it up, and its miss count. */
+  const cacheOf = (overrides: Record<string, unknown>) => {
+    const parts = {
+      settings: testConfig(overrides),
+      registry: createMetricsRegistry('dns'),
+      clock: manualClock(),
+    };
+    const exchanger: Exchanger = {
+      udp: async () => reply('x', 0),
+      tcp: async () => reply('x', 0),
+      close: () => undefined,
+    };
+    const upstreams = createUpstreams({ ...parts, exchanger });
+    const cache = setupCache({ ...parts, upstreams, logger } as unknown as ChainDeps); // the parts a cache uses
+    return { cache, misses: () => metricValue(parts.registry, 'horizon_dns_cache_misses_total') };
+  };
+  const refused = () => Buffer.from('refused');
+
+  it('is not in the chain when nothing is forwarded: a REFUSED for want of upstreams is no cache miss', async () => {
+    const { cache, misses } = cacheOf({});
+    expect(cache(q('a.example.org'), refused)).toEqual(Buffer.from('refused'));
+    expect(await misses()).toBe(0);
+  });
+
+  it('lets a query no upstream serves by uncounted, and caches the ones forwarded', async () => {
+    const { cache, misses } = cacheOf({
+      'zoneMiss.mode': 'forward',
+      'zoneMiss.upstreams': ['127.0.0.1:5302'],
+    });
+    expect(cache(q('a.example.org'), refused)).toEqual(Buffer.from('refused')); // no general upstreams
+    expect(await misses()).toBe(0);
+    const zoneMiss = { ...q('gone.home.example.com'), zoneMiss: true as const };
+    let asked = 0;
+    const upstream = () => {
+      asked += 1;
+      return reply('gone.home.example.com', 0, 60);
+    };
+    await cache(zoneMiss, upstream);
+    await cache(zoneMiss, upstream);
+    expect([asked, await misses()]).toEqual([1, 1]);
   });
 });
