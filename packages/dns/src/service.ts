@@ -40,6 +40,7 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
   const loops = createLoopGuard();
   const upstreams = createUpstreams({
     settings,
+    logger,
     registry,
     clock,
     exchanger: deps.exchanger,

@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { CHAIN, chainOf, createChain } from '../src/chain.ts';
 import type { ChainDeps, Handler, Setup } from '../src/handlers/types.ts';
 import { RCODE } from '../src/wire/constants.ts';
+import { captureLogger } from './helpers.ts';
 import { queryOf } from './queries.ts';
 
 const NAMES = ['acl', 'scope', 'authoritative', 'loop', 'chase', 'cache', 'forward'];
@@ -67,14 +66,7 @@ describe('the chain', () => {
 
 describe('createChain', () => {
   it('sets each handler up once from the service parts, and refuses at the end with one hint', () => {
-    const lines: { level: string; msg: string }[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
-    const logger = createLogger({ level: 'info', format: 'json' }, { service: 'test', destination });
+    const { lines, logger } = captureLogger();
     const deps = { logger } as ChainDeps;
     const setups: ChainDeps[] = [];
     const pass: Setup = (d) => {

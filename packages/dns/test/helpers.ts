@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import {
   type Clock,
@@ -19,6 +20,18 @@ import { type DnsSettings, parseDnsConfig } from '../src/settings.ts';
 
 const exec = promisify(execFile);
 export const logger: Logger = createLogger({ level: 'silent', format: 'json' }, { service: 'test' });
+
+/** A logger whose JSON lines a test reads (`lines`, parsed, in order). */
+export function captureLogger(level: 'info' | 'debug' = 'info') {
+  const lines: { level: string; msg: string; [field: string]: unknown }[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level, format: 'json' }, { service: 'test', destination }) };
+}
 
 /** A folder of manifests: the design's gateways plus the given routes (`name: hostnames`). */
 export function manifests(routes: Record<string, string[]>, gatewayAddresses = ['10.90.3.202']): string {

@@ -1,4 +1,4 @@
-import type { Clock, Registry } from '@horizon/shared';
+import type { Clock, Logger, Registry } from '@horizon/shared';
 import type { DnsSettings } from '../settings.ts';
 import type { Query } from '../wire/query.ts';
 import { createExchanger, type Exchanger } from './exchange.ts';
@@ -20,6 +20,7 @@ export interface Upstreams {
 export interface UpstreamsOptions {
   settings: Pick<DnsSettings, 'forward' | 'zoneMiss'>;
   registry: Registry;
+  logger: Logger;
   clock: Clock;
   /** Upstream I/O. Default: a socket per query (exchange.ts); tests may pass their own. */
   exchanger?: Exchanger | undefined;
@@ -37,6 +38,7 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
   const exchanger =
     o.exchanger ?? createExchanger({ onSpoofed: () => metrics.spoofed.inc(), clock: o.clock });
   const { forward, zoneMiss } = o.settings;
+  const logger = o.logger.child({ component: 'upstream' });
   const poolOf = (servers: DnsSettings['forward']['upstreams']): UpstreamPool | undefined => {
     if (servers.length === 0) return undefined;
     const pool = createUpstreamPool({
@@ -47,6 +49,7 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
       exchanger,
       now: o.clock.now,
       onAttempt: metrics.attempt,
+      logger,
     });
     metrics.track(pool);
     return pool;

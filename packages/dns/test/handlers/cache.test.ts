@@ -89,7 +89,7 @@ describe('the cache in the chain (setupCache)', () => {
       tcp: async () => reply('x', 0),
       close: () => undefined,
     };
-    const upstreams = createUpstreams({ ...parts, exchanger });
+    const upstreams = createUpstreams({ ...parts, logger, exchanger });
     const cache = setupCache({ ...parts, upstreams, logger } as unknown as ChainDeps); // the parts a cache uses
     return { cache, misses: () => metricValue(parts.registry, 'horizon_dns_cache_misses_total') };
   };

@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
 import {
-  createLogger,
   createMetricsRegistry,
   type Gateway,
   type GatewayApiSnapshot,
@@ -10,7 +8,7 @@ import {
 } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { createLiveIndex } from '../../src/index/live.ts';
-import { metricValue, testConfig } from '../helpers.ts';
+import { captureLogger, metricValue, testConfig } from '../helpers.ts';
 
 /** A source the test moves by hand: synced or not, and the snapshot it holds. */
 function handSource() {
@@ -55,25 +53,13 @@ const route = (host: string): HTTPRoute => ({
 
 const RECORDS = new URL('http://127.0.0.1/records');
 
-/** A logger whose lines the test reads. */
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'info', format: 'json' }, { service: 'test', destination }) };
-}
-
 describe('the live index', () => {
   const settings = testConfig({ 'source.manifests': '/manifests', 'nameserver.addresses': ['10.90.3.200'] });
 
   it('has no index until the source syncs, then rebuilds on each new generation only', async () => {
     const hand = handSource();
     const registry = createMetricsRegistry('dns');
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const live = createLiveIndex({ settings, source: hand.source, registry, logger });
     live.rebuild();
     expect(live.current()).toBeUndefined();
@@ -103,7 +89,7 @@ describe('the live index', () => {
       settings,
       source: hand.source,
       registry: createMetricsRegistry('dns'),
-      logger: capture().logger,
+      logger: captureLogger().logger,
     });
     hand.change(5, ['pdf.home.example.com', 'id.other.example']);
     const json = (await live.records(RECORDS)).json as {
@@ -131,7 +117,7 @@ describe('the live index', () => {
 
   it('warns at start when the NS record names a host of ours with no address', () => {
     const warnings = (overrides: Record<string, unknown>) => {
-      const { lines, logger } = capture();
+      const { lines, logger } = captureLogger();
       createLiveIndex({
         settings: testConfig(overrides),
         source: handSource().source,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchanger } from '../../src/upstream/exchange.ts';
 import { createUpstreamPool } from '../../src/upstream/pool.ts';
+import { captureLogger } from '../helpers.ts';
 import { q, reply } from '../replies.ts';
 
 describe('upstream pool', () => {
   /** A fake exchanger: behaviour per upstream port; records the calls. */
-  function fake(behaviour: Record<number, 'ok' | 'timeout' | 'servfail' | 'tc'>) {
+  function fake(behaviour: Record<number, 'ok' | 'timeout' | 'servfail' | 'refused' | 'tc'>) {
     const calls: string[] = [];
     const ex: Exchanger = {
       udp: async (_h, port) => {
@@ -13,6 +14,7 @@ describe('upstream pool', () => {
         const b = behaviour[port];
         if (b === 'timeout') throw Object.assign(new Error('timeout'), { code: 'E_UPSTREAM_TIMEOUT' });
         if (b === 'servfail') return reply('a.example.org', 2);
+        if (b === 'refused') return reply('a.example.org', 5);
         if (b === 'tc') return reply('a.example.org', 0, 60, undefined, 0x8380);
         return reply('a.example.org', 0, 60);
       },
@@ -93,5 +95,55 @@ describe('upstream pool', () => {
     });
     for (let i = 0; i < 30; i += 1) await random.exchange(query);
     expect(new Set(f.calls).size).toBe(3);
+  });
+
+  it('says once per upstream, by name, that it answered REFUSED', async () => {
+    const { lines, logger } = captureLogger();
+    const f = fake({ 1: 'refused', 2: 'refused', 3: 'ok' });
+    const pool = createUpstreamPool({
+      servers,
+      policy: 'sequential',
+      timeoutMs: 10,
+      failuresBeforeDown: 100,
+      exchanger: f.ex,
+      logger,
+    });
+    for (let i = 0; i < 5; i += 1) await pool.exchange(query);
+    expect(lines.map((l) => [l.level, l.upstream, l.msg])).toEqual(
+      ['127.0.0.1:1', '127.0.0.1:2'].map((upstream) => [
+        'warn',
+        upstream,
+        'upstream answered REFUSED: it does not resolve for Horizon (check its access rules); said once per upstream',
+      ]),
+    );
+  });
+
+  it('says when an upstream goes down and when it comes back up, once each time', async () => {
+    const { lines, logger } = captureLogger();
+    const now = { t: 0 };
+    const behaviour: Record<number, 'ok' | 'servfail'> = { 1: 'servfail', 2: 'ok', 3: 'ok' };
+    const f = fake(behaviour);
+    const pool = createUpstreamPool({
+      servers,
+      policy: 'sequential',
+      timeoutMs: 10,
+      failuresBeforeDown: 2,
+      exchanger: f.ex,
+      now: () => now.t,
+      logger,
+    });
+    for (let i = 0; i < 4; i += 1) await pool.exchange(query); // down after the second; not tried first after that
+    now.t = 2500;
+    behaviour[1] = 'ok';
+    await pool.exchange(query); // the probe
+    await pool.exchange(query);
+    expect(lines.map((l) => [l.level, l.upstream, l.msg])).toEqual([
+      [
+        'warn',
+        '127.0.0.1:1',
+        'upstream down after 2 failures in a row: tried after the others, one query probes it every 2 s',
+      ],
+      ['info', '127.0.0.1:1', 'upstream back up: a probe query was answered'],
+    ]);
   });
 });
