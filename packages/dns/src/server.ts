@@ -1,8 +1,9 @@
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, isIPv6, type Server } from 'node:net';
-import type { Logger } from '@horizon/shared';
-import { type Clock, systemClock } from '@horizon/shared';
+import type { Socket as UdpSocket } from 'node:dgram';
+import type { Server } from 'node:net';
+import { type Clock, type Logger, systemClock } from '@horizon/shared';
+import { bindUdp, listenTcp } from './listeners.ts';
 import { createResponder, type RequestObserver } from './respond.ts';
+import { hostPortText } from './settings.ts';
 import { createTcpFront, type TcpEvents, type TcpFront, type TcpOptions } from './tcp/front.ts';
 import type { Query } from './wire/query.ts';
 import type { Reply } from './wire/response.ts';
@@ -30,13 +31,6 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
-// A UDP receive buffer that holds a burst while the event loop is busy elsewhere (about 450
-// queries at the kernel's ~2.3 KiB per datagram); the kernel caps it at net.core.rmem_max.
-const UDP_RECEIVE_BUFFER = 1024 * 1024;
-// Socket buffers of 16 KiB rather than Node's 64 KiB: DNS messages are small, and a client that
-// stops reading is stopped being read once this much of its answers waits (connection.ts).
-const HIGH_WATER_MARK = 16 * 1024;
-
 /**
  * The UDP and TCP listeners around one responder (respond.ts): UDP answers each datagram as it
  * comes; TCP connections go to the front (tcp/front.ts), which bounds them.
@@ -59,21 +53,9 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
     ...(o.tcpEvents ? { events: o.tcpEvents } : {}),
   });
 
-  const bindUdp = async (address: string, port: number): Promise<UdpSocket> => {
-    const v6 = isIPv6(address);
-    const socket = createSocket({
-      type: v6 ? 'udp6' : 'udp4',
-      ipv6Only: v6,
-      recvBufferSize: UDP_RECEIVE_BUFFER,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, address, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    const family = v6 ? 6 : 4;
+  /** Answers each datagram on `socket` as it comes. */
+  const serveUdp = (socket: UdpSocket) => {
+    const family = socket.address().family === 'IPv6' ? 6 : 4;
     socket.on('message', (msg, rinfo) =>
       respond(msg, { address: rinfo.address, port: rinfo.port }, 'udp', family, (out) => {
         // An answer forwarded upstream may come back after close(): a send then would throw.
@@ -81,19 +63,6 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
       }),
     );
     socket.on('error', (err) => log.error({ err }, 'UDP socket error'));
-    return socket;
-  };
-  const listenTcp = async (address: string, port: number): Promise<Server> => {
-    // allowHalfOpen: a client that shuts down its sending side still gets its answers (connection.ts).
-    const server = createServer({ allowHalfOpen: true, highWaterMark: HIGH_WATER_MARK }, front.accept);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host: address, ipv6Only: isIPv6(address) }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return server;
   };
 
   return {
@@ -102,19 +71,13 @@ export function createDnsServer(o: DnsServerOptions): DnsServer {
       let port = o.port;
       for (const address of o.addresses) {
         const socket = await bindUdp(address, port);
+        serveUdp(socket);
         udp.push(socket);
         port = socket.address().port; // with port 0, every listener shares the first one's port
-        tcp.push(await listenTcp(address, port));
+        tcp.push(await listenTcp(address, port, front.accept));
         bound.push({ address, port });
       }
-      log.info(
-        {
-          listen: bound.map((b) =>
-            isIPv6(b.address) ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`,
-          ),
-        },
-        'DNS listening (UDP and TCP)',
-      );
+      log.info({ listen: bound.map((b) => hostPortText(b.address, b.port)) }, 'DNS listening (UDP and TCP)');
       return bound;
     },
     tcp: front,

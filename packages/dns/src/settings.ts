@@ -128,6 +128,10 @@ export function parseHostPort(text: string): HostPort | undefined {
   return isIP(host) === 0 || !Number.isInteger(n) || n < 1 || n > 65535 ? undefined : { host, port: n };
 }
 
+/** `host:port`, an IPv6 host in brackets: the text parseHostPort reads. */
+export const hostPortText = (host: string, port: number): string =>
+  isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+
 function hostPort(text: string, key: string, fail: Fail): HostPort | undefined {
   const parsed = parseHostPort(text);
   if (!parsed) fail(`${key}: invalid upstream "${text}": need an IP address and an optional port`);

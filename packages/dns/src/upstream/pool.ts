@@ -1,5 +1,6 @@
 import { HorizonError, type Logger } from '@horizon/shared';
 import { dnsError } from '../errors.ts';
+import { hostPortText } from '../settings.ts';
 import { RCODE } from '../wire/constants.ts';
 import { isTruncated, rcodeOf } from '../wire/message.ts';
 import type { Exchanger } from './exchange.ts';
@@ -49,7 +50,7 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
   const random = o.random ?? Math.random;
   const upstreams: Upstream[] = o.servers.map((s) => ({
     ...s,
-    label: s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`,
+    label: hostPortText(s.host, s.port),
     consecutiveFailures: 0,
     down: false,
     nextProbeAt: 0,

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { dnsError } from '../errors.ts';
+import { hostPortText } from '../settings.ts';
 import { answers } from '../wire/message.ts';
 import { type AttemptOptions, startAttempt } from './attempt.ts';
 import { withRandomId } from './udp.ts';
@@ -17,7 +18,7 @@ export function tcpExchange(
   o: Omit<AttemptOptions, 'what' | 'release'>,
 ): Promise<Buffer> {
   const sent = withRandomId(query);
-  const what = `${host}:${port} (TCP)`;
+  const what = `${hostPortText(host, port)} (TCP)`;
   const socket = connect({ host, port });
   const attempt = startAttempt({ ...o, what, release: () => socket.destroy() });
   let buffered = Buffer.alloc(0);

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { dnsError } from '../errors.ts';
+import { hostPortText } from '../settings.ts';
 import { answers } from '../wire/message.ts';
 import { type AttemptOptions, startAttempt } from './attempt.ts';
 
@@ -33,7 +34,7 @@ export function udpExchange(
     type: family === 6 ? 'udp6' : 'udp4',
     lookup: (address, _, done) => done(null, address, family),
   });
-  const what = `${host}:${port}`;
+  const what = hostPortText(host, port);
   let released = false;
   const attempt = startAttempt({
     ...o,
