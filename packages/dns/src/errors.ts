@@ -1,3 +1,5 @@
+import { HorizonError } from '@horizon/shared';
+
 /** Error codes of the DNS service (the shared ones are in @horizon/shared). */
 export type DnsErrorCode =
   | 'E_UPSTREAM_TIMEOUT' // an upstream did not answer in time
@@ -7,8 +9,6 @@ export type DnsErrorCode =
   | 'E_UPSTREAM_RCODE' // an upstream answered SERVFAIL or REFUSED
   | 'E_UPSTREAM_CLOSED' // the forwarder is shutting down
   | 'E_ALL_UPSTREAMS_FAILED'; // every upstream failed for one query
-
-import { HorizonError } from '@horizon/shared';
 
 export type DnsError = HorizonError<DnsErrorCode>;
 

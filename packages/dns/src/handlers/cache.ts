@@ -43,7 +43,8 @@ export function createCache(o: CacheOptions): Handler {
   const now = () => clock.now() / 1000;
   const entries = new LRUCache<string, Entry>({ max: o.size });
   const inflight = new Map<string, Promise<Reply>>();
-  const keyOf = (q: Query) =>
+  /** What makes two queries the same question to an upstream: name, type, class, CD, DO, and which pool. */
+  const cacheKey = (q: Query) =>
     `${q.name}/${q.type}/${q.class}/${q.flags & 0x10 ? 'cd' : ''}/${q.edns?.do ? 'do' : ''}/${q.zoneMiss ? 'zm' : ''}`;
   const usableStale = (e: Entry, t: number) =>
     o.staleSeconds > 0 && rcodeOf(e.message) !== RCODE.SERVFAIL && t < e.expiresAt + o.staleSeconds;
@@ -103,7 +104,7 @@ export function createCache(o: CacheOptions): Handler {
 
   return (q, next) => {
     if (o.forwarded && !o.forwarded(q)) return next(q);
-    const key = keyOf(q);
+    const key = cacheKey(q);
     const e = entries.get(key);
     const t = now();
     if (e && t < e.expiresAt) {

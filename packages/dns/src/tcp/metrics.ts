@@ -1,12 +1,12 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { TcpEvents, TcpFront } from './front.ts';
 
+type TcpStats = Pick<TcpFront, 'connections' | 'unsentBytes' | 'paused'>;
+
 /**
  * The TCP front's metrics: open connections and unsent answer bytes read when scraped, and every
  * connection Horizon closed or refused, by reason (connection.ts, admission.ts).
  */
-type TcpStats = Pick<TcpFront, 'connections' | 'unsentBytes' | 'paused'>;
-
 export function createTcpMetrics(registry: Registry) {
   const registers = [registry];
   let stats: TcpStats | undefined;

@@ -31,7 +31,11 @@ export interface Query {
   raw: Buffer;
   client: { address: string; port: number };
   transport: Transport;
-  /** Set by the authoritative handler for a zone name with no route: forward it to the zone-miss upstreams. */
+  /**
+   * A name of our zones with no route, to ask the zone-miss upstreams about: true only on the new
+   * query the authoritative and chase handlers pass on (`{ ...q, zoneMiss: true }`), never set on
+   * one they were given.
+   */
   zoneMiss?: true;
 }
 
