@@ -12,7 +12,7 @@ import {
   status,
   testConfig,
   writeRoute,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 let dns: Awaited<ReturnType<typeof startDns>>;
 let dir: string;

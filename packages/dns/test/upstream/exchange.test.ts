@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { type FakeUpstream, startFakeUpstream, waitFor } from '@horizon/test/harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createExchanger } from '../src/upstream/exchange.ts';
+import { createExchanger } from '../../src/upstream/exchange.ts';
 
 const sockets: ReturnType<typeof createSocket>[] = [];
 afterEach(() => {

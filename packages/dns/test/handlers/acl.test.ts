@@ -1,8 +1,8 @@
 import { cidrMatcher } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
-import { createAcl, rememberVerdicts } from '../src/handlers/acl.ts';
-import { RCODE } from '../src/wire/constants.ts';
-import { queryOf } from './queries.ts';
+import { createAcl, rememberVerdicts } from '../../src/handlers/acl.ts';
+import { RCODE } from '../../src/wire/constants.ts';
+import { queryOf } from '../queries.ts';
 
 describe('rememberVerdicts', () => {
   it("gives the same verdicts as shared's cidrMatcher across more distinct clients than it remembers", () => {

@@ -1,6 +1,6 @@
 import { waitFor } from '@horizon/test/harness';
 import { expect, it } from 'vitest';
-import { dig, spawnDns } from './helpers.ts';
+import { dig, spawnDns } from '../helpers.ts';
 
 it('on SIGTERM: /readyz turns 503 at once, answers continue through the lame-duck period, then exit 0', async () => {
   const dns = await spawnDns(

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { dig, startDns, status, testConfig } from './helpers.ts';
+import { dig, startDns, status, testConfig } from '../helpers.ts';
 
-const examples = join(import.meta.dirname, '..', '..', '..', 'deploy', 'examples');
+const examples = join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'examples');
 
 it('zone-miss mode "gateway" answers names with no internal route with the external gateway address', async () => {
   const dns = await startDns(

@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dig, spawnDns } from './helpers.ts';
+import { dig, spawnDns } from '../helpers.ts';
 
 // The container runs the compiled JavaScript under --conditions=production (no type stripping):
 // build it and check that it starts and answers like the sources do.
 let dns: Awaited<ReturnType<typeof spawnDns>> | undefined;
 beforeAll(async () => {
   const build = spawnSync('pnpm', ['build'], {
-    cwd: join(import.meta.dirname, '..', '..', '..'),
+    cwd: join(import.meta.dirname, '..', '..', '..', '..'),
     encoding: 'utf8',
   });
   if (build.status !== 0) throw new Error(`pnpm build failed:\n${build.stdout}\n${build.stderr}`);

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inZone } from '../src/index/hostnames.ts';
-import { FLAG, TYPE } from '../src/wire/constants.ts';
-import { recordsStart } from '../src/wire/copy.ts';
-import { upstreamQuery } from '../src/wire/message.ts';
-import { encodeName, readName } from '../src/wire/name.ts';
-import { relay } from '../src/wire/relay.ts';
-import { recordEnd } from '../src/wire/response.ts';
-import { queryOf } from './queries.ts';
+import { inZone } from '../../src/index/hostnames.ts';
+import { FLAG, TYPE } from '../../src/wire/constants.ts';
+import { recordsStart } from '../../src/wire/copy.ts';
+import { upstreamQuery } from '../../src/wire/message.ts';
+import { encodeName, readName } from '../../src/wire/name.ts';
+import { relay } from '../../src/wire/relay.ts';
+import { recordEnd } from '../../src/wire/response.ts';
+import { queryOf } from '../queries.ts';
 
 const ZONE = 'home.example.com';
 const ours = (name: string) => inZone(name, ZONE);

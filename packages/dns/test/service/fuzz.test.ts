@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, scratchDir, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dig, manifests } from './helpers.ts';
+import { dig, manifests } from '../helpers.ts';
 
 let dns: ChildProcess;
 let port: number;
@@ -30,7 +30,7 @@ source: { manifests: ${manifests({ unifi: ['unifi.home.example.com'], apps: ['*.
   );
   dns = spawn(
     process.execPath,
-    [join(import.meta.dirname, '..', 'src', 'main.ts'), '--config', join(dir, 'dns.yaml')],
+    [join(import.meta.dirname, '..', '..', 'src', 'main.ts'), '--config', join(dir, 'dns.yaml')],
     { stdio: 'ignore' },
   );
   await waitFor('ready', async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status === 200, {

@@ -2,12 +2,12 @@ import { type GatewayApiSnapshot, snapshotOf } from '@horizon/shared';
 import { Packet } from 'dns2';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildIndex } from '../src/index/build.ts';
-import { wildcardCovers } from '../src/index/hostnames.ts';
-import { isMiss, lookup } from '../src/index/lookup.ts';
-import { TYPE } from '../src/wire/constants.ts';
-import { parseQuery } from '../src/wire/query.ts';
-import { answerMessage } from '../src/wire/response.ts';
+import { buildIndex } from '../../src/index/build.ts';
+import { wildcardCovers } from '../../src/index/hostnames.ts';
+import { isMiss, lookup } from '../../src/index/lookup.ts';
+import { TYPE } from '../../src/wire/constants.ts';
+import { parseQuery } from '../../src/wire/query.ts';
+import { answerMessage } from '../../src/wire/response.ts';
 
 const ZONE = 'home.example.com';
 const label = fc.constantFrom('a', 'b', 'app', 'x1', 'pdf', 'id');

@@ -16,7 +16,7 @@ import {
   writeKubeconfig,
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, logger, startDns, status, testConfig } from './helpers.ts';
+import { dig, logger, startDns, status, testConfig } from '../helpers.ts';
 
 let api: FakeApiServer;
 let dns: ChildProcess;
@@ -51,9 +51,13 @@ source: { kubeconfig: ${writeKubeconfig(api)}, debounceMs: 20 }
 `,
   );
   // As the container starts it: the main module with a config file.
-  dns = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'main.ts'), '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  dns = spawn(
+    process.execPath,
+    [join(import.meta.dirname, '..', '..', 'src', 'main.ts'), '--config', configFile],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   dns.stdout?.on('data', (d) => (output += d));
   dns.stderr?.on('data', (d) => (output += d));
   await waitFor(

@@ -1,0 +1,92 @@
+import type { HTTPRoute } from '@horizon/shared';
+import { describe, expect, it } from 'vitest';
+import { attachments } from '../../src/index/attachments.ts';
+import { gw, https, route } from './fixtures.ts';
+
+describe('attachments', () => {
+  const opts = { gateways: ['network/internal'], ignoreStatus: false };
+  it('needs the selected Gateway, Accepted=True for it, and defaults parentRef namespace to the route', () => {
+    const g = [gw('internal', [https()]), gw('external', [https()])];
+    const routes = [
+      route('ok', ['ok.example.com']),
+      route('rejected', ['no.example.com'], undefined, false),
+      route('external', ['ext.example.com'], { name: 'external', namespace: 'network' }),
+      route('same-ns', ['ns.example.com'], { name: 'internal' }, true, 'network'),
+      route('wrong-ns', ['wrong.example.com'], { name: 'internal' }, true, 'home'),
+    ];
+    expect(
+      attachments(g, routes, opts)
+        .map((a) => a.hostname)
+        .sort(),
+    ).toEqual(['ns.example.com', 'ok.example.com']);
+    expect(attachments(g, [{ ...route('nostatus', ['s.example.com']), status: {} }], opts)).toEqual([]);
+    expect(
+      attachments(g, [{ ...route('nostatus', ['s.example.com']), status: {} }], {
+        ...opts,
+        ignoreStatus: true,
+      }),
+    ).toHaveLength(1);
+  });
+  it('picks listeners by sectionName and port, intersects hostnames, and honours allowedRoutes', () => {
+    const g = [
+      gw('internal', [
+        https('*.a.example.com'),
+        { ...https('*.b.example.com'), name: 'other', port: 8443 },
+        { name: 'tcp', port: 22, protocol: 'TCP', hostname: '*.a.example.com' },
+        {
+          ...https('*.same.example.com'),
+          name: 'same',
+          port: 9443,
+          allowedRoutes: { namespaces: { from: 'Same' } },
+        },
+        {
+          ...https('*.kinds.example.com'),
+          name: 'kinds',
+          port: 9444,
+          allowedRoutes: { namespaces: { from: 'All' }, kinds: [{ kind: 'GRPCRoute' }] },
+        },
+      ]),
+    ];
+    const names = (r: HTTPRoute) =>
+      attachments(g, [r], { ...opts, ignoreStatus: true })
+        .map((a) => a.hostname)
+        .sort();
+    expect(
+      names(route('r', ['x.a.example.com', 'x.b.example.com', 'x.same.example.com', 'x.kinds.example.com'])),
+    ).toEqual(['x.a.example.com', 'x.b.example.com']);
+    expect(
+      names(
+        route('r', ['x.a.example.com', 'x.b.example.com'], {
+          name: 'internal',
+          namespace: 'network',
+          sectionName: 'other',
+        }),
+      ),
+    ).toEqual(['x.b.example.com']);
+    expect(
+      names(
+        route('r', ['x.a.example.com', 'x.b.example.com'], {
+          name: 'internal',
+          namespace: 'network',
+          port: 443,
+        }),
+      ),
+    ).toEqual(['x.a.example.com']);
+    expect(names(route('r', [], { name: 'internal', namespace: 'network', sectionName: 'https' }))).toEqual([
+      '*.a.example.com',
+    ]);
+    expect(names(route('r', ['x.same.example.com'], { name: 'internal' }, true, 'network'))).toEqual([
+      'x.same.example.com',
+    ]);
+  });
+  it('puts a Gateway and a route that name no namespace in the same one, as the parentRef does', () => {
+    const g = gw('internal', [{ ...https(), allowedRoutes: { namespaces: { from: 'Same' as const } } }]);
+    delete g.metadata.namespace;
+    const r = route('plain', ['plain.example.com'], { name: 'internal' });
+    delete r.metadata.namespace;
+    const found = attachments([g], [r], { gateways: ['default/internal'], ignoreStatus: true });
+    expect(found).toEqual([
+      { hostname: 'plain.example.com', gateway: 'default/internal', route: 'default/plain' },
+    ]);
+  });
+});
