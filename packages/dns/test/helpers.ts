@@ -141,9 +141,25 @@ export const answersOf = (out: string) =>
     .filter((l) => l !== '' && !l.startsWith(';'))
     .map((l) => l.split(/\s+/));
 
-export async function metricValue(registry: Registry, name: string): Promise<number> {
-  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
-  return ((m?.values ?? []) as { value: number }[]).reduce((a, v) => a + v.value, 0);
+/** The sum of a metric's series (those with all of `labels`, when given). */
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  // A histogram's _count, _sum and _bucket series sit under the histogram's own name.
+  const base = name.replace(/_(count|sum|bucket)$/, '');
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name || x.name === base);
+  const values = (m?.values ?? []) as {
+    value: number;
+    labels: Record<string, string | number>;
+    metricName?: string;
+  }[];
+  const wanted = Object.entries(labels);
+  return values
+    .filter((v) => m?.name === name || v.metricName === name)
+    .filter((v) => wanted.every(([k, l]) => String(v.labels[k]) === l))
+    .reduce((a, v) => a + v.value, 0);
 }
 
 /**

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dig, spawnDns } from '../helpers.ts';
 
 // The container runs the compiled JavaScript under --conditions=production (no type stripping):
-// build it and check that it starts and answers like the sources do.
+// build it as the image does (this package and what it depends on, not the whole workspace) and
+// check that it starts and answers like the sources do.
 let dns: Awaited<ReturnType<typeof spawnDns>> | undefined;
 beforeAll(async () => {
-  const build = spawnSync('pnpm', ['build'], {
+  const build = spawnSync('pnpm', ['--filter', '@horizon/dns...', 'run', 'build'], {
     cwd: join(import.meta.dirname, '..', '..', '..', '..'),
     encoding: 'utf8',
   });

@@ -63,6 +63,7 @@ describe('messages that are not queries', () => {
 
 describe('deadlines', () => {
   it('closes a trickle once a message is not whole within frameTimeoutMs of its first byte', async () => {
+    const before = await closedBy('frame_timeout');
     const client = await tcpClient(dns.port);
     const query = tcpQuery('unifi.home.example.com');
     let sent = 0;
@@ -71,17 +72,18 @@ describe('deadlines', () => {
     });
     expect(took).toBeGreaterThanOrEqual(2000);
     expect(took).toBeLessThanOrEqual(3000);
-    expect(await closedBy('frame_timeout')).toBeGreaterThanOrEqual(1);
+    expect(await closedBy('frame_timeout')).toBe(before + 1);
   });
 
   it('closes a connection that owes nothing after idleTimeoutMs', async () => {
+    const before = await closedBy('idle');
     const client = await tcpClient(dns.port);
     client.send(tcpQuery('unifi.home.example.com', 7), true);
     await waitFor('the answer', () => client.answers.length === 1);
     const took = await advanceUntilClosed(client, 500);
     expect(took).toBeGreaterThanOrEqual(10_000);
     expect(took).toBeLessThanOrEqual(11_000);
-    expect(await closedBy('idle')).toBeGreaterThanOrEqual(1);
+    expect(await closedBy('idle')).toBe(before + 1);
   });
 });
 
@@ -108,9 +110,18 @@ describe('connection limits', () => {
     other.send(tcpQuery('unifi.home.example.com', 6), true);
     await waitFor('an answer for another client', () => other.answers.length === 1);
     for (const c of [...busy, other]) c.socket.destroy();
+    // The four forwards end at their deadline (forward.timeoutMs), and with them their connections.
+    time.advance(30_000);
+    await waitFor(
+      'their connections closed',
+      async () => (await metric('horizon_dns_tcp_connections')) === 0,
+    );
   });
 
   it('in all: idle connections from many clients cannot lock out a new one', async () => {
+    // The connections the test before closed are gone on our side too: the 12 below are all there is.
+    await waitFor('no connection left', async () => (await metric('horizon_dns_tcp_connections')) === 0);
+    const before = await closedBy('evicted');
     const hold = await Promise.all(
       Array.from({ length: 12 }, (_, i) => tcpClient(dns.port, { localAddress: `127.0.2.${1 + (i % 4)}` })),
     );
@@ -119,7 +130,7 @@ describe('connection limits', () => {
     late.send(tcpQuery('unifi.home.example.com', 9), true);
     await waitFor('an answer for the late client', () => late.answers.length === 1);
     await hold[0]?.closed; // the longest idle
-    expect(await closedBy('evicted')).toBeGreaterThanOrEqual(2);
+    expect(await closedBy('evicted')).toBe(before + 1);
     for (const c of [...hold, late]) c.socket.destroy();
   });
 });

@@ -24,31 +24,35 @@ const query = (name: string) =>
 it('accepts only a reply from the address it asked, with its random ID and its question', async () => {
   const upstream = await bind();
   const other = await bind();
-  const ids: number[] = [];
-  upstream.on('message', (msg, rinfo) => {
-    const id = msg.readUInt16BE(0);
-    ids.push(id);
-    const reply = (withId: number, name: string) => {
-      const r = Buffer.concat([Buffer.from(msg.subarray(0, 12)), question(name)]);
-      r.writeUInt16BE(withId, 0);
-      r[2] = (r[2] ?? 0) | 0x80;
-      return r;
-    };
-    other.send(reply(id, 'a.example.org'), rinfo.port, rinfo.address); // right ID, wrong source port
-    upstream.send(reply((id + 1) % 65536, 'a.example.org'), rinfo.port, rinfo.address); // wrong ID
-    upstream.send(reply(id, 'b.example.org'), rinfo.port, rinfo.address); // wrong question
-    setTimeout(() => upstream.send(reply(id, 'A.Example.org'), rinfo.port, rinfo.address), 20); // the real one (0x20 case is fine)
-  });
+  const asked: { id: number; port: number; question: Buffer }[] = [];
+  upstream.on('message', (msg, rinfo) =>
+    asked.push({ id: msg.readUInt16BE(0), port: rinfo.port, question: msg }),
+  );
+  const reply = (to: { question: Buffer }, withId: number, name: string) => {
+    const r = Buffer.concat([Buffer.from(to.question.subarray(0, 12)), question(name)]);
+    r.writeUInt16BE(withId, 0);
+    r[2] = (r[2] ?? 0) | 0x80;
+    return r;
+  };
   let spoofed = 0;
   const exchanger = createExchanger({ onSpoofed: () => (spoofed += 1) });
   try {
-    const answers = await Promise.all(
-      [0, 1, 2].map(() => exchanger.udp('127.0.0.1', upstream.address().port, query('a.example.org'), 1000)),
+    const answers = Promise.all(
+      [0, 1, 2].map(() => exchanger.udp('127.0.0.1', upstream.address().port, query('a.example.org'), 5000)),
     );
-    for (const a of answers) expect(a.subarray(12).toString('latin1').toLowerCase()).toContain('example');
+    await waitFor('the three queries', () => asked.length === 3);
+    for (const a of asked) {
+      other.send(reply(a, a.id, 'a.example.org'), a.port, '127.0.0.1'); // right ID, wrong source port
+      upstream.send(reply(a, (a.id + 1) % 65536, 'a.example.org'), a.port, '127.0.0.1'); // wrong ID
+      upstream.send(reply(a, a.id, 'b.example.org'), a.port, '127.0.0.1'); // wrong question
+    }
     // 3 wrong IDs and 3 wrong questions; the 3 from another port never reach us (connected socket).
+    await waitFor('the six spoofed replies dropped', () => spoofed === 6);
+    for (const a of asked) upstream.send(reply(a, a.id, 'A.Example.org'), a.port, '127.0.0.1'); // 0x20 case is fine
+    for (const a of await answers)
+      expect(a.subarray(12).toString('latin1').toLowerCase()).toContain('example');
     expect(spoofed).toBe(6);
-    expect(new Set(ids).size).toBe(3); // a fresh random ID per query
+    expect(new Set(asked.map((a) => a.id)).size).toBe(3); // a fresh random ID per query
   } finally {
     exchanger.close();
   }
@@ -128,5 +132,14 @@ it('an exchange that ends before its socket has connected never sends on the clo
   );
   exchanger.close(); // before any connect callback has run
   for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'E_UPSTREAM_CLOSED' });
-  await new Promise((r) => setTimeout(r, 50)); // the connect callbacks run now: none may throw
+  // A later exchange, on a socket made after theirs, answered: the event loop has run their bind
+  // and connect steps by then, and none threw (that would fail the test as an uncaught error).
+  const upstream = await startFakeUpstream();
+  const later = createExchanger();
+  try {
+    await later.udp(upstream.host, upstream.port, query('later.example.org'), 5000);
+  } finally {
+    later.close();
+    await upstream.stop();
+  }
 });
