@@ -1,20 +1,13 @@
 // Queries and upstream replies built by hand, for the cache, pool and stale tests.
 import { TYPE } from '../src/wire/constants.ts';
 import { encodeName } from '../src/wire/name.ts';
-import { parseQuery, type Query } from '../src/wire/query.ts';
+import type { Query } from '../src/wire/query.ts';
 import { record, soaRdata } from '../src/wire/records.ts';
+import { queryOf } from './queries.ts';
 
 export const question = (name: string) => Buffer.concat([encodeName(name), Buffer.from([0, 1, 0, 1])]);
 /** A parsed query for `name` (A) with `id`. */
-export function q(name: string, id = 7): Query {
-  const p = parseQuery(
-    Buffer.concat([Buffer.from([0, id, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), question(name)]),
-    { address: '127.0.0.1', port: 1 },
-    'udp',
-  );
-  if ('kind' in p) throw new Error('bad');
-  return p;
-}
+export const q = (name: string, id = 7): Query => queryOf(name, TYPE.A, 1, { id });
 /** A reply message: rcode, answers with `ttl`, optionally an authority SOA with MINIMUM `minimum`. */
 export function reply(
   name: string,

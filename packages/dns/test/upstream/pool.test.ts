@@ -28,16 +28,20 @@ describe('upstream pool', () => {
   }
   const servers = [1, 2, 3].map((port) => ({ host: '127.0.0.1', port }));
   const query = q('a.example.org').raw;
-
-  it('fails over on timeout and SERVFAIL, and retries a truncated answer over TCP', async () => {
-    const f = fake({ 1: 'timeout', 2: 'servfail', 3: 'tc' });
-    const pool = createUpstreamPool({
+  /** A pool of the three upstreams over `exchanger`: sequential, 3 failures before down, unless told otherwise. */
+  const poolOf = (exchanger: Exchanger, o: Partial<Parameters<typeof createUpstreamPool>[0]> = {}) =>
+    createUpstreamPool({
       servers,
       policy: 'sequential',
       timeoutMs: 10,
       failuresBeforeDown: 3,
-      exchanger: f.ex,
+      exchanger,
+      ...o,
     });
+
+  it('fails over on timeout and SERVFAIL, and retries a truncated answer over TCP', async () => {
+    const f = fake({ 1: 'timeout', 2: 'servfail', 3: 'tc' });
+    const pool = poolOf(f.ex);
     const r = await pool.exchange(query);
     expect((r[3] ?? 0) & 0xf).toBe(0);
     expect(f.calls).toEqual(['udp:1', 'udp:2', 'udp:3', 'tcp:3']);
@@ -47,14 +51,7 @@ describe('upstream pool', () => {
     const now = { t: 0 };
     const behaviour: Record<number, 'ok' | 'timeout'> = { 1: 'timeout', 2: 'ok', 3: 'ok' };
     const f = fake(behaviour);
-    const pool = createUpstreamPool({
-      servers,
-      policy: 'sequential',
-      timeoutMs: 10,
-      failuresBeforeDown: 2,
-      exchanger: f.ex,
-      now: () => now.t,
-    });
+    const pool = poolOf(f.ex, { failuresBeforeDown: 2, now: () => now.t });
     await pool.exchange(query);
     await pool.exchange(query);
     expect(pool.upstreams[0]?.down).toBe(true);
@@ -71,23 +68,13 @@ describe('upstream pool', () => {
 
   it('spreads queries with round_robin and random', async () => {
     const f = fake({ 1: 'ok', 2: 'ok', 3: 'ok' });
-    const rr = createUpstreamPool({
-      servers,
-      policy: 'round_robin',
-      timeoutMs: 10,
-      failuresBeforeDown: 3,
-      exchanger: f.ex,
-    });
+    const rr = poolOf(f.ex, { policy: 'round_robin' });
     for (let i = 0; i < 6; i += 1) await rr.exchange(query);
     expect(f.calls).toEqual(['udp:1', 'udp:2', 'udp:3', 'udp:1', 'udp:2', 'udp:3']);
     f.calls.length = 0;
     let seed = 0;
-    const random = createUpstreamPool({
-      servers,
+    const random = poolOf(f.ex, {
       policy: 'random',
-      timeoutMs: 10,
-      failuresBeforeDown: 3,
-      exchanger: f.ex,
       random: () => {
         seed = (seed * 9301 + 49297) % 233280; // a fixed sequence: the test is repeatable
         return seed / 233280;
@@ -100,14 +87,7 @@ describe('upstream pool', () => {
   it('says once per upstream, by name, that it answered REFUSED', async () => {
     const { lines, logger } = captureLogger();
     const f = fake({ 1: 'refused', 2: 'refused', 3: 'ok' });
-    const pool = createUpstreamPool({
-      servers,
-      policy: 'sequential',
-      timeoutMs: 10,
-      failuresBeforeDown: 100,
-      exchanger: f.ex,
-      logger,
-    });
+    const pool = poolOf(f.ex, { failuresBeforeDown: 100, logger });
     for (let i = 0; i < 5; i += 1) await pool.exchange(query);
     expect(lines.map((l) => [l.level, l.upstream, l.msg])).toEqual(
       ['127.0.0.1:1', '127.0.0.1:2'].map((upstream) => [
@@ -123,15 +103,7 @@ describe('upstream pool', () => {
     const now = { t: 0 };
     const behaviour: Record<number, 'ok' | 'servfail'> = { 1: 'servfail', 2: 'ok', 3: 'ok' };
     const f = fake(behaviour);
-    const pool = createUpstreamPool({
-      servers,
-      policy: 'sequential',
-      timeoutMs: 10,
-      failuresBeforeDown: 2,
-      exchanger: f.ex,
-      now: () => now.t,
-      logger,
-    });
+    const pool = poolOf(f.ex, { failuresBeforeDown: 2, now: () => now.t, logger });
     for (let i = 0; i < 4; i += 1) await pool.exchange(query); // down after the second; not tried first after that
     now.t = 2500;
     behaviour[1] = 'ok';
