@@ -1,86 +1,82 @@
 import { type GatewayApiSnapshot, keyOf } from '@horizon/shared';
-import { TYPE } from '../wire/constants.ts';
-import { nameRdata, record, reverseName } from '../wire/records.ts';
 import type { Answer } from '../wire/response.ts';
 import { addressesOf } from './addresses.ts';
 import { attachments } from './attachments.ts';
 import { inZone } from './hostnames.ts';
+import { createNameTable } from './names.ts';
+import { addReverseNames } from './reverse.ts';
+import type { IndexConfig, IndexData, ServedName } from './types.ts';
 import { addressAnswers, buildZone, type Zone } from './zone.ts';
 
-/** What the index is built from, besides the Gateway API objects. */
-export interface IndexConfig {
-  zones: readonly { name: string; nameserver: string; nameserverAddresses: readonly string[] }[];
-  reverseZones: readonly string[];
-  /** Selected Gateways, highest priority first, each with an optional address override. */
-  gateways: readonly { ref: string; addresses: readonly string[] }[];
-  /** Views after the default one (index 0): per-gateway address overrides for client ranges. */
-  views: readonly { name: string; addresses: Readonly<Record<string, readonly string[]>> }[];
-  ttl: number;
-  negativeTtl: number;
-  ignoreStatus: boolean;
-  /** Take a Gateway's address from spec.addresses when it has no status (manifests). */
-  useSpecAddresses: boolean;
-  /** Answer zone names with no route with this Gateway's addresses (zone-miss mode `gateway`). */
-  missGateway?: string | undefined;
-}
-
-/** One name served, for /records. */
-export interface ServedName {
-  name: string;
-  gateway: string;
-  routes: string[];
-  addresses: Record<string, string[]>;
-}
-
-export interface Entry {
-  /** Answers by type, one map per view (index 0: default). */
-  answers: Map<number, Answer>[];
-  zone: Zone;
-  served: ServedName;
-}
-
-/** A built index: plain maps, read on every query, rebuilt on every change. */
-export interface IndexData {
-  generation: number;
-  builtAt: number;
-  zones: Zone[];
-  exact: Map<string, Entry>;
-  /** Wildcards by the suffix they cover: `*.apps.example.com` under `apps.example.com`. */
-  wildcards: Map<string, Entry>;
-  /** Names with nothing of their own but names below them (empty non-terminals: NODATA). */
-  ents: Set<string>;
-  /** Names the routes declare outside every zone (not served; reported). */
-  outside: string[];
-  /** Answers for zone names with no route, per zone and view (zone-miss mode `gateway`). */
-  missAnswers: Map<Zone, Map<number, Answer>[]>;
-}
+/** A Gateway's addresses for a view (0: the default) by its `namespace/name`. */
+type GatewayAddresses = (ref: string, view: number) => string[];
 
 /** Builds the index and every answer's bytes. Runs on change, never per query. */
 export function buildIndex(snapshot: GatewayApiSnapshot, c: IndexConfig, builtAt = Date.now()): IndexData {
-  const serial = snapshot.generation;
+  const zones = zonesOf(c, snapshot.generation);
+  const zoneOf = (name: string) => zones.find((z) => inZone(name, z.name));
+  const gateways = new Map(snapshot.gateways.map((g) => [keyOf(g), g]));
+  const addresses: GatewayAddresses = (ref, view) => {
+    const override = view === 0 ? undefined : c.views[view - 1]?.addresses[ref];
+    const base = c.gateways.find((g) => g.ref === ref)?.addresses ?? [];
+    return addressesOf(gateways.get(ref), override ?? base, c.useSpecAddresses);
+  };
+  const viewCount = c.views.length + 1;
+  const { chosen, outside } = chooseGateways(snapshot, c, zoneOf);
+  const names = createNameTable(zoneOf);
+  for (const served of chosen.values()) {
+    const zone = zoneOf(served.name) as Zone;
+    const perView = Array.from({ length: viewCount }, (_, v) => addresses(served.gateway, v));
+    served.addresses = Object.fromEntries(
+      perView.map((list, v) => [v === 0 ? 'default' : (c.views[v - 1]?.name ?? `${v}`), list]),
+    );
+    names.add(
+      served,
+      perView.map((list) => addressAnswers(list, c.ttl, zone)),
+    );
+  }
+  addNameservers(names, c, zoneOf);
+  addReverseNames(names.exact, zoneOf, chosen.values(), addresses, c.ttl);
+  return {
+    generation: snapshot.generation,
+    builtAt,
+    zones,
+    exact: names.exact,
+    wildcards: names.wildcards,
+    ents: names.ents(),
+    outside: [...outside].sort(),
+    missAnswers: missAnswersOf(c, zones, gateways),
+  };
+}
+
+/** Our zones and reverse zones, longest (most specific) first, SOA serial = the generation. */
+function zonesOf(c: IndexConfig, serial: number): Zone[] {
   const zoneOpts = { ttl: c.ttl, negativeTtl: c.negativeTtl, serial };
-  const zones = [
+  return [
     ...c.zones.map((z) => buildZone({ ...zoneOpts, ...z })),
     ...c.reverseZones.map((name) =>
       buildZone({ ...zoneOpts, name, nameserver: c.zones[0]?.nameserver ?? name, nameserverAddresses: [] }),
     ),
-  ].sort((a, b) => b.name.length - a.name.length); // longest (most specific) zone first
-  const zoneOf = (name: string) => zones.find((z) => inZone(name, z.name));
-  const priority = new Map(c.gateways.map((g, i) => [g.ref, i]));
-  const gwByKey = new Map(snapshot.gateways.map((g) => [keyOf(g), g]));
-  const addresses = (ref: string, view: number): string[] => {
-    const override = view === 0 ? undefined : c.views[view - 1]?.addresses[ref];
-    const base = c.gateways.find((g) => g.ref === ref)?.addresses ?? [];
-    return addressesOf(gwByKey.get(ref), override ?? base, c.useSpecAddresses);
-  };
+  ].sort((a, b) => b.name.length - a.name.length);
+}
 
-  // Each hostname goes to its highest-priority Gateway; routes through that Gateway are listed.
+/**
+ * Each hostname in our zones with the highest-priority Gateway that serves it, and the routes
+ * through that Gateway that name it; the hostnames outside every zone apart (reported, not served).
+ */
+function chooseGateways(
+  snapshot: GatewayApiSnapshot,
+  c: IndexConfig,
+  zoneOf: (name: string) => Zone | undefined,
+): { chosen: Map<string, ServedName>; outside: Set<string> } {
+  const priority = new Map(c.gateways.map((g, i) => [g.ref, i]));
   const chosen = new Map<string, ServedName>();
   const outside = new Set<string>();
-  for (const a of attachments(snapshot.gateways, snapshot.httpRoutes, {
+  const found = attachments(snapshot.gateways, snapshot.httpRoutes, {
     gateways: c.gateways.map((g) => g.ref),
     ignoreStatus: c.ignoreStatus,
-  })) {
+  });
+  for (const a of found) {
     if (!zoneOf(a.hostname)) {
       outside.add(a.hostname);
       continue;
@@ -92,112 +88,47 @@ export function buildIndex(snapshot: GatewayApiSnapshot, c: IndexConfig, builtAt
       current.routes.push(a.route);
     }
   }
+  return { chosen, outside };
+}
 
-  const exact = new Map<string, Entry>();
-  const wildcards = new Map<string, Entry>();
-  const ents = new Set<string>();
-  const viewCount = c.views.length + 1;
-  const add = (served: ServedName, answers: Map<number, Answer>[]) => {
-    const zone = zoneOf(served.name);
-    if (!zone) return;
-    const entry = { answers, zone, served };
-    if (served.name.startsWith('*.')) wildcards.set(served.name.slice(2), entry);
-    else exact.set(served.name, entry);
-    for (
-      let n = parentOf(served.name);
-      n !== null && inZone(n, zone.name) && n !== zone.name;
-      n = parentOf(n)
-    )
-      ents.add(n);
-  };
-  for (const served of chosen.values()) {
-    const zone = zoneOf(served.name) as Zone;
-    const perView = Array.from({ length: viewCount }, (_, v) => addresses(served.gateway, v));
-    served.addresses = Object.fromEntries(
-      perView.map((list, v) => [v === 0 ? 'default' : (c.views[v - 1]?.name ?? `${v}`), list]),
-    );
-    add(
-      served,
+/** The apex NS names' addresses, where the name is in our zones and no route took it. */
+function addNameservers(
+  names: ReturnType<typeof createNameTable>,
+  c: IndexConfig,
+  zoneOf: (name: string) => Zone | undefined,
+): void {
+  for (const z of c.zones) {
+    const zone = zoneOf(z.nameserver);
+    if (!zone || z.nameserverAddresses.length === 0 || names.exact.has(z.nameserver)) continue;
+    const answers = addressAnswers(z.nameserverAddresses, c.ttl, zone);
+    const served = {
+      name: z.nameserver,
+      gateway: '(nameserver)',
+      routes: [],
+      addresses: { default: [...z.nameserverAddresses] },
+    };
+    names.add(served, Array(c.views.length + 1).fill(answers));
+  }
+}
+
+/** Zone-miss mode `gateway`: for each zone, the miss Gateway's addresses per view (no config override). */
+function missAnswersOf(
+  c: IndexConfig,
+  zones: readonly Zone[],
+  gateways: ReadonlyMap<string, GatewayApiSnapshot['gateways'][number]>,
+): Map<Zone, Map<number, Answer>[]> {
+  const missAnswers = new Map<Zone, Map<number, Answer>[]>();
+  const ref = c.missGateway;
+  if (ref === undefined) return missAnswers;
+  const perView = Array.from({ length: c.views.length + 1 }, (_, v) => {
+    const override = v === 0 ? undefined : c.views[v - 1]?.addresses[ref];
+    return addressesOf(gateways.get(ref), override ?? [], c.useSpecAddresses);
+  });
+  for (const zone of zones) {
+    missAnswers.set(
+      zone,
       perView.map((list) => addressAnswers(list, c.ttl, zone)),
     );
   }
-  for (const z of c.zones) {
-    const zone = zoneOf(z.nameserver);
-    if (zone && z.nameserverAddresses.length > 0 && !exact.has(z.nameserver)) {
-      const answers = addressAnswers(z.nameserverAddresses, c.ttl, zone);
-      add(
-        {
-          name: z.nameserver,
-          gateway: '(nameserver)',
-          routes: [],
-          addresses: { default: [...z.nameserverAddresses] },
-        },
-        Array(viewCount).fill(answers),
-      );
-    }
-  }
-  addReverse(exact, zoneOf, chosen, addresses, c.ttl);
-  const missAnswers = new Map<Zone, Map<number, Answer>[]>();
-  if (c.missGateway !== undefined) {
-    const ref = c.missGateway;
-    const perView = Array.from({ length: viewCount }, (_, v) => {
-      const override = v === 0 ? undefined : c.views[v - 1]?.addresses[ref];
-      return addressesOf(gwByKey.get(ref), override ?? [], c.useSpecAddresses);
-    });
-    for (const zone of zones)
-      missAnswers.set(
-        zone,
-        perView.map((list) => addressAnswers(list, c.ttl, zone)),
-      );
-  }
-  for (const name of exact.keys()) ents.delete(name); // wildcard keys are suffixes: they stay ENTs
-  return {
-    generation: serial,
-    builtAt,
-    zones,
-    exact,
-    wildcards,
-    ents,
-    outside: [...outside].sort(),
-    missAnswers,
-  };
-}
-
-/** PTR records for the Gateways' addresses inside a reverse zone: every name served there. */
-function addReverse(
-  exact: Map<string, Entry>,
-  zoneOf: (name: string) => Zone | undefined,
-  chosen: Map<string, ServedName>,
-  addresses: (ref: string, view: number) => string[],
-  ttl: number,
-) {
-  const names = new Map<string, Set<string>>();
-  for (const served of chosen.values()) {
-    if (served.name.startsWith('*.')) continue;
-    for (const address of addresses(served.gateway, 0)) {
-      const rev = reverseName(address);
-      names.set(rev, (names.get(rev) ?? new Set()).add(served.name));
-    }
-  }
-  for (const [rev, hosts] of names) {
-    const zone = zoneOf(rev);
-    if (!zone) continue;
-    const list = [...hosts].sort();
-    const body = Buffer.concat(list.map((h) => record('question', TYPE.PTR, ttl, nameRdata(h))));
-    const ptr: Answer = { rcode: 0, aa: true, ancount: list.length, nscount: 0, arcount: 0, body };
-    const answers = new Map<number, Answer>([
-      [TYPE.PTR, ptr],
-      [TYPE.ANY, ptr],
-    ]);
-    exact.set(rev, {
-      answers: [answers],
-      zone,
-      served: { name: rev, gateway: '(reverse)', routes: [], addresses: { default: list } },
-    });
-  }
-}
-
-function parentOf(name: string): string | null {
-  const dot = name.indexOf('.');
-  return dot < 0 ? null : name.slice(dot + 1);
+  return missAnswers;
 }

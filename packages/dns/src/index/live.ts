@@ -1,8 +1,9 @@
 import type { GatewayApiSource, Logger, OpsRoute, Registry } from '@horizon/shared';
 import { Gauge } from 'prom-client';
 import type { DnsSettings } from '../settings.ts';
-import { buildIndex, type IndexConfig, type IndexData } from './build.ts';
+import { buildIndex } from './build.ts';
 import { inZone } from './hostnames.ts';
+import type { IndexConfig, IndexData } from './types.ts';
 
 /** The index the query path reads, kept current from the source. */
 export interface LiveIndex {

@@ -1,5 +1,5 @@
 import type { Answer } from '../wire/response.ts';
-import type { IndexData } from './build.ts';
+import type { IndexData } from './types.ts';
 import type { Zone } from './zone.ts';
 
 /** A name inside one of our zones that has nothing: what to do is the zone-miss policy's call. */

@@ -1,7 +1,8 @@
 import { snapshotOf } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { createZoneAnswers, type ZoneAnswerOptions } from '../../src/index/answer.ts';
-import { buildIndex, type IndexData } from '../../src/index/build.ts';
+import { buildIndex } from '../../src/index/build.ts';
+import type { IndexData } from '../../src/index/types.ts';
 import { TYPE } from '../../src/wire/constants.ts';
 import type { Answer } from '../../src/wire/response.ts';
 import { gw, https, route } from './fixtures.ts';

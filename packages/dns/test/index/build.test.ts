@@ -1,8 +1,9 @@
 import { type GatewayApiSnapshot, type HTTPRoute, snapshotOf } from '@horizon/shared';
 import { Packet } from 'dns2';
 import { describe, expect, it } from 'vitest';
-import { buildIndex, type IndexConfig } from '../../src/index/build.ts';
+import { buildIndex } from '../../src/index/build.ts';
 import { isMiss, lookup } from '../../src/index/lookup.ts';
+import type { IndexConfig } from '../../src/index/types.ts';
 import { TYPE } from '../../src/wire/constants.ts';
 import { parseQuery } from '../../src/wire/query.ts';
 import { answerMessage } from '../../src/wire/response.ts';
