@@ -13,8 +13,7 @@ export type SharedErrorCode =
   | 'E_KUBE_LIST' // a list request failed
   | 'E_KUBE_WATCH' // a watch request failed or ended with an error
   | 'E_KUBE_GONE' // 410 Gone: the resourceVersion is too old, relist
-  | 'E_KUBE_STALL' // a watch outlived its timeout plus grace: presumed half-open
-  | 'E_LISTENER'; // a change listener threw
+  | 'E_KUBE_STALL'; // a watch outlived its timeout plus grace: presumed half-open
 
 export class HorizonError<Code extends string = SharedErrorCode> extends Error {
   readonly code: Code;

@@ -48,7 +48,7 @@ export interface WatchParams {
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-/** A watch in progress. `done` settles once, with null on a clean close. */
+/** A watch in progress; how it ended comes to the `onDone` given to `watch`, once. */
 export interface WatchHandle {
   abort(): void;
 }

@@ -41,7 +41,8 @@ function register(
   registry.registerMetric({ name, help, type, aggregator: 'sum', get, reset: () => undefined } as never);
 }
 
-const keyOf = (labels: Labels): string => JSON.stringify(Object.entries(labels).sort());
+/** One label set's key in a metric's map of series: the same labels in any order, the same key. */
+const labelsKey = (labels: Labels): string => JSON.stringify(Object.entries(labels).sort());
 
 export function hotCounter(
   registry: Registry,
@@ -79,7 +80,7 @@ export function hotCounter(
       return child;
     },
     child(labels) {
-      const key = keyOf(labels);
+      const key = labelsKey(labels);
       let child = children.get(key);
       if (!child) {
         const made = {
@@ -123,7 +124,7 @@ export function hotHistogram(
   });
   return {
     child(labels) {
-      const key = keyOf(labels);
+      const key = labelsKey(labels);
       let state = children.get(key);
       if (!state) {
         state = { labels: { ...labels }, counts: new Float64Array(bounds.length + 1), sum: 0, count: 0 };
