@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHAIN, chainOf, createChain } from '../src/chain.ts';
 import type { ChainDeps, Handler, Setup } from '../src/handlers/types.ts';
 import { RCODE } from '../src/wire/constants.ts';
-import { captureLogger } from './helpers.ts';
+import { captureLogger } from './basics.ts';
 import { queryOf } from './queries.ts';
 
 const NAMES = ['acl', 'scope', 'authoritative', 'loop', 'chase', 'cache', 'forward'];

@@ -1,38 +1,20 @@
 import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import {
   type Clock,
   createFileSource,
-  createLogger,
   createMetricsRegistry,
   type GatewayApiSource,
-  type Logger,
-  loadConfig,
   type Registry,
 } from '@horizon/shared';
 import { freePort, scratchDir } from '@horizon/test/harness';
-import { DnsConfigSchema } from '../src/config.ts';
 import { createDnsService } from '../src/service.ts';
-import { type DnsSettings, parseDnsConfig } from '../src/settings.ts';
+import type { DnsSettings } from '../src/settings.ts';
+import { logger } from './basics.ts';
 
 const exec = promisify(execFile);
-export const logger: Logger = createLogger({ level: 'silent', format: 'json' }, { service: 'test' });
-
-/** A logger whose JSON lines a test reads (`lines`, parsed, in order). */
-export function captureLogger(level: 'info' | 'debug' = 'info') {
-  const lines: { level: string; msg: string; [field: string]: unknown }[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level, format: 'json' }, { service: 'test', destination }) };
-}
-
 /** A folder of manifests: the design's gateways plus the given routes (`name: hostnames`). */
 export function manifests(routes: Record<string, string[]>, gatewayAddresses = ['10.90.3.202']): string {
   const dir = scratchDir('dns');
@@ -62,22 +44,6 @@ spec:
   hostnames: [${hostnames.map((h) => `"${h}"`).join(', ')}]
 `,
   );
-}
-
-/** Settings for tests: loopback only, port 0, explicit (loopback) upstreams or none. */
-export function testConfig(overrides: Record<string, unknown> = {}): DnsSettings {
-  const { config } = loadConfig(DnsConfigSchema, {
-    overrides: {
-      'listen.addresses': ['127.0.0.1', '::1'],
-      'listen.port': 0,
-      zones: ['home.example.com'],
-      'zoneMiss.mode': 'nxdomain',
-      'acl.allow': ['127.0.0.0/8', '::1/128'],
-      'forward.timeoutMs': 300,
-      ...overrides,
-    },
-  });
-  return parseDnsConfig(config);
 }
 
 /** Runs the DNS service in-process over `source`; stop() closes everything it opened. */
@@ -140,27 +106,6 @@ export const answersOf = (out: string) =>
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith(';'))
     .map((l) => l.split(/\s+/));
-
-/** The sum of a metric's series (those with all of `labels`, when given). */
-export async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  // A histogram's _count, _sum and _bucket series sit under the histogram's own name.
-  const base = name.replace(/_(count|sum|bucket)$/, '');
-  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name || x.name === base);
-  const values = (m?.values ?? []) as {
-    value: number;
-    labels: Record<string, string | number>;
-    metricName?: string;
-  }[];
-  const wanted = Object.entries(labels);
-  return values
-    .filter((v) => m?.name === name || v.metricName === name)
-    .filter((v) => wanted.every(([k, l]) => String(v.labels[k]) === l))
-    .reduce((a, v) => a + v.value, 0);
-}
 
 /**
  * Starts Horizon DNS as a process, configured by environment only, on free loopback ports with

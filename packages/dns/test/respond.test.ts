@@ -3,7 +3,7 @@ import { createResponder, type RequestObserver } from '../src/respond.ts';
 import { OPT_SIZE, writeOpt } from '../src/wire/opt.ts';
 import type { Query } from '../src/wire/query.ts';
 import type { Reply } from '../src/wire/response.ts';
-import { captureLogger } from './helpers.ts';
+import { captureLogger } from './basics.ts';
 import { queryOf } from './queries.ts';
 
 /** Runs one request through a responder over `handle`; what it sent, and what it reported. */

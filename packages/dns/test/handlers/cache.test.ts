@@ -5,7 +5,7 @@ import type { ChainDeps } from '../../src/handlers/types.ts';
 import type { Exchanger } from '../../src/upstream/exchange.ts';
 import { createUpstreams } from '../../src/upstream/upstreams.ts';
 import type { Query } from '../../src/wire/query.ts';
-import { logger, metricValue, testConfig } from '../helpers.ts';
+import { logger, metricValue, testConfig } from '../basics.ts';
 import { CACHE_DEFAULTS, q, reply, ttlOf } from '../replies.ts';
 
 describe('cache', () => {

@@ -4,7 +4,7 @@ import type { UpstreamPool } from '../../src/upstream/pool.ts';
 import { RCODE } from '../../src/wire/constants.ts';
 import { upstreamQuery } from '../../src/wire/message.ts';
 import { parseQuery, type Query } from '../../src/wire/query.ts';
-import { logger } from '../helpers.ts';
+import { logger } from '../basics.ts';
 import { queryOf } from '../queries.ts';
 
 /** A pool that keeps what it is sent, and answers only when the test says so. */

@@ -8,7 +8,7 @@ import {
 } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { createLiveIndex } from '../../src/index/live.ts';
-import { captureLogger, metricValue, testConfig } from '../helpers.ts';
+import { captureLogger, metricValue, testConfig } from '../basics.ts';
 
 /** A source the test moves by hand: synced or not, and the snapshot it holds. */
 function handSource() {

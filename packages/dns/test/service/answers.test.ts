@@ -3,16 +3,8 @@ import { connect } from 'node:net';
 import { type GatewayApiSource, snapshotOf } from '@horizon/shared';
 import { waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  answersOf,
-  dig,
-  manifests,
-  metricValue,
-  startDns,
-  status,
-  testConfig,
-  writeRoute,
-} from '../helpers.ts';
+import { metricValue, testConfig } from '../basics.ts';
+import { answersOf, dig, manifests, startDns, status, writeRoute } from '../helpers.ts';
 
 let dns: Awaited<ReturnType<typeof startDns>>;
 let dir: string;

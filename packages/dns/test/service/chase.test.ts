@@ -1,6 +1,7 @@
 import { type FakeUpstream, startFakeUpstream } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answersOf, dig, manifests, metricValue, startDns, status, testConfig } from '../helpers.ts';
+import { metricValue, testConfig } from '../basics.ts';
+import { answersOf, dig, manifests, startDns, status } from '../helpers.ts';
 
 // Public DNS (the fake upstream) answers `into.<label>.example.org` with a CNAME to
 // <label>.home.example.com, its own A 6.6.6.6 for that name, an NS for our zone and glue.

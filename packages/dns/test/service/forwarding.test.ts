@@ -10,7 +10,8 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answersOf, dig, manifests, metricValue, startDns, status, testConfig } from '../helpers.ts';
+import { metricValue, testConfig } from '../basics.ts';
+import { answersOf, dig, manifests, startDns, status } from '../helpers.ts';
 
 // "Public DNS" on loopback: a dnsmasq that knows pdf.home.example.com (the Cloudflare answer for
 // an external-only app) and a few outside names, and counts the queries it gets in its log.

@@ -1,7 +1,8 @@
 import { manualClock, waitFor } from '@horizon/test/harness';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifests, startDns, testConfig } from '../helpers.ts';
+import { testConfig } from '../basics.ts';
+import { manifests, startDns } from '../helpers.ts';
 import { type TcpClient, tcpClient, tcpQuery } from '../tcp-client.ts';
 
 // TCP framing over time: streams of queries cut at every place (inside the length prefix too) and

@@ -16,7 +16,8 @@ import {
   writeKubeconfig,
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, logger, startDns, status, testConfig } from '../helpers.ts';
+import { logger, testConfig } from '../basics.ts';
+import { dig, startDns, status } from '../helpers.ts';
 
 let api: FakeApiServer;
 let dns: ChildProcess;

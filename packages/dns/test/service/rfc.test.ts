@@ -1,7 +1,8 @@
 import { dnsQuery, type FakeUpstream, startFakeUpstream, udpExchange } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeName } from '../../src/wire/name.ts';
-import { answersOf, dig, manifests, startDns, status, testConfig } from '../helpers.ts';
+import { testConfig } from '../basics.ts';
+import { answersOf, dig, manifests, startDns, status } from '../helpers.ts';
 
 // The smaller RFC points of issue 12, each against dig/kdig or raw packets.
 let upstream: FakeUpstream;

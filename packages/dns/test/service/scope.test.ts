@@ -1,7 +1,8 @@
 import { dnsQuery, type FakeUpstream, startFakeUpstream, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RCODE, TYPE } from '../../src/wire/constants.ts';
-import { dig, manifests, startDns, status, testConfig } from '../helpers.ts';
+import { testConfig } from '../basics.ts';
+import { dig, manifests, startDns, status } from '../helpers.ts';
 import { tcpClient } from '../tcp-client.ts';
 
 describe('our zone names never leave, whatever the class', () => {

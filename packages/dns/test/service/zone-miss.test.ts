@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { dig, startDns, status, testConfig } from '../helpers.ts';
+import { testConfig } from '../basics.ts';
+import { dig, startDns, status } from '../helpers.ts';
 
 const examples = join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'examples');
 

@@ -1,6 +1,7 @@
 import { type FakeUpstream, manualClock, startFakeUpstream, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifests, metricValue, startDns, testConfig } from '../helpers.ts';
+import { metricValue, testConfig } from '../basics.ts';
+import { manifests, startDns } from '../helpers.ts';
 import { type TcpClient, tcpClient, tcpQuery } from '../tcp-client.ts';
 
 // Every deadline here runs on a fake clock: the test moves time, the server's sweep closes what

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchanger } from '../../src/upstream/exchange.ts';
 import { createUpstreamPool } from '../../src/upstream/pool.ts';
-import { captureLogger } from '../helpers.ts';
+import { captureLogger } from '../basics.ts';
 import { q, reply } from '../replies.ts';
 
 describe('upstream pool', () => {

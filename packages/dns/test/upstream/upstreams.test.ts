@@ -2,7 +2,7 @@ import { createMetricsRegistry, manualClock } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import type { Exchanger } from '../../src/upstream/exchange.ts';
 import { createUpstreams } from '../../src/upstream/upstreams.ts';
-import { logger, testConfig } from '../helpers.ts';
+import { logger, testConfig } from '../basics.ts';
 import { queryOf } from '../queries.ts';
 import { reply } from '../replies.ts';
 
