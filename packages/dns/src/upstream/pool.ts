@@ -1,4 +1,4 @@
-import { HorizonError, type Logger } from '@horizon/shared';
+import { HorizonError } from '@horizon/shared';
 import { dnsError } from '../errors.ts';
 import { hostPortText } from '../settings.ts';
 import { RCODE } from '../wire/constants.ts';
@@ -25,8 +25,12 @@ export interface PoolOptions {
   now?: () => number;
   random?: () => number;
   onAttempt?: (upstream: Upstream, outcome: 'ok' | 'timeout' | 'rcode' | 'error', seconds: number) => void;
-  /** Where an upstream's changes of state are said: down, back up, and its first REFUSED. */
-  logger?: Logger;
+  /**
+   * What happens to an upstream, as it happens: it goes down (`failuresBeforeDown` failures in a
+   * row), comes back up (a probe was answered), or answers REFUSED (every time: it refuses us, which
+   * is its access rules, not an outage).
+   */
+  onHealth?: (upstream: Upstream, event: 'down' | 'up' | 'refused') => void;
 }
 
 export interface UpstreamPool {
@@ -37,7 +41,8 @@ export interface UpstreamPool {
   allDown(): boolean;
 }
 
-const PROBE_AFTER_MS = 2_000;
+/** How often one live query probes an upstream that is down. */
+export const PROBE_AFTER_MS = 2_000;
 
 /**
  * Fail-over across upstreams: a timeout, an error, SERVFAIL or REFUSED moves on to the next one; a
@@ -56,7 +61,6 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
     nextProbeAt: 0,
   }));
   let turn = 0;
-  const refusedSaid = new Set<Upstream>(); // at most one line per upstream: the set holds the config's
 
   const order = (): Upstream[] => {
     let list = [...upstreams];
@@ -73,10 +77,9 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
     return probe ? [probe, ...healthy, ...down] : [...healthy, ...down];
   };
 
-  // A change of state is said once as it happens: at most a down and an up per probe interval.
   const record = (u: Upstream, ok: boolean) => {
     if (ok) {
-      if (u.down) o.logger?.info({ upstream: u.label }, 'upstream back up: a probe query was answered');
+      if (u.down) o.onHealth?.(u, 'up');
       u.consecutiveFailures = 0;
       u.down = false;
       return;
@@ -85,20 +88,8 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
     if (!u.down && u.consecutiveFailures >= o.failuresBeforeDown) {
       u.down = true;
       u.nextProbeAt = now() + PROBE_AFTER_MS;
-      o.logger?.warn(
-        { upstream: u.label, failures: u.consecutiveFailures },
-        `upstream down after ${u.consecutiveFailures} failures in a row: tried after the others, one query probes it every ${PROBE_AFTER_MS / 1000} s`,
-      );
+      o.onHealth?.(u, 'down');
     }
-  };
-  /** An upstream that refuses us is misconfigured (its access rules), not down: said once, by name. */
-  const refused = (u: Upstream) => {
-    if (refusedSaid.has(u)) return;
-    refusedSaid.add(u);
-    o.logger?.warn(
-      { upstream: u.label },
-      'upstream answered REFUSED: it does not resolve for Horizon (check its access rules); said once per upstream',
-    );
   };
 
   const attempt = async (u: Upstream, query: Buffer): Promise<Buffer> => {
@@ -108,7 +99,7 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
       if (isTruncated(reply)) reply = await o.exchanger.tcp(u.host, u.port, query, o.timeoutMs);
       const rcode = rcodeOf(reply);
       if (rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED) {
-        if (rcode === RCODE.REFUSED) refused(u);
+        if (rcode === RCODE.REFUSED) o.onHealth?.(u, 'refused');
         o.onAttempt?.(u, 'rcode', (now() - started) / 1000);
         throw dnsError('E_UPSTREAM_RCODE', `${u.label} answered rcode ${rcode}`);
       }

@@ -3,7 +3,7 @@ import type { DnsSettings } from '../settings.ts';
 import type { Query } from '../wire/query.ts';
 import { createExchanger, type Exchanger } from './exchange.ts';
 import { upstreamMetrics } from './metrics.ts';
-import { createUpstreamPool, type UpstreamPool } from './pool.ts';
+import { createUpstreamPool, PROBE_AFTER_MS, type Upstream, type UpstreamPool } from './pool.ts';
 
 /** The service's upstream pools, as the handlers ask for them. */
 export interface Upstreams {
@@ -38,8 +38,8 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
   const exchanger =
     o.exchanger ?? createExchanger({ onSpoofed: () => metrics.spoofed.inc(), clock: o.clock });
   const { forward, zoneMiss } = o.settings;
-  const logger = o.logger.child({ component: 'upstream' });
-  const poolOf = (servers: DnsSettings['forward']['upstreams']): UpstreamPool | undefined => {
+  const onHealth = healthLog(o.logger.child({ component: 'upstream' }));
+  const poolOf = (servers: DnsSettings['forward']['upstreams'], name: PoolName): UpstreamPool | undefined => {
     if (servers.length === 0) return undefined;
     const pool = createUpstreamPool({
       servers,
@@ -49,18 +49,47 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
       exchanger,
       now: o.clock.now,
       onAttempt: metrics.attempt,
-      logger,
+      onHealth: (u, event) => onHealth(u, event, name),
     });
     metrics.track(pool);
     return pool;
   };
-  const general = poolOf(forward.upstreams);
-  const missPool = zoneMiss.mode === 'forward' ? poolOf(zoneMiss.upstreams) : undefined;
+  const general = poolOf(forward.upstreams, 'forward');
+  const missPool = zoneMiss.mode === 'forward' ? poolOf(zoneMiss.upstreams, 'zoneMiss') : undefined;
   const misses = missPool && o.wrapZoneMiss ? o.wrapZoneMiss(missPool) : missPool;
   return {
     poolFor: (q) => (q.zoneMiss ? misses : general),
     recursive: general !== undefined,
     forwarding: general !== undefined || misses !== undefined,
     close: () => exchanger.close(),
+  };
+}
+
+/** The config section a pool comes from, named in its log lines. */
+type PoolName = 'forward' | 'zoneMiss';
+
+/**
+ * What happens to the upstreams, said as it happens: an upstream going down and coming back up
+ * (at most one of each per probe interval, per pool), and the first REFUSED from each upstream
+ * address, whichever pool it is in (one line per configured upstream at most).
+ */
+function healthLog(log: Logger) {
+  const refusedSaid = new Set<string>();
+  return (u: Upstream, event: 'down' | 'up' | 'refused', pool: PoolName) => {
+    const fields = { upstream: u.label, pool };
+    if (event === 'down') {
+      log.warn(
+        { ...fields, failures: u.consecutiveFailures },
+        `upstream down after ${u.consecutiveFailures} failures in a row: tried after the others, one query probes it every ${PROBE_AFTER_MS / 1000} s`,
+      );
+    } else if (event === 'up') {
+      log.info(fields, 'upstream back up: a probe query was answered');
+    } else if (!refusedSaid.has(u.label)) {
+      refusedSaid.add(u.label);
+      log.warn(
+        fields,
+        'upstream answered REFUSED: it does not resolve for Horizon (check its access rules); said once per upstream',
+      );
+    }
   };
 }

@@ -2,7 +2,7 @@ import { createMetricsRegistry, manualClock } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import type { Exchanger } from '../../src/upstream/exchange.ts';
 import { createUpstreams } from '../../src/upstream/upstreams.ts';
-import { logger, testConfig } from '../basics.ts';
+import { captureLogger, logger, testConfig } from '../basics.ts';
 import { queryOf } from '../queries.ts';
 import { reply } from '../replies.ts';
 
@@ -89,5 +89,50 @@ describe('upstreams', () => {
     expect(upstreams.poolFor(general)).not.toBe(wrapped[0]);
     upstreams.close();
     expect(closed()).toBe(true);
+  });
+
+  it('says what happens to the upstreams: down and back up per pool, a REFUSED once per address', async () => {
+    const { lines, logger: log } = captureLogger();
+    let answer = 5; // REFUSED, until the upstream is told otherwise
+    const exchanger: Exchanger = {
+      udp: async () => reply('a.example.org', answer, 60),
+      tcp: async () => reply('a.example.org', answer, 60),
+      close: () => undefined,
+    };
+    const time = manualClock();
+    const upstreams = createUpstreams({
+      settings: testConfig({
+        'forward.upstreams': ['127.0.0.1:5301'],
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': ['127.0.0.1:5301'],
+      }),
+      registry: createMetricsRegistry('dns'),
+      logger: log,
+      clock: time,
+      exchanger,
+    });
+    for (const q of [general, general, general, miss])
+      await upstreams
+        .poolFor(q)
+        ?.exchange(q.raw)
+        .catch(() => null);
+    time.advance(2000);
+    answer = 0;
+    await upstreams.poolFor(general)?.exchange(general.raw);
+    expect(lines.map((l) => [l.level, l.pool, l.upstream, l.msg])).toEqual([
+      [
+        'warn',
+        'forward',
+        '127.0.0.1:5301',
+        'upstream answered REFUSED: it does not resolve for Horizon (check its access rules); said once per upstream',
+      ],
+      [
+        'warn',
+        'forward',
+        '127.0.0.1:5301',
+        'upstream down after 3 failures in a row: tried after the others, one query probes it every 2 s',
+      ],
+      ['info', 'forward', '127.0.0.1:5301', 'upstream back up: a probe query was answered'],
+    ]);
   });
 });
