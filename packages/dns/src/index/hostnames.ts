@@ -1,18 +1,9 @@
+import { isWildcardHostname as isWildcard, wildcardCovers } from '@horizon/shared';
 import { normalName } from '../wire/name.ts';
 
-/**
- * Hostname rules of the Gateway API (HTTPRoute `hostnames` vs Listener `hostname`, GEP-ish text of
- * the spec's HTTPRouteSpec.Hostnames): a wildcard `*.example.com` matches any name below
- * example.com at any depth, never example.com itself.
- */
-
-const isWildcard = (h: string) => h.startsWith('*.');
-
-/** True when `name` (exact) is covered by `wildcard` (`*.suffix`). */
-export function wildcardCovers(wildcard: string, name: string): boolean {
-  const suffix = wildcard.slice(1); // ".example.com"
-  return name.length > suffix.length && name.endsWith(suffix);
-}
+// The wildcard rule of the Gateway API (`*.example.com` covers any name below example.com at any
+// depth, never example.com itself) is shared's, the one the auth policies follow too; what is
+// DNS's own is intersecting a route's hostnames with its listener's, and our zones.
 
 /** The hostname both a route and a listener accept, or null (the more specific of the two wins). */
 export function intersect(route: string, listener: string): string | null {

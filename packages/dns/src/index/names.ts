@@ -1,3 +1,4 @@
+import { isWildcardHostname } from '@horizon/shared';
 import type { Answer } from '../wire/response.ts';
 import { inZone } from './hostnames.ts';
 import type { Entry, ServedName } from './types.ts';
@@ -20,7 +21,7 @@ export function createNameTable(zoneOf: (name: string) => Zone | undefined) {
       const zone = zoneOf(served.name);
       if (!zone) return;
       const entry = { answers, zone, served };
-      if (served.name.startsWith('*.')) wildcards.set(served.name.slice(2), entry);
+      if (isWildcardHostname(served.name)) wildcards.set(served.name.slice(2), entry);
       else exact.set(served.name, entry);
       for (
         let n = parentOf(served.name);

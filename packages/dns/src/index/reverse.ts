@@ -1,3 +1,4 @@
+import { isWildcardHostname } from '@horizon/shared';
 import { TYPE } from '../wire/constants.ts';
 import { nameRdata, record, reverseName } from '../wire/records.ts';
 import type { Answer } from '../wire/response.ts';
@@ -17,7 +18,7 @@ export function addReverseNames(
 ): void {
   const names = new Map<string, Set<string>>();
   for (const s of served) {
-    if (s.name.startsWith('*.')) continue;
+    if (isWildcardHostname(s.name)) continue; // a wildcard has no name to give
     for (const address of addresses(s.gateway, 0)) {
       const rev = reverseName(address);
       names.set(rev, (names.get(rev) ?? new Set()).add(s.name));

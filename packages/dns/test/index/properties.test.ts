@@ -1,9 +1,8 @@
-import { type GatewayApiSnapshot, snapshotOf } from '@horizon/shared';
+import { type GatewayApiSnapshot, snapshotOf, wildcardCovers } from '@horizon/shared';
 import { Packet } from 'dns2';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.ts';
-import { wildcardCovers } from '../../src/index/hostnames.ts';
 import { isMiss, lookup } from '../../src/index/lookup.ts';
 import { TYPE } from '../../src/wire/constants.ts';
 import { parseQuery } from '../../src/wire/query.ts';
