@@ -7,6 +7,9 @@ import { createLiveIndex } from './index/live.ts';
 import { createRequestObserver } from './request-metrics.ts';
 import { createDnsServer } from './server.ts';
 import type { DnsSettings } from './settings.ts';
+import { createAnswerLog } from './status/answers.ts';
+import { dnsHistory, gatherDnsStatus } from './status/gather.ts';
+import { renderDnsStatus } from './status/page.ts';
 import { createTcpMetrics } from './tcp/metrics.ts';
 import type { Exchanger } from './upstream/exchange.ts';
 import { createUpstreams } from './upstream/upstreams.ts';
@@ -47,26 +50,49 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     wrapZoneMiss: loops.wrap,
   });
   const tcpMetrics = createTcpMetrics(registry);
+  const answers = createAnswerLog({
+    zones: [...settings.zones, ...settings.reverseZones],
+    synced: () => index.current() !== undefined,
+    clock,
+  });
+  const countRequest = createRequestObserver(registry);
   const server = createDnsServer({
     addresses: settings.listen.addresses,
     port: settings.listen.port,
     handle: createChain({ settings, zones, upstreams, loops, registry, logger, clock }),
     tcp: settings.tcp,
     logger,
-    observe: createRequestObserver(registry),
+    observe: (...request) => {
+      countRequest(...request);
+      answers.observe(...request);
+    },
     // RA only to clients that may recurse: allowed, and with upstreams to recurse through.
     recursion: upstreams.recursive ? rememberVerdicts(settings.acl.allow) : () => false,
     tcpEvents: tcpMetrics.events,
     clock,
   });
   tcpMetrics.watch(server.tcp);
+  const history = dnsHistory(registry, clock);
+  const stopHistory = new AbortController();
+  void history.run(stopHistory.signal);
+  const status = { index, source: deps.source, registry, failures: answers.list, clock };
 
   return {
     server,
     rebuild: index.rebuild,
     ready: () => index.current() !== undefined,
-    routes: { '/records': index.records },
+    routes: {
+      '/records': index.records,
+      '/': async (url: URL) => ({
+        html: renderDnsStatus(
+          await gatherDnsStatus(status, history),
+          url.searchParams.get('q') ?? '',
+          clock.now(),
+        ),
+      }),
+    },
     async close() {
+      stopHistory.abort();
       await server.close();
       upstreams.close();
     },

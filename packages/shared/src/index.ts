@@ -30,6 +30,7 @@ export {
 } from './ops/hot-metrics.ts';
 export { escapeHtml, type Html, html, lineGraph, page, raw, table } from './ops/html.ts';
 export { createMetricsRegistry, type Registry } from './ops/metrics.ts';
+export { type MetricSample, metricSamples, metricTotal } from './ops/metrics-read.ts';
 export { createReadiness, type Readiness, type ReadinessCheck } from './ops/readiness.ts';
 export { createRecent, type Recent } from './ops/recent.ts';
 export {

@@ -5,14 +5,14 @@ import { html, lineGraph, page, table } from '../src/ops/html.ts';
 import { createRecent } from '../src/ops/recent.ts';
 
 describe('history', () => {
-  it('keeps per-second rates of counters and values of gauges, bounded to the last points', () => {
+  it('keeps per-second rates of counters and values of gauges, bounded to the last points', async () => {
     const clock = manualClock();
     let total = 0;
     let size = 0;
     const h = createHistory({ stepMs: 10_000, points: 3, clock });
     h.track('queries', { kind: 'counter', read: () => total });
     h.track('cache', { kind: 'gauge', read: () => size });
-    h.sample(); // a counter's first reading makes no point
+    await h.sample(); // a counter's first reading makes no point
     for (const [add, s] of [
       [100, 1],
       [50, 2],
@@ -22,13 +22,13 @@ describe('history', () => {
       clock.advance(10_000);
       total += add;
       size = s;
-      h.sample();
+      await h.sample();
     }
     expect(h.points('queries')).toEqual([5, 0, 20]);
     expect(h.points('cache')).toEqual([2, 3, 4]);
     total = 0; // a reset counter gives 0, never a negative rate
     clock.advance(10_000);
-    h.sample();
+    await h.sample();
     expect(h.points('queries').at(-1)).toBe(0);
     expect(() => h.track('queries', { kind: 'gauge', read: () => 0 })).toThrow(/twice/);
   });
@@ -40,6 +40,7 @@ describe('history', () => {
     h.track('n', { kind: 'gauge', read: () => ++n });
     const stop = new AbortController();
     const running = h.run(stop.signal);
+    await new Promise((r) => setImmediate(r)); // the first sample's reads settle
     expect(h.points('n')).toEqual([1]);
     for (let i = 0; i < 3; i += 1) {
       await Promise.resolve();

@@ -1,6 +1,6 @@
 import { after, type Clock, systemClock } from '@horizon/shared';
 import { LRUCache } from 'lru-cache';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { RCODE } from '../wire/constants.ts';
 import { addressTo, rcodeOf } from '../wire/message.ts';
 import type { Query } from '../wire/query.ts';
@@ -38,7 +38,7 @@ const FAILURE_RECHECK_SECONDS = 30;
  * refreshed, and served stale (TTL 30) when the refresh fails, has not answered in `staleReplyMs`,
  * failed less than 30 s ago, or every upstream is known down (RFC 8767).
  */
-export function createCache(o: CacheOptions): Handler {
+export function createCache(o: CacheOptions): Handler & { entries(): number } {
   const clock = o.clock ?? systemClock;
   const now = () => clock.now() / 1000;
   const entries = new LRUCache<string, Entry>({ max: o.size });
@@ -102,7 +102,7 @@ export function createCache(o: CacheOptions): Handler {
     });
   };
 
-  return (q, next) => {
+  const handler: Handler = (q, next) => {
     if (o.forwarded && !o.forwarded(q)) return next(q);
     const key = cacheKey(q);
     const e = entries.get(key);
@@ -126,6 +126,7 @@ export function createCache(o: CacheOptions): Handler {
     if (e && usableStale(e, t)) return refreshOrStale(key, e, q, next);
     return fetch(key, q, next);
   };
+  return Object.assign(handler, { entries: () => entries.size });
 }
 
 /**
@@ -136,13 +137,23 @@ export function createCache(o: CacheOptions): Handler {
 export const setupCache: Setup = ({ settings, upstreams, clock, registry }) => {
   const count = cacheMetrics(registry);
   if (settings.cache.size === 0 || !upstreams.forwarding) return passThrough;
-  return createCache({
+  const cache = createCache({
     ...settings.cache,
     forwarded: (q) => upstreams.poolFor(q) !== undefined,
     upstreamsDown: (q) => upstreams.poolFor(q)?.allDown() ?? false,
     clock,
     onResult: (result) => count[result].inc(),
   });
+  // Read when /metrics is scraped (or the status page is drawn), never counted per query.
+  new Gauge({
+    name: 'horizon_dns_cache_entries',
+    help: 'Answers held in the cache.',
+    registers: [registry],
+    collect() {
+      this.set(cache.entries());
+    },
+  });
+  return cache;
 };
 
 function cacheMetrics(registry: Registry) {

@@ -14,7 +14,6 @@ export interface DnsStatus {
   /** Names not served, and why (outside every zone, a conflict lost, a route not accepted). */
   refused: { name: string; reason: string; object: string }[];
   upstreams: {
-    pool: string;
     address: string;
     healthy: boolean;
     requests: number;
@@ -112,9 +111,8 @@ ${table(
 )}
 <h2>Upstreams</h2>
 ${table(
-  ['pool', 'upstream', 'state', 'queries', 'failures', 'mean answer'],
+  ['upstream', 'state', 'queries', 'failures', 'mean answer'],
   s.upstreams.map((u) => [
-    u.pool,
     u.address,
     state(u.healthy, 'up', 'down'),
     u.requests,

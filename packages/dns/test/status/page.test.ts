@@ -22,7 +22,6 @@ const status = (over: Partial<DnsStatus> = {}): DnsStatus => ({
   refused: [{ name: 'x.other.org', reason: 'outside every zone', object: 'home/x' }],
   upstreams: [
     {
-      pool: 'forward',
       address: '1.1.1.1:53',
       healthy: false,
       requests: 10,

@@ -11,8 +11,11 @@ export interface HistoryOptions {
 
 /** One series: what it reads, and how a reading becomes a point. */
 export interface SeriesSpec {
-  /** The current value: a counter's total (points are per-second rates) or a gauge's value. */
-  read: () => number;
+  /**
+   * The current value: a counter's total (points are per-second rates) or a gauge's value. It may
+   * be a promise: prom-client's metrics are read that way (metricTotal).
+   */
+  read: () => number | Promise<number>;
   kind: 'counter' | 'gauge';
 }
 
@@ -26,7 +29,7 @@ export interface History {
   /** Samples every step until `signal` aborts (the service aborts it on shutdown). */
   run(signal: AbortSignal): Promise<void>;
   /** Takes one sample now (what `run` does every step; tests call it directly). */
-  sample(): void;
+  sample(): Promise<void>;
 }
 
 /**
@@ -39,10 +42,12 @@ export function createHistory(options: HistoryOptions = {}): History {
   const max = options.points ?? 360;
   const clock = options.clock ?? systemClock;
   const series = new Map<string, { spec: SeriesSpec; last?: number; lastAt?: number; ring: number[] }>();
-  const sample = () => {
+  const sample = async () => {
     const at = clock.now();
+    const values = await Promise.all([...series.values()].map((s) => s.spec.read()));
+    let i = 0;
     for (const s of series.values()) {
-      const value = s.spec.read();
+      const value = values[i++] ?? 0;
       if (s.spec.kind === 'gauge') s.ring.push(value);
       else if (s.last !== undefined && s.lastAt !== undefined && at > s.lastAt) {
         // A counter that went down was reset (a restart of what it counts): no negative rate.
@@ -63,10 +68,10 @@ export function createHistory(options: HistoryOptions = {}): History {
     names: () => [...series.keys()],
     sample,
     async run(signal) {
-      sample();
+      await sample();
       while (!signal.aborted) {
         await clock.delay(stepMs, signal);
-        if (!signal.aborted) sample();
+        if (!signal.aborted) await sample();
       }
     },
   };

@@ -74,11 +74,15 @@ export function lineGraph(
   const legend = series
     .map((s) => `<tspan fill="${escapeHtml(s.color)}">${escapeHtml(s.name)}</tspan>`)
     .join(' ');
-  const max = `${Number(top.toPrecision(3))}${o.unit ? ` ${o.unit}` : ''}`;
+  const any = series.some((s) => s.points.length > 0);
+  // Nothing yet (a counter's first point needs two readings) or all quiet: say so, not "max 1e-9".
+  const max = !any
+    ? 'no points yet'
+    : `max ${top === 1e-9 ? 0 : Number(top.toPrecision(3))}${o.unit ? ` ${o.unit}` : ''}`;
   return raw(
     `<svg width="100%" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(series.map((s) => s.name).join(', '))}">` +
       `<line x1="0" y1="${height - 14}" x2="${width}" y2="${height - 14}" stroke="#d0d7de"/>` +
-      `${lines}<text x="2" y="10" font-size="10" fill="#57606a">max ${escapeHtml(max)}</text>` +
+      `${lines}<text x="2" y="10" font-size="10" fill="#57606a">${escapeHtml(max)}</text>` +
       `<text x="${width - 2}" y="${height - 2}" font-size="10" text-anchor="end">${legend}</text></svg>`,
   );
 }
