@@ -2,7 +2,8 @@
 // dnsmasq, unbound and a raw Node UDP echo serving the same names in the same run. Servers are
 // pinned to core 0, dnsperf (and the shared upstream) to core 1. Loopback only. Prints a Markdown
 // report with ratios, because absolute numbers on a shared 2-core machine are noise.
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ const { values: flags } = parseArgs({
     names: { type: 'string', default: '10000' },
     'node-flags': { type: 'string', default: '' },
     built: { type: 'boolean', default: false },
+    // Fetch the status page every this many seconds during the runs (0: never).
+    'status-page': { type: 'string', default: '0' },
   },
 });
 const seconds = Number(flags.seconds);
@@ -76,6 +79,7 @@ const start = async (...args: Parameters<typeof startPinned>) => {
   peers.push(p);
   return p;
 };
+let viewer: ChildProcess | undefined; // the status page's viewer, stopped in finally too
 try {
   // The upstream behind the cache paths shares core 1 with dnsperf, so all resolvers see the same one.
   await start(
@@ -136,6 +140,23 @@ try {
     dir,
   );
   await sleep(1500); // Horizon's index: 10,000 names built once the manifests are read
+  const viewing = Number(flags['status-page']) > 0;
+  viewer = viewing
+    ? spawn(
+        'taskset',
+        [
+          '-c',
+          '1',
+          process.execPath,
+          join(import.meta.dirname, 'bench', 'page-viewer.ts'),
+          `http://127.0.0.1:${ports.ops}/`,
+          String(Number(flags['status-page']) * 1000),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+    : undefined;
+  let viewed = '';
+  viewer?.stdout?.on('data', (d) => (viewed += d));
   const baseline = horizon.rssMiB();
   const baselineAnon = horizon.anonMiB();
 
@@ -185,6 +206,10 @@ try {
     missDnsmasq: run(dnsmasq, 'miss.txt', 'cache miss (forward)', false),
     missUnbound: run(unbound, 'miss.txt', 'cache miss (forward)', false),
   };
+  if (viewer) {
+    viewer.kill('SIGTERM');
+    await once(viewer, 'exit');
+  }
   await sleep(10_000); // idle: V8's memory reducer returns what the load left behind
   const rss = horizon.rssMiB();
   const anon = horizon.anonMiB();
@@ -195,6 +220,12 @@ try {
   const lines = [
     `Horizon: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${flags['node-flags'] ? `, node ${flags['node-flags']}` : ''}.`,
     '',
+    ...(viewing
+      ? [
+          `The status page (\`/\` of the ops port) fetched every ${flags['status-page']} s throughout: ${viewed.trim()}.`,
+          '',
+        ]
+      : []),
     `dnsperf -c 4 -q 200, ${seconds} s per run after a 2 s warm-up (none for misses); servers on core 0, dnsperf and the upstream on core 1; ${N} names.`,
     '',
     '| Path | Server | Queries/s | Avg latency (ms) | Max latency (ms) | Lost | Responses |',
@@ -215,6 +246,7 @@ try {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
+  viewer?.kill('SIGKILL');
   for (const p of peers.reverse()) await p.stop().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 }
