@@ -42,7 +42,8 @@ async function bind<T>(flag: PortFlag, port: number, start: () => Promise<T>): P
 /** Horizon auth's config in the demo: loopback, the development provider, one policy for pdf. */
 export function authConfig(ports: Record<PortFlag, number>) {
   return {
-    log: { level: 'info', format: 'auto' },
+    // The services' output is a pipe to the demo: readable lines when the demo's own is a terminal.
+    log: { level: 'info', format: process.stdout.isTTY ? 'pretty' : 'json' },
     ops: { host: '127.0.0.1', port: ports['auth-ops-port'] },
     shutdown: { lameDuckSeconds: 0 },
     listen: { host: '127.0.0.1', port: ports['auth-port'] },

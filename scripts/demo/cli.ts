@@ -22,7 +22,12 @@ export const FLAGS = {
     help: 'forward names outside the zone to this resolver (default: none, they get REFUSED)',
   },
   'dns-port': { type: 'string', value: 'PORT', default: '5300', help: 'Horizon DNS, UDP and TCP' },
-  'ops-port': { type: 'string', value: 'PORT', default: '9153', help: 'Horizon DNS ops: /records, /metrics' },
+  'ops-port': {
+    type: 'string',
+    value: 'PORT',
+    default: '9153',
+    help: 'Horizon DNS ops: the status page, /records, /metrics',
+  },
   'auth-port': { type: 'string', value: 'PORT', default: '4180', help: 'Horizon auth (the checks)' },
   'auth-ops-port': {
     type: 'string',

@@ -6,7 +6,8 @@ import type { PortFlag } from './cli.ts';
 export function dnsConfig(ports: Record<PortFlag, number>, dir: string, domain: string, upstream?: string) {
   const upstreams = upstream ? [upstream] : [];
   return {
-    log: { level: 'info', format: 'auto' },
+    // The services' output is a pipe to the demo: readable lines when the demo's own is a terminal.
+    log: { level: 'info', format: process.stdout.isTTY ? 'pretty' : 'json' },
     ops: { host: '127.0.0.1', port: ports['ops-port'] },
     shutdown: { lameDuckSeconds: 0 },
     source: { manifests: dir },
@@ -47,6 +48,7 @@ export function dnsBanner(
     `  dig ${at} pdf.${domain}         # external only: ${forwarding ? 'resolved by the upstream' : 'NXDOMAIN (no --upstream)'}\n` +
     `  dig ${at} +tcp ${domain} SOA\n` +
     `  curl http://127.0.0.1:${ports['ops-port']}/records\n` +
+    `The status page, in a browser: http://127.0.0.1:${ports['ops-port']}/ (names, upstreams, failed answers).\n` +
     `Edit a file in ${dir} and the answers follow within a second.\n`
   );
 }

@@ -69,7 +69,8 @@ export function createLogger(config: LogConfig, options: LoggerOptions): Logger 
       formatters: {},
       transport: {
         target: 'pino-pretty',
-        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+        // One line per event, as the JSON is: a terminal reads a stream of them.
+        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
       },
     });
   }
