@@ -93,6 +93,31 @@ spec:
   });
 });
 
+describe('the auth status page in a real browser', () => {
+  it("shows the demo's policy, and a refusal the moment after it happens", async () => {
+    const authOps = `http://127.0.0.1:${demo.ports['auth-ops-port']}`;
+    const page = await browser.context.newPage();
+    await page.goto(`${authOps}/`);
+    await page.getByRole('heading', { name: 'Horizon auth' }).waitFor();
+    await page.getByRole('cell', { name: 'pdf.localhost' }).waitFor();
+    expect(await page.getByText('none since start').count()).toBe(1);
+
+    // eve signs in at the app, and the policy refuses her.
+    const app = await browser.context.newPage();
+    await app.goto(`http://pdf.localhost:${demo.ports['gateway-port']}/`);
+    await app.getByRole('button', { name: /Eve Guest/ }).click();
+    await app.getByText('You are signed in as eve, who may not use this app.').waitFor();
+    await app.close();
+
+    await page.reload();
+    const refusals = page.locator('table').last();
+    await refusals.getByRole('cell', { name: 'forbidden' }).waitFor();
+    expect(await refusals.getByRole('cell', { name: /^pdf\.localhost/ }).count()).toBeGreaterThan(0);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'status-auth.png'), fullPage: true });
+    await page.close();
+  });
+});
+
 describe('what the pages load', () => {
   it('nothing from outside the machine', () => {
     expect(browser.requested.length).toBeGreaterThan(2);

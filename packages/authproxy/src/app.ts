@@ -19,6 +19,7 @@ import { followRoutePolicies } from './policy/annotations.ts';
 import { createPolicyTable, type PolicyTable } from './policy/table.ts';
 import { createSealer } from './session/seal.ts';
 import { createSessionStore } from './session/store.ts';
+import { createStatusPage } from './status/status.ts';
 
 /** What the app needs from outside: injected so tests and the demo pass their own. */
 export interface AppDeps {
@@ -77,6 +78,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     ? createBearerVerifier({ config, provider, fetch: deps.fetch })
     : undefined;
   const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
+  const status = createStatusPage({ config, policies, provider, registry, clock });
   const check = createCheck({
     config,
     provider,
@@ -90,17 +92,19 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     logger,
     logs,
     now,
+    onDecision: status.onDecision,
   });
   const app = createCheckServer(check, {
     logger,
     maxConnections: config.listen.maxConnections,
     onClose: async () => {
+      status.close();
       unsubscribe();
       provider.close();
       await store.close();
     },
   });
-  return { app, check, opsRoutes: opsRoutesOf(policies, signer) };
+  return { app, check, opsRoutes: { ...opsRoutesOf(policies, signer), '/': status.route } };
 }
 
 /** What the ops port adds: `/policies` (the policies in force) and `/jwks.json` (with the identity JWT). */

@@ -37,6 +37,8 @@ export interface Outcome {
   policy: string;
   /** From nginx's auth_request sub-request (check/auth-request.ts). */
   authRequest: boolean;
+  /** The request as read, when it could be read: what the status page's refusals list shows. */
+  request?: CheckRequest;
 }
 
 /** Folds the steps into one function of a raw check, in the order above. */
@@ -55,7 +57,7 @@ export function createChain(steps: CheckSteps): (raw: RawCheck) => Outcome {
     const req = steps.readable(raw);
     if ('reply' in req) return { reply: req.reply, policy: '', authRequest: req.authRequest };
     const c = steps.policy(req);
-    if (!('req' in c)) return { reply: c, policy: '', authRequest: req.authRequest };
-    return { reply: decide(c), policy: c.policy.name, authRequest: req.authRequest };
+    if (!('req' in c)) return { reply: c, policy: '', authRequest: req.authRequest, request: req };
+    return { reply: decide(c), policy: c.policy.name, authRequest: req.authRequest, request: req };
   };
 }

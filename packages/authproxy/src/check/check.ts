@@ -8,7 +8,7 @@ import type { PolicyTable } from '../policy/table.ts';
 import { outagePage } from '../reply/outages.ts';
 import { htmlPage, type Reply } from '../reply/reply.ts';
 import { identityHeaders } from '../request/identity-headers.ts';
-import type { RawCheck } from '../request/read.ts';
+import type { CheckRequest, RawCheck } from '../request/read.ts';
 import { forAuthRequest } from './auth-request.ts';
 import { createBearerStep } from './bearer.ts';
 import { createCallbackStep } from './callback.ts';
@@ -35,7 +35,17 @@ export interface CheckDeps extends FlowDeps {
   logger: Logger;
   /** Client-caused log lines, limited per cause. Default: a limiter of its own. */
   logs?: LogLimiter;
+  /** Told every answer after it is made (the status page's list of refusals); never changes it. */
+  onDecision?: DecisionObserver;
 }
+
+/** Sees a check's answer, its policy ('' for none), and the request as read when it could be. */
+export type DecisionObserver = (
+  reply: Reply,
+  policy: string,
+  raw: RawCheck,
+  request: CheckRequest | undefined,
+) => void;
 
 /** Answers checks; the HTTP layer only turns a request into a RawCheck and a Reply into a response. */
 export type Check = (raw: RawCheck) => MaybePromise<Reply>;
@@ -70,7 +80,13 @@ export function createCheck(deps: CheckDeps): Check {
     missingHeaders: createMissingHeadersStep({ registry: deps.registry, logs, log }),
     login: createLoginStep(deps),
   });
-  const record = createCheckRecorder(deps.registry);
+  const count = createCheckRecorder(deps.registry);
+  const observe = deps.onDecision;
+  const record = (reply: Reply, policy: string, started: number, raw: RawCheck, request?: CheckRequest) => {
+    count(reply, policy, started);
+    observe?.(reply, policy, raw, request);
+    return reply;
+  };
 
   const failed = (err: unknown): Reply => {
     const outage = outagePage(err);
@@ -85,13 +101,14 @@ export function createCheck(deps: CheckDeps): Check {
     try {
       out = chain(raw);
     } catch (err) {
-      return record(failed(err), '', started);
+      return record(failed(err), '', started, raw);
     }
-    const { reply, policy, authRequest } = out;
-    if (!(reply instanceof Promise)) return record(forAuthRequest(reply, authRequest), policy, started);
+    const { reply, policy, authRequest, request } = out;
+    if (!(reply instanceof Promise))
+      return record(forAuthRequest(reply, authRequest), policy, started, raw, request);
     return reply.then(
-      (r) => record(forAuthRequest(r, authRequest), policy, started),
-      (err: unknown) => record(forAuthRequest(failed(err), authRequest), '', started),
+      (r) => record(forAuthRequest(r, authRequest), policy, started, raw, request),
+      (err: unknown) => record(forAuthRequest(failed(err), authRequest), '', started, raw, request),
     );
   };
 }
