@@ -24,7 +24,17 @@ const { values: flags } = parseArgs({
 const seconds = Number(flags.seconds);
 const N = Number(flags.names);
 const dir = mkdtempSync(join(tmpdir(), 'horizon-bench-'));
-const ports = { upstream: 25301, horizon: 25302, dnsmasq: 25303, unbound: 25304, echo: 25305, ops: 25306 };
+// Fixed ports, so that peers' configs can be written up front; BENCH_PORT_BASE moves them (two
+// benchmarks on one machine must not answer each other's dnsperf).
+const base = Number(process.env.BENCH_PORT_BASE ?? 25_300);
+const ports = {
+  upstream: base + 1,
+  horizon: base + 2,
+  dnsmasq: base + 3,
+  unbound: base + 4,
+  echo: base + 5,
+  ops: base + 6,
+};
 const names = Array.from({ length: N }, (_, i) => `app${i}.home.example.com`);
 
 // The same 10,000 names for everyone: manifests for Horizon (Gateway API allows 16 hostnames a route).
