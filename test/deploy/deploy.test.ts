@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthConfigSchema } from '@horizon/authproxy/config';
 import { checkAuthConfig } from '@horizon/authproxy/config-check';
-import { HEADERS_TO_BACKEND, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
+import { HEADERS_TO_BACKEND_WITH_FEATURES, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { DnsConfigSchema } from '@horizon/dns/config';
 import { parseDnsConfig } from '@horizon/dns/settings';
 import { loadConfig, substituteVariables } from '@horizon/shared';
@@ -195,7 +195,7 @@ describe('deploy/: the manifests a home-lab applies', () => {
     expect(new Set(ext.headersToExtAuth)).toEqual(
       new Set([...HEADERS_TO_EXT_AUTH.needed, ...HEADERS_TO_EXT_AUTH.useful]),
     );
-    expect(new Set(ext.http.headersToBackend)).toEqual(new Set(HEADERS_TO_BACKEND));
+    expect(new Set(ext.http.headersToBackend)).toEqual(new Set(HEADERS_TO_BACKEND_WITH_FEATURES));
     expect(ext.failOpen).toBe(false);
   });
 

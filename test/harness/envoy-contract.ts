@@ -25,9 +25,13 @@ export const IDENTITY_HEADERS = [
   'x-auth-request-email',
   'x-auth-request-groups',
   'x-auth-request-name',
+  'x-auth-request-access',
 ];
-/** The headersToBackend of the design's SecurityPolicy: the identity, and the app's own cookies. */
-export const HEADERS_TO_BACKEND = [...IDENTITY_HEADERS, 'cookie'];
+/**
+ * The headersToBackend of the design's SecurityPolicy: the identity, the app's own cookies, and
+ * Authorization (the app's credentials or the user's IdP token, where a policy gives them).
+ */
+export const HEADERS_TO_BACKEND = [...IDENTITY_HEADERS, 'cookie', 'authorization'];
 
 export type Headers = Record<string, string | string[]>;
 

@@ -10,6 +10,8 @@ export interface RawRequest {
   /** Header lines in order; names as written. A Host header is not added for you. */
   headers: [string, string][];
   body?: string;
+  /** The loopback address to send from (a "LAN" client is 127.0.1.x). Default: the system's choice, 127.0.0.1. */
+  from?: string;
 }
 
 export interface RawResponse {
@@ -32,7 +34,9 @@ export function rawRequest(r: RawRequest, timeoutMs = 10_000): Promise<RawRespon
     'Connection: close',
   ];
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: r.port });
+    if (r.from !== undefined && !r.from.startsWith('127.'))
+      throw new Error(`raw request: ${r.from} is not loopback`);
+    const socket = connect({ host: '127.0.0.1', port: r.port, localAddress: r.from });
     const chunks: Buffer[] = [];
     socket.setTimeout(timeoutMs, () =>
       socket.destroy(new Error(`raw request: no answer in ${timeoutMs} ms`)),

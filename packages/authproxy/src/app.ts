@@ -17,6 +17,7 @@ import { createBearerVerifier } from './oidc/bearer.ts';
 import { createProvider, type Fetch } from './oidc/provider.ts';
 import { followRoutePolicies } from './policy/annotations.ts';
 import { createPolicyTable, type PolicyTable } from './policy/table.ts';
+import { createAppCredentials } from './reply/app-credentials.ts';
 import { createSealer } from './session/seal.ts';
 import { createSessionStore } from './session/store.ts';
 import { createStatusPage } from './status/status.ts';
@@ -79,6 +80,10 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     : undefined;
   const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
   const status = createStatusPage({ config, policies, provider, registry, clock });
+  const credentials = createAppCredentials(
+    config.policies.map((p) => p.appCredentials),
+    logger.child({ component: 'app-credentials' }),
+  );
   const check = createCheck({
     config,
     provider,
@@ -88,6 +93,8 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     policies,
     bearer,
     signer,
+    credentials,
+    tokens: undefined,
     registry,
     logger,
     logs,
@@ -100,6 +107,7 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     onClose: async () => {
       status.close();
       unsubscribe();
+      credentials.close();
       provider.close();
       await store.close();
     },

@@ -1,5 +1,7 @@
 import { checkConfig, cidrMatcher } from '@horizon/shared';
-import type { AuthConfig, LoadedAuthConfig } from './config.ts';
+import type { AuthConfig, LoadedAuthConfig, ParsedPolicy } from './config.ts';
+import { networkRule } from './policy/networks.ts';
+import { readCredentialFolder } from './reply/app-credentials.ts';
 import { decodeKeys } from './session/seal.ts';
 
 /**
@@ -14,9 +16,9 @@ export function parseAuthConfig(c: LoadedAuthConfig): AuthConfig {
     checkOidc(c.oidc, fail);
     const keys = checkCookie(c.cookie, fail);
     checkSessionAndHeaders(c, fail);
-    checkPolicies(c, fail);
+    const policies = checkPolicies(c, fail);
     const trusted = attempt(fail, () => cidrMatcher(c.trustedProxies, 'trustedProxies'));
-    if (trusted && keys) parsed = compiled(c, trusted, keys);
+    if (trusted && keys && policies) parsed = compiled(c, trusted, keys, policies);
   });
   return parsed as AuthConfig;
 }
@@ -36,10 +38,16 @@ function attempt<T>(fail: (message: string) => void, parse: () => T): T | undefi
   }
 }
 
-function compiled(c: LoadedAuthConfig, trusted: (address: string) => boolean, keys: Buffer[]): AuthConfig {
+function compiled(
+  c: LoadedAuthConfig,
+  trusted: (address: string) => boolean,
+  keys: Buffer[],
+  policies: ParsedPolicy[],
+): AuthConfig {
   const logout = c.oidc.postLogoutRedirect ? URL.parse(c.oidc.postLogoutRedirect) : null;
   return Object.freeze({
     ...c,
+    policies: Object.freeze(policies),
     trustedProxies: trusted,
     // Cookie domains compare lower-case, with or without their leading dot (RFC 6265 5.2.3).
     cookie: Object.freeze({ ...c.cookie, keys, domain: c.cookie.domain.replace(/^\./, '').toLowerCase() }),
@@ -93,27 +101,39 @@ function checkCookie(cookie: LoadedAuthConfig['cookie'], fail: Fail): Buffer[] |
 const READ_BY_THE_CHECK =
   /^(host|cookie|authorization|accept|content-length|content-type|transfer-encoding|x-forwarded-(for|proto|host|uri|method)|x-request-id|x-horizon-auth-request|sec-fetch-.*)$/i;
 
+/** A header name: a token, and never one the check itself reads (it would be taken from the client). */
+export const isHeaderName = (name: string): boolean =>
+  /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(name) && !READ_BY_THE_CHECK.test(name);
+
 function checkSessionAndHeaders(c: LoadedAuthConfig, fail: Fail): void {
   if (c.session.store === 'redis' && !c.session.redisUrl)
     fail('session.redisUrl: required by session.store "redis"');
+  if (!c.appPasswords.path.startsWith('/')) fail('appPasswords.path: must start with /');
+  if (!isHeaderName(c.headers.access)) fail(`headers.access: "${c.headers.access}" is not a header name`);
   if (c.headers.jwt && !c.headers.jwtKey) fail('headers.jwtKey: required when headers.jwt is set');
   for (const name of c.headers.remove) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(name) || READ_BY_THE_CHECK.test(name))
+    if (!isHeaderName(name))
       fail(
         `headers.remove: "${name}" is not an identity header name (letters, digits and -; not one the check reads)`,
       );
   }
 }
 
-function checkPolicies(c: LoadedAuthConfig, fail: Fail): void {
+/** The policies checked, each with its networks compiled (undefined when one is wrong). */
+function checkPolicies(c: LoadedAuthConfig, fail: Fail): ParsedPolicy[] | undefined {
   const names = new Set<string>();
+  const out: ParsedPolicy[] = [];
   for (const [i, p] of c.policies.entries()) {
-    if (!p.name) fail(`policies[${i}].name: required`);
-    if (names.has(p.name)) fail(`policies[${i}].name: "${p.name}" is used twice`);
+    const key = `policies[${i}]`;
+    if (!p.name) fail(`${key}.name: required`);
+    if (names.has(p.name)) fail(`${key}.name: "${p.name}" is used twice`);
     names.add(p.name);
-    if (!p.pathPrefix.startsWith('/')) fail(`policies[${i}].pathPrefix: must start with /`);
+    if (!p.pathPrefix.startsWith('/')) fail(`${key}.pathPrefix: must start with /`);
     for (const path of p.publicPaths)
-      if (!path.startsWith('/')) fail(`policies[${i}].publicPaths: "${path}" must start with /`);
+      if (!path.startsWith('/')) fail(`${key}.publicPaths: "${path}" must start with /`);
+    checkPolicyFeatures(c, p, key, fail);
+    const rule = attempt(fail, () => networkRule(p.networks, p.loginNetworks, key));
+    if (rule) out.push(Object.freeze({ ...p, passesWithoutLogin: rule }));
   }
   // Every Envoy check then starts with it, and a route whose SecurityPolicy lacks http.path
   // sends the client's own path: a prefix a client could write would let it name a policy.
@@ -121,4 +141,33 @@ function checkPolicies(c: LoadedAuthConfig, fail: Fail): void {
     fail(
       'policyPathPrefix: one path segment with 16 or more random letters and digits, e.g. /_policy-$(openssl rand -hex 8)/ (a client must not be able to write it)',
     );
+  return out.length === c.policies.length ? out : undefined;
+}
+
+/**
+ * What a policy's app passwords, credentials and IdP tokens need: app passwords and IdP tokens
+ * live on the server (revoked at once everywhere, refreshed once across replicas), so Redis; a
+ * credential folder is read now, so a missing Secret stops the start instead of the first request.
+ */
+function checkPolicyFeatures(
+  c: LoadedAuthConfig,
+  p: LoadedAuthConfig['policies'][number],
+  key: string,
+  fail: Fail,
+) {
+  const redis = c.session.store === 'redis';
+  if (p.appPasswords && !redis)
+    fail(`${key}.appPasswords: needs session.store "redis" (revocation at once on every replica)`);
+  if (p.idpToken !== 'none' && !redis)
+    fail(`${key}.idpToken: needs session.store "redis" (the tokens are kept and refreshed on the server)`);
+  if (
+    !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(p.idpTokenHeader) ||
+    /^(host|cookie|content-length)$/i.test(p.idpTokenHeader)
+  )
+    fail(`${key}.idpTokenHeader: "${p.idpTokenHeader}" is not a header name`);
+  const credentials = p.appCredentials
+    ? attempt(fail, () => readCredentialFolder(p.appCredentials, `${key}.appCredentials`))
+    : undefined;
+  if (p.idpToken !== 'none' && credentials?.[p.idpTokenHeader.toLowerCase()] !== undefined)
+    fail(`${key}.idpTokenHeader: ${p.idpTokenHeader} is also one of the app's credentials (appCredentials)`);
 }

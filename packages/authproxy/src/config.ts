@@ -27,6 +27,34 @@ export const PolicySchema = Type.Object(
       'Paths served without a session, matched after normalisation; a trailing `*` matches a prefix.',
     ),
     publicMethods: Strings([], 'Methods served without a session, e.g. `OPTIONS` for CORS preflight.'),
+    appPasswords: Type.Boolean({
+      default: false,
+      description:
+        'Accept app passwords made at `appPasswords.path` for this policy or one of its hosts, as HTTP Basic (`user:password`) or `Authorization: Bearer`. Needs `session.store: redis`.',
+    }),
+    networks: Strings(
+      [],
+      'Client networks (CIDRs) that pass without a login, the client as the front reports it (`clientAddress.trustedHops`). The app gets no identity and `X-Auth-Request-Access: network`.',
+    ),
+    loginNetworks: Strings(
+      [],
+      'Networks inside `networks` whose clients must still sign in (a guest Wi-Fi inside the LAN).',
+    ),
+    appCredentials: Type.String({
+      default: '',
+      description:
+        "Folder of a mounted Kubernetes Secret: each key is a header (`X-Api-Key`, `Authorization`) the app receives with its value on every allowed request but public ones. A client's own is never passed.",
+    }),
+    idpToken: Type.Union([Type.Literal('none'), Type.Literal('access'), Type.Literal('id')], {
+      default: 'none',
+      description:
+        "The user's token from the provider, to the app: `access` (refreshed before it expires, once across replicas) or `id`. Needs `session.store: redis`.",
+    }),
+    idpTokenHeader: Type.String({
+      default: 'Authorization',
+      description:
+        'Where `idpToken` goes: `Authorization` (as `Bearer <token>`) or a header of its own (the token alone).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -176,6 +204,11 @@ export const AuthConfigSchema = Type.Object(
           'PKCS#8 PEM EC P-256 key signing that JWT (`HORIZON_HEADERS_JWT_KEY_FILE`). Required with `jwt`.',
       }),
       jwtTtlSeconds: Seconds(60, 10, 3600, 'Lifetime of that JWT.'),
+      access: Type.String({
+        default: 'X-Auth-Request-Access',
+        description:
+          'Header saying how a request passed: `session`, `app-password`, `bearer`, `network` (no identity) or `public`.',
+      }),
       remove: Strings(
         [],
         "More identity headers your apps trust (e.g. Grafana's `X-WEBAUTH-USER` under another name): never taken from a client, like the built-in list.",
@@ -204,8 +237,45 @@ export const AuthConfigSchema = Type.Object(
     ),
     trustedProxies: Strings(
       [],
-      'CIDRs whose `X-Forwarded-Method/-Host/-Uri` (Caddy forward_auth, nginx auth_request) are trusted.',
+      'CIDRs whose `X-Forwarded-Method/-Host/-Uri/-For` (Caddy forward_auth, nginx auth_request) are trusted.',
     ),
+    clientAddress: Section({
+      trustedHops: Type.Integer({
+        minimum: 0,
+        maximum: 8,
+        default: 0,
+        description:
+          "Proxies in front of the gateway whose `X-Forwarded-For` entries are trusted: the client is the entry this many places left of the last one (Envoy Gateway's ClientTrafficPolicy `clientIPDetection.xForwardedFor.numTrustedHops`; the same count for proxies in front of Caddy or nginx).",
+      }),
+    }),
+    appPasswords: Section({
+      path: Type.String({
+        default: '/oauth2/app-passwords',
+        description:
+          'The app-passwords page on every protected host (signed-in users make, list and revoke theirs).',
+      }),
+      maxPerUser: Type.Integer({
+        minimum: 1,
+        maximum: 256,
+        default: 32,
+        description: 'App passwords one user may have; past it the page asks to revoke one first.',
+      }),
+      failuresPerClient: Type.Integer({
+        minimum: 1,
+        maximum: 10000,
+        default: 10,
+        description:
+          'Failed app-password attempts one client address may make per `appPasswords.windowSeconds`; past it its attempts get 429 until the window ends.',
+      }),
+      failuresPerUser: Type.Integer({
+        minimum: 1,
+        maximum: 10000,
+        default: 30,
+        description:
+          'Failed attempts against one user (the Basic user name, or the owner of the password named) per window; past it that user is checked from memory only (passwords verified before keep working) until the window ends.',
+      }),
+      windowSeconds: Seconds(300, 10, 86400, 'The window of the two failure limits.'),
+    }),
     scheme: Type.Union([Type.Literal('auto'), Type.Literal('https'), Type.Literal('http')], {
       default: 'auto',
       description: 'Scheme of app URLs: `auto` reads `X-Forwarded-Proto`, defaulting to https.',
@@ -250,8 +320,15 @@ export type LoadedAuthConfig = Static<typeof AuthConfigSchema>;
  * (`parseAuthConfig`, config-check.ts), so no component parses a setting where it uses it.
  * Components take the slice they need.
  */
+/** A policy as the config gives it, its client networks compiled. */
+export interface ParsedPolicy extends PolicyConfig {
+  /** `networks` without `loginNetworks`, compiled: true for a client that passes without a login. */
+  readonly passesWithoutLogin: (address: string) => boolean;
+}
+
 export interface AuthConfig
-  extends Omit<LoadedAuthConfig, 'trustedProxies' | 'cookie' | 'oidc' | 'redirectHosts'> {
+  extends Omit<LoadedAuthConfig, 'trustedProxies' | 'cookie' | 'oidc' | 'redirectHosts' | 'policies'> {
+  readonly policies: readonly ParsedPolicy[];
   /** `trustedProxies`, compiled (shared's cidrMatcher). */
   readonly trustedProxies: (address: string) => boolean;
   readonly cookie: Omit<LoadedAuthConfig['cookie'], 'keys'> & {

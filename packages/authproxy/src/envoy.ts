@@ -23,3 +23,16 @@ export const HEADERS_TO_BACKEND = [
   'x-auth-request-name',
   'cookie',
 ] as const;
+
+/**
+ * What the features of issue 16 add, listed in every SecurityPolicy of deploy/ and the README:
+ * how the request passed (`x-auth-request-access`: a session, an app password, a bearer token, a
+ * client network without an identity, a public path), and `authorization` for policies that give
+ * the app its own credentials or the user's IdP token there. An app's other credential headers
+ * (`appCredentials`, e.g. `x-api-key`) are added per gateway.
+ */
+export const HEADERS_TO_BACKEND_WITH_FEATURES = [
+  ...HEADERS_TO_BACKEND,
+  'x-auth-request-access',
+  'authorization',
+] as const;

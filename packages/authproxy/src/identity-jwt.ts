@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importPKCS8, type JWK, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { authError } from './errors.ts';
-import type { Session } from './session/types.ts';
+import type { Identity } from './session/types.ts';
 
 /**
  * A short-lived JWT of the identity, signed by this service, for apps that want to verify who
@@ -11,7 +11,8 @@ import type { Session } from './session/types.ts';
  * signing is not on every request.
  */
 export interface IdentitySigner {
-  sign(session: Session, audience: string, now: number): Promise<string>;
+  /** `sid` names what the token is reused for: a session, or an app password. */
+  sign(session: Identity & { sid: string }, audience: string, now: number): Promise<string>;
   jwks(): { keys: JWK[] };
 }
 

@@ -63,6 +63,33 @@ describe('checkAuthConfig', () => {
     ],
     [{ policyPathPrefix: '/_policy/' }, 'policyPathPrefix: one path segment with 16 or more random'],
     [{ trustedProxies: ['10.0.0.0/33'] }, 'trustedProxies: "10.0.0.0/33" is not an address or CIDR'],
+    [
+      { policies: [{ name: 'a', appPasswords: true }] },
+      'policies[0].appPasswords: needs session.store "redis"',
+    ],
+    [{ policies: [{ name: 'a', idpToken: 'access' }] }, 'policies[0].idpToken: needs session.store "redis"'],
+    [
+      { policies: [{ name: 'a', idpTokenHeader: 'X Id' }] },
+      'policies[0].idpTokenHeader: "X Id" is not a header name',
+    ],
+    [
+      { policies: [{ name: 'a', networks: ['lan'] }] },
+      'policies[0].networks: "lan" is not an address or CIDR',
+    ],
+    [
+      { policies: [{ name: 'a', loginNetworks: ['10.0.0.1/40'] }] },
+      'policies[0].loginNetworks: "10.0.0.1/40"',
+    ],
+    [
+      { policies: [{ name: 'a', appCredentials: 'secrets/app' }] },
+      'policies[0].appCredentials: "secrets/app" must be an absolute path',
+    ],
+    [
+      { policies: [{ name: 'a', appCredentials: '/nonexistent/horizon' }] },
+      'policies[0].appCredentials: cannot read /nonexistent/horizon',
+    ],
+    [{ 'appPasswords.path': 'oauth2/app-passwords' }, 'appPasswords.path: must start with /'],
+    [{ 'headers.access': 'Cookie' }, 'headers.access: "Cookie" is not a header name'],
   ])('refuses %j', (bad, message) => {
     expect(problems({ ...valid, ...bad })).toContain(message);
   });
@@ -98,6 +125,18 @@ describe('parseAuthConfig', () => {
       true,
       true,
     ]);
+  });
+
+  it("compiles each policy's client networks once", () => {
+    const [lan] = parse({
+      policies: [{ name: 'lan', networks: ['192.168.0.0/16'], loginNetworks: ['192.168.50.0/24'] }],
+    }).policies;
+    expect(['192.168.1.2', '192.168.50.2', '10.0.0.1'].map((a) => lan?.passesWithoutLogin(a))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(Object.isFrozen(lan)).toBe(true);
   });
 
   it('leaves an empty or unreadable post-logout target to the app root', () => {

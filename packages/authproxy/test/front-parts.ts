@@ -28,6 +28,8 @@ export const SITES = (apps: Record<AppName, EchoApp>): Site[] => {
     { host: 'strict.localhost', routes: [{ prefix: '/', upstream: at('admin') }] },
     { host: 'lenient.localhost', routes: [{ prefix: '/', upstream: at('lenient') }] },
     { host: 'nopolicy.localhost', routes: [{ prefix: '/', upstream: at('nopolicy') }] },
+    { host: 'lan.localhost', routes: [{ prefix: '/', upstream: at('lan') }] },
+    { host: 'files.localhost', routes: [{ prefix: '/', upstream: at('files') }] },
   ];
 };
 
@@ -42,6 +44,8 @@ export async function startApps(): Promise<Record<AppName, EchoApp>> {
     admin: await startEchoApp(),
     lenient: await startEchoApp(),
     nopolicy: await startEchoApp(),
+    lan: await startEchoApp(),
+    files: await startEchoApp(),
   };
 }
 
@@ -67,10 +71,13 @@ export function checksFront(authPort: number, apps: Record<AppName, EchoApp>): F
       const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(r.target);
       const host = absolute ? (absolute[1] as string) : (headers.host ?? '');
       const target = absolute ? (absolute[2] as string) || '/' : r.target;
+      // Envoy appends the address the connection came from to whatever the client wrote.
+      const peer = r.from ?? '127.0.0.1';
+      const forwarded = headers['x-forwarded-for'];
       Object.assign(headers, {
         host,
         'x-forwarded-proto': 'http',
-        'x-forwarded-for': '127.0.1.20',
+        'x-forwarded-for': forwarded ? `${forwarded}, ${peer}` : peer,
         'x-request-id': 'r',
       });
       const check = checkHeaders(headers, host, EXT_AUTH_HEADERS);

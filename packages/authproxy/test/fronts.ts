@@ -26,11 +26,13 @@ import { startCaddyRecipe, startNginxRecipe } from './recipes.ts';
  * - `gateway`: the Envoy ext_authz contract gateway, with Envoy Gateway's defaults;
  * - `nginx` and `caddy`: the real programs running the README's recipes.
  * Hosts: pdf (family; /admin for admins; /static/* and /health public), strict (admins),
- * lenient (any signed-in user; /static/* public), nopolicy (no policy: denied to everyone).
+ * lenient (any signed-in user; /static/* public), nopolicy (no policy: denied to everyone),
+ * lan (admins; clients of 127.0.1.0/25 pass without a login, 127.0.1.128/25 must sign in),
+ * files (family; app passwords with `appPasswords` on: see withAppPasswords).
  */
 export type FrontName = 'checks' | 'gateway' | 'nginx' | 'caddy';
 export const FRONTS: FrontName[] = ['checks', 'gateway', 'nginx', 'caddy'];
-export type AppName = 'main' | 'admin' | 'lenient' | 'nopolicy';
+export type AppName = 'main' | 'admin' | 'lenient' | 'nopolicy' | 'lan' | 'files';
 
 export const POLICIES = [
   {
@@ -46,7 +48,24 @@ export const POLICIES = [
   // Host-less policies a client once picked by writing /_policy/<name>/ into its own path.
   { name: 'anyuser', hosts: [] },
   { name: 'hooks', hosts: [], publicPaths: ['/hooks/*'] },
+  {
+    name: 'lan',
+    hosts: ['lan.localhost'],
+    groups: ['admins'],
+    networks: ['127.0.1.0/24'],
+    loginNetworks: ['127.0.1.128/25'],
+  },
+  { name: 'files', hosts: ['files.localhost'], groups: ['family'] },
 ];
+
+/** The overrides that put sessions in Redis and let the files policy take app passwords. */
+export const withAppPasswords = (redisPort: number): Record<string, unknown> => ({
+  'session.store': 'redis',
+  'session.redisUrl': `redis://127.0.0.1:${redisPort}/0`,
+  // A loaded test machine stalls the event loop for longer than the 250 ms default.
+  'session.storeTimeoutMs': 900,
+  policies: POLICIES.map((p) => (p.name === 'files' ? { ...p, appPasswords: true } : p)),
+});
 
 /** What one app received, as it received it. */
 export interface Received {
@@ -59,12 +78,13 @@ export interface Received {
 export interface Front {
   name: FrontName;
   port: number;
-  /** Sends one request through the front, bytes as written. */
+  /** Sends one request through the front, bytes as written, from `from` (a loopback address). */
   send(r: {
     method?: string;
     target: string;
     headers: [string, string][];
     body?: string;
+    from?: string;
   }): Promise<RawResponse>;
   received(): Received[];
 }
@@ -111,7 +131,14 @@ export async function startFronts(
     op: await freePort(),
     login: await freePort(),
   };
-  const hosts = ['pdf.localhost', 'strict.localhost', 'lenient.localhost', 'nopolicy.localhost'];
+  const hosts = [
+    'pdf.localhost',
+    'strict.localhost',
+    'lenient.localhost',
+    'nopolicy.localhost',
+    'lan.localhost',
+    'files.localhost',
+  ];
   const origins = [ports.gateway, ports.nginx, ports.caddy, ports.login].flatMap((p) =>
     hosts.map((h) => `http://${h}:${p}`),
   );

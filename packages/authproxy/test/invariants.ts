@@ -13,7 +13,15 @@ export interface Case {
   target: string;
   method?: string;
   headers?: [string, string][];
+  /** The loopback address the client sends from (127.0.1.x plays the LAN). */
+  from?: string;
 }
+
+/** The lan policy's client networks: 127.0.1.0/24 passes without a login, but for 127.0.1.128/25. */
+const inLan = (address: string | undefined): boolean => {
+  const m = /^127\.0\.1\.(\d+)$/.exec(address ?? '');
+  return m !== null && Number(m[1]) < 128;
+};
 
 const PUBLIC: Record<string, (path: string) => boolean> = {
   main: (p) => p === '/health' || p === '/static' || p.startsWith('/static/'),
@@ -54,10 +62,16 @@ export function violations(received: Received[], cases: Map<string, Case>): stri
   for (const r of received) {
     const c = cases.get(one(r.headers['x-case']) ?? '');
     const id = one(r.headers['x-auth-request-user']) || undefined;
+    const access = one(r.headers['x-auth-request-access']);
     const why: string[] = [];
     if (!c) why.push('a request no case sent');
     else {
       if (id !== undefined && id !== c.user) why.push(`identity ${id}, sent by ${c.user ?? 'anonymous'}`);
+      if (r.app === 'lan' && id !== 'alice' && !(id === undefined && access === 'network' && inLan(c.from)))
+        why.push(`the lan app reached by ${id ?? 'anonymous'} (${access}) from ${c.from ?? '127.0.0.1'}`);
+      if (r.app === 'files' && id !== 'bob' && id !== 'alice')
+        why.push('the files app reached without family');
+      if (access === 'network' && id !== undefined) why.push('a network pass with an identity');
       const isPublic = PUBLIC[r.app];
       if (r.app === 'nopolicy') why.push('the no-policy app was reached');
       if (r.app === 'admin' && id !== 'alice') why.push('the admin app reached without admins');

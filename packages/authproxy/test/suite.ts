@@ -48,6 +48,7 @@ export function useFronts(): Suite {
         method: c.method,
         target: c.target.replaceAll('$PORT', String(front.port)),
         headers: [...headers, ...(c.headers ?? [])],
+        ...(c.from ? { from: c.from } : {}),
       });
       expect(res.status, `${front.name} ${c.target}`).toBeLessThan(500);
       return res;

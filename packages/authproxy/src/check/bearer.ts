@@ -12,12 +12,14 @@ import type { CheckContext, Step } from './step.ts';
  * that cannot be asked its outage page.
  */
 export function createBearerStep(bearer: BearerVerifier | undefined, grants: Grants): Step {
-  const viaBearer = async ({ req, policy, at }: CheckContext, token: string): Promise<Reply> => {
+  const viaBearer = async (c: CheckContext, token: string): Promise<Reply> => {
+    const { req, policy, at } = c;
     try {
       const id = await (bearer as BearerVerifier).verify(token, at);
       if (!authorize(policy, id))
         return { ...unauthorized(req.hostname, 'forbidden', 'insufficient_scope'), status: 403 };
-      return grants.allowed(req, id, undefined, 'bearer');
+      // The token is the user's access token: an app asking for it gets it (an ID token it has not).
+      return grants.allowed(c, id, 'bearer', { token: policy.idpToken === 'access' ? token : undefined });
     } catch (err) {
       return outagePage(err) ?? unauthorized(req.hostname, 'bad-token', 'invalid_token');
     }

@@ -8,14 +8,16 @@ import type { CheckContext, Next, Step } from './step.ts';
  * A check, in the one order it has:
  *
  *   readable -> policy -> session -> callback -> sign-out -> public -> signed-in -> bearer
- *            -> missing-headers -> login
+ *            -> network -> missing-headers -> login
  *
  * readable reads the request once (or refuses it); policy finds the policy that judges it (or
  * refuses), making the context the rest read; session reads the cookie's session before the
  * callback and sign-out, which need it too; public paths pass before anyone is asked who they
- * are; a signed-in user before a bearer token; a check missing the login headers is told so
- * before login, which ends the chain (a login for a page load, 401 for the rest). A new rule is a
- * step file, its field here and its place in `order`, and its construction in check.ts.
+ * are; a signed-in user before a bearer token (a user the policy refuses is handed on); anyone
+ * who names themselves before a client network lets a request in without an identity; a check
+ * missing the login headers is told so before login, which ends the chain (the refused user's
+ * page, a login for a page load, 401 for the rest). A new rule is a step file, its field here
+ * and its place in `order`, and its construction in check.ts.
  */
 export interface CheckSteps {
   readable: (raw: RawCheck) => CheckRequest | Unreadable;
@@ -26,6 +28,7 @@ export interface CheckSteps {
   public: Step;
   signedIn: Step;
   bearer: Step;
+  network: Step;
   missingHeaders: Step;
   login: Next;
 }
@@ -50,6 +53,7 @@ export function createChain(steps: CheckSteps): (raw: RawCheck) => Outcome {
     steps.public,
     steps.signedIn,
     steps.bearer,
+    steps.network,
     steps.missingHeaders,
   ];
   const decide = order.reduceRight<Next>((next, step) => (c) => step(c, next), steps.login);

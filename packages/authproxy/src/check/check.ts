@@ -5,10 +5,12 @@ import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
 import type { FlowDeps } from '../login/flow.ts';
 import type { BearerVerifier } from '../oidc/bearer.ts';
 import type { PolicyTable } from '../policy/table.ts';
+import type { AppCredentials } from '../reply/app-credentials.ts';
 import { outagePage } from '../reply/outages.ts';
 import { htmlPage, type Reply } from '../reply/reply.ts';
 import { identityHeaders } from '../request/identity-headers.ts';
-import type { CheckRequest, RawCheck } from '../request/read.ts';
+import { type CheckRequest, type RawCheck, readOptionsOf } from '../request/read.ts';
+import type { IdpTokens } from '../session/types.ts';
 import { forAuthRequest } from './auth-request.ts';
 import { createBearerStep } from './bearer.ts';
 import { createCallbackStep } from './callback.ts';
@@ -17,6 +19,7 @@ import { createGrants } from './granted.ts';
 import { createLoginStep } from './login.ts';
 import type { MaybePromise } from './maybe.ts';
 import { createMissingHeadersStep } from './missing-headers.ts';
+import { createNetworkStep } from './network.ts';
 import { createPolicyStep } from './policy.ts';
 import { createPublicStep } from './public.ts';
 import { createReadableStep } from './readable.ts';
@@ -30,6 +33,10 @@ export interface CheckDeps extends FlowDeps {
   policies: PolicyTable;
   bearer: BearerVerifier | undefined;
   signer: IdentitySigner | undefined;
+  /** The apps' own credentials (appCredentials), kept current. */
+  credentials: AppCredentials;
+  /** The users' IdP tokens, with a server-side store. */
+  tokens: IdpTokens | undefined;
   /** Where each step's metrics are registered (beside the step that counts them). */
   registry: Registry;
   logger: Logger;
@@ -61,13 +68,15 @@ export function createCheck(deps: CheckDeps): Check {
   const log = logger.child({ component: 'check' });
   const logs = deps.logs ?? createLogLimiter();
   const identity = identityHeaders(config.headers);
-  const grants = createGrants({ identity, cookies: deps.cookies, signer: deps.signer, now });
-  const reading = {
-    scheme: config.scheme,
-    policyPathPrefix: config.policyPathPrefix,
-    trusted: config.trustedProxies,
+  const grants = createGrants({
     identity,
-  };
+    cookies: deps.cookies,
+    signer: deps.signer,
+    now,
+    credentials: deps.credentials,
+    tokens: deps.tokens,
+  });
+  const reading = readOptionsOf(config, identity);
   const chain = createChain({
     readable: createReadableStep({ reading, logs, log }),
     policy: createPolicyStep({ policies: deps.policies, defaultPolicy: config.defaultPolicy, now }),
@@ -77,6 +86,7 @@ export function createCheck(deps: CheckDeps): Check {
     public: createPublicStep(grants),
     signedIn: createSignedInStep({ ...deps, grants }),
     bearer: createBearerStep(deps.bearer, grants),
+    network: createNetworkStep(grants),
     missingHeaders: createMissingHeadersStep({ registry: deps.registry, logs, log }),
     login: createLoginStep(deps),
   });

@@ -25,6 +25,7 @@ export function createPolicyStep(deps: PolicyStepDeps): (req: CheckRequest) => C
   return (req) => {
     const match = policies.match(req.hostname, req.path, req.spellings, req.method, req.policyName);
     if ('refused' in match) return refusalPage(match.refused);
+    if (match.policy?.refusal) return refusalPage(match.policy.refusal);
     if (!match.covered && (defaultPolicy === 'deny' || req.policyName !== undefined))
       return htmlPage(403, 'Forbidden', 'No access policy covers this request.', 'no-policy');
     const policy = match.policy ?? ANY_SIGNED_IN;

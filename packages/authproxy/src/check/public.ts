@@ -7,5 +7,5 @@ import type { Step } from './step.ts';
  * client's never reach the app).
  */
 export function createPublicStep(grants: Grants): Step {
-  return (c, next) => (c.isPublic ? grants.granted(c.req, c.session, 'public') : next(c));
+  return (c, next) => (c.isPublic ? grants.granted(c, c.session, 'public') : next(c));
 }

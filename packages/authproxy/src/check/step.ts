@@ -19,6 +19,12 @@ export interface CheckContext {
   readonly at: number;
   /** The session the request's cookie names on this host: undefined before the session step, and without one. */
   readonly session: Session | undefined;
+  /**
+   * A session the policy does not let in (signed-in.ts): the steps after it still get their turn
+   * (a client network may let the request in without an identity), and the chain's end shows
+   * the user the page that says who they are signed in as.
+   */
+  readonly refused?: Session;
 }
 
 /** The rest of the chain. */

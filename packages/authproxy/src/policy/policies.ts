@@ -1,6 +1,7 @@
 import { bestHostnameSpecificity } from '@horizon/shared';
-import type { PolicyConfig } from '../config.ts';
+import type { ParsedPolicy, PolicyConfig } from '../config.ts';
 import type { Identity } from '../session/types.ts';
+import { type NetworkRule, NO_NETWORKS } from './networks.ts';
 import { underPrefix } from './readings.ts';
 
 /** A policy ready for matching: lists turned into sets, the host patterns split. */
@@ -17,6 +18,19 @@ export interface Policy {
   publicPath: (path: string) => boolean;
   /** Methods compared as sent: methods are case-sensitive (RFC 9110 9.1), `options` is not `OPTIONS`. */
   publicMethods: ReadonlySet<string>;
+  /** App passwords made for this policy or its hosts pass. */
+  appPasswords: boolean;
+  networks: readonly string[];
+  loginNetworks: readonly string[];
+  /** `networks` without `loginNetworks`, compiled: true for a client that passes without a login. */
+  passesWithoutLogin: NetworkRule;
+  /** The folder of the app's own credentials ('' for none). */
+  appCredentials: string;
+  idpToken: 'none' | 'access' | 'id';
+  /** Lower-cased. */
+  idpTokenHeader: string;
+  /** Set on a route's policy that cannot be applied (its `horizon.io/auth-policy` names none): every request is refused. */
+  refusal?: 'route-policy';
 }
 
 /** `/a/*` matches `/a/` and below (and `/a`); `/a*` anything starting `/a`; anything else exactly. */
@@ -34,7 +48,8 @@ function compilePublicPaths(patterns: readonly string[]): (path: string) => bool
   return (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix));
 }
 
-export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy {
+/** A policy ready for matching. A config policy brings its networks compiled (config-check.ts); others have none. */
+export function compilePolicy(c: PolicyConfig | ParsedPolicy, source: Policy['source']): Policy {
   return {
     name: c.name,
     source,
@@ -47,6 +62,13 @@ export function compilePolicy(c: PolicyConfig, source: Policy['source']): Policy
     publicPath: compilePublicPaths(c.publicPaths),
     // Configured in any case, meant as the standard methods (annotations are typed by hand).
     publicMethods: new Set(c.publicMethods.map((m) => m.toUpperCase())),
+    appPasswords: c.appPasswords,
+    networks: c.networks,
+    loginNetworks: c.loginNetworks,
+    passesWithoutLogin: 'passesWithoutLogin' in c ? c.passesWithoutLogin : NO_NETWORKS,
+    appCredentials: c.appCredentials,
+    idpToken: c.idpToken,
+    idpTokenHeader: c.idpTokenHeader.toLowerCase(),
   };
 }
 
@@ -60,6 +82,12 @@ export const policyConfig = (name: string, over: Partial<PolicyConfig> = {}): Po
   emails: [],
   publicPaths: [],
   publicMethods: [],
+  appPasswords: false,
+  networks: [],
+  loginNetworks: [],
+  appCredentials: '',
+  idpToken: 'none',
+  idpTokenHeader: 'Authorization',
   ...over,
 });
 

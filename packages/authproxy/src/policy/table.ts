@@ -37,6 +37,8 @@ export interface PolicyTable {
   ): PolicyDecision | PolicyRefusal;
   /** True when a redirect may send the browser to this host. */
   hostAllowed(host: string): boolean;
+  /** A configured policy by name (routes choose one with `horizon.io/auth-policy`). */
+  named(name: string): Policy | undefined;
   setRoutePolicies(policies: readonly Policy[]): void;
   all(): readonly Policy[];
 }
@@ -51,6 +53,7 @@ const compiled = (policies: Policy[]): Compiled => ({ exact: policies, folded: p
 export function createPolicyTable(config: Pick<AuthConfig, 'policies' | 'redirectHosts'>): PolicyTable {
   const fromConfig = config.policies.map((p) => compilePolicy(p, 'config'));
   const byName = new Map(fromConfig.map((p) => [p.name, compiled([p])]));
+  const configured = new Map(fromConfig.map((p) => [p.name, p]));
   let all = compiled(fromConfig);
   const extraHosts = config.redirectHosts;
   const hostAllowed = (host: string): boolean =>
@@ -77,6 +80,7 @@ export function createPolicyTable(config: Pick<AuthConfig, 'policies' | 'redirec
       return { ...first, covered };
     },
     hostAllowed,
+    named: (name) => configured.get(name),
     setRoutePolicies(policies) {
       all = compiled([...fromConfig, ...policies]);
     },

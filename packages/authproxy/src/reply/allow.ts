@@ -2,11 +2,17 @@ import type { IdentityHeaders } from '../request/identity-headers.ts';
 import type { Identity } from '../session/types.ts';
 import { headerSafe, type Reply, wireHeaders } from './reply.ts';
 
+/**
+ * How a request passed, in the answer's access header (`X-Auth-Request-Access`) and its reason:
+ * the first three carry a user, `network` and `public` none.
+ */
+export type Access = 'session' | 'app-password' | 'bearer' | 'network' | 'public';
+
 /** Answers a check with allow: the identity headers set, every other managed one removed. */
 export type Allow = (
   id: Identity | undefined,
   jwt: string | undefined,
-  reason: string,
+  reason: Access,
   fillEmpty: boolean,
 ) => Reply;
 
@@ -19,12 +25,18 @@ export function createAllow(names: IdentityHeaders): Allow {
   const cache = new WeakMap<Identity, Map<string, Reply>>();
   const anonymous = new Map<string, Reply>();
 
-  const build = (id: Identity | undefined, jwt: string | undefined, reason: string, fillEmpty: boolean) => {
+  const build = (id: Identity | undefined, jwt: string | undefined, reason: Access, fillEmpty: boolean) => {
     const out: Record<string, string> = {};
     // Forward-auth proxies copy headers from the answer by name; Caddy 2.6 sets the literal
     // placeholder text when one is missing. Sending every managed header (empty when unknown)
-    // leaves nothing for the client's copy to survive in.
-    if (fillEmpty) for (const n of names.set) out[n] = '';
+    // leaves nothing for the client's copy to survive in. Their recipes also copy Authorization,
+    // which is empty here and the client's own (or the app's credential) where it is kept
+    // (reply/app-headers.ts).
+    if (fillEmpty) {
+      for (const n of names.set) out[n] = '';
+      out.authorization = '';
+    }
+    out[names.access] = reason;
     if (id) {
       out[names.user] = headerSafe(id.user);
       out[names.subject] = headerSafe(id.sub);

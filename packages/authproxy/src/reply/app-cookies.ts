@@ -1,5 +1,5 @@
+import { deriveAnswer } from './app-headers.ts';
 import type { Reply } from './reply.ts';
-import { wireHeaders } from './reply.ts';
 
 /**
  * The Cookie header an app may see: the request's own, without this service's cookies (the
@@ -43,17 +43,10 @@ export function createCookieAnswers(): (
   cookies: string | undefined,
 ) => Reply {
   const stripped = new WeakMap<Reply, Reply>();
-  const derive = (reply: Reply, forwardAuth: boolean, value: string): Reply => {
-    const headers: Record<string, string | string[]> = { ...reply.headers };
-    if (forwardAuth || value !== '') headers.cookie = value;
-    else {
-      const remove = headers['x-envoy-auth-headers-to-remove'];
-      headers['x-envoy-auth-headers-to-remove'] = remove ? `${remove}, cookie` : 'cookie';
-    }
-    const out: Reply = { ...reply, headers };
-    out.wire = wireHeaders({ ...out, wire: undefined });
-    return out;
-  };
+  const derive = (reply: Reply, forwardAuth: boolean, value: string): Reply =>
+    value === ''
+      ? deriveAnswer(reply, {}, ['cookie'], forwardAuth)
+      : deriveAnswer(reply, { cookie: value }, [], forwardAuth);
   return (reply, forwardAuth, cookies) => {
     if (cookies === undefined && !forwardAuth) return reply;
     if (cookies !== undefined && cookies !== '') return derive(reply, forwardAuth, cookies);

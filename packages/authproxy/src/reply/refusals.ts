@@ -2,7 +2,7 @@ import type { PolicyRefusal } from '../policy/table.ts';
 import type { ReadRefusal } from '../request/read.ts';
 import { htmlPage, type Reply } from './reply.ts';
 
-type Refusal = ReadRefusal | PolicyRefusal['refused'] | 'missing-headers';
+type Refusal = ReadRefusal | PolicyRefusal['refused'] | 'missing-headers' | 'route-policy';
 
 const UNCLEAR =
   'The address cannot be read one way only (encoded slashes, dot segments, double encoding, fragments and mixed readings are refused).';
@@ -23,6 +23,11 @@ const PAGES: Record<Refusal, [status: number, title: string, text: string]> = {
     'policyPathPrefix is set, so every SecurityPolicy extAuth needs http.path naming a policy (<policyPathPrefix><name>).',
   ],
   'unknown-policy': [403, 'Gateway misconfigured', 'The gateway names an access policy that does not exist.'],
+  'route-policy': [
+    403,
+    'Route misconfigured',
+    "The route's horizon.io/auth-policy names no configured access policy, or comes with other horizon.io/auth-* annotations.",
+  ],
   'missing-headers': [
     403,
     'Gateway misconfigured',

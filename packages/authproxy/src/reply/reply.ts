@@ -57,13 +57,17 @@ export function htmlPage(
   };
 }
 
-/** For API clients: 401 with a Bearer challenge (RFC 6750 3). */
-export function unauthorized(host: string, reason: string, error?: string): Reply {
-  const challenge = `Bearer realm="${headerSafe(host)}"${error ? `, error="${error}"` : ''}`;
+/**
+ * For API clients: 401 with a Bearer challenge (RFC 6750 3), and a Basic one (RFC 7617) first
+ * where app passwords are taken (clients that only speak Basic look for it).
+ */
+export function unauthorized(host: string, reason: string, error?: string, basic = false): Reply {
+  const realm = `realm="${headerSafe(host).replace(/"/g, '%22')}"`;
+  const bearer = `Bearer ${realm}${error ? `, error="${error}"` : ''}`;
   return {
     status: 401,
     headers: {
-      'www-authenticate': challenge,
+      'www-authenticate': basic ? [`Basic ${realm}, charset="UTF-8"`, bearer] : bearer,
       'content-type': 'text/plain; charset=utf-8',
       'cache-control': 'no-store',
     },

@@ -44,6 +44,8 @@ export interface IdentityHeaders {
   email: string;
   groups: string;
   name: string;
+  /** How the request passed (session, app-password, bearer, network, public). */
+  access: string;
   /** '' when the identity JWT is off. */
   jwt: string;
   /** The names an allow answer sets. */
@@ -70,6 +72,7 @@ export function identityHeaders(headers: AuthConfig['headers']): IdentityHeaders
     email: headers.email.toLowerCase(),
     groups: headers.groups.toLowerCase(),
     name: headers.name.toLowerCase(),
+    access: headers.access.toLowerCase(),
     jwt: headers.jwt.toLowerCase(),
   };
   const set = Object.values(lower).filter((n) => n !== '');

@@ -1,4 +1,5 @@
 import type { AuthConfig } from '../config.ts';
+import { clientAddress } from './client-address.ts';
 import { parseAuthority } from './host.ts';
 import type { IdentityHeaders } from './identity-headers.ts';
 import { type PathRefusal, readTarget } from './target.ts';
@@ -33,6 +34,8 @@ export interface CheckRequest {
   authRequest: boolean;
   /** The proxy forwarded none of the headers a login needs (headersToExtAuth missing). */
   bare: boolean;
+  /** The client's address as the front reports it (request/client-address.ts), when it can be read. */
+  client: string | undefined;
 }
 
 /** Why a check was refused before any policy was looked at. */
@@ -73,8 +76,19 @@ export interface ReadOptions {
   policyPathPrefix: string;
   /** `trustedProxies`, as the config compiled it. */
   trusted: (address: string) => boolean;
+  /** `clientAddress.trustedHops`. */
+  trustedHops: number;
   identity: IdentityHeaders;
 }
+
+/** What reading a check takes from the parsed config. */
+export const readOptionsOf = (config: AuthConfig, identity: IdentityHeaders): ReadOptions => ({
+  scheme: config.scheme,
+  policyPathPrefix: config.policyPathPrefix,
+  trusted: config.trustedProxies,
+  trustedHops: config.clientAddress.trustedHops,
+  identity,
+});
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 /** A method is a token (RFC 9110 9.1, 5.6.2). */
@@ -128,6 +142,7 @@ export function readCheck(raw: RawCheck, o: ReadOptions): CheckRequest | Refused
     fetchSite: one(h['sec-fetch-site']),
     authRequest,
     bare: !forwardAuth && isBare(h),
+    client: clientAddress(one(h['x-forwarded-for']), o.trustedHops),
   };
 }
 

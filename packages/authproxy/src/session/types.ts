@@ -42,6 +42,16 @@ export interface Revalidated extends ProviderTokens {
  */
 export type Revalidate = (refreshToken: string) => Promise<Revalidated>;
 
+/**
+ * The users' tokens from the provider, for apps that read them (a policy's `idpToken`): kept by a
+ * server-side store, the access token refreshed before it expires. Undefined when the user has
+ * none (signed in before tokens were kept, or the provider gave none). Answers without a promise
+ * while the token in memory is fresh.
+ */
+export interface IdpTokens {
+  token(sub: string, kind: 'access' | 'id', now: number): string | undefined | Promise<string | undefined>;
+}
+
 /** Session lifetimes, in seconds. */
 export interface Lifetimes {
   idleSeconds: number;

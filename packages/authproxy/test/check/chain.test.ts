@@ -32,6 +32,7 @@ function recorded(answers?: keyof CheckSteps) {
     public: step('public'),
     signedIn: step('signedIn'),
     bearer: step('bearer'),
+    network: step('network'),
     missingHeaders: step('missingHeaders'),
     login: () => {
       order.push('login');
@@ -54,6 +55,7 @@ describe('the chain of a check', () => {
       'public',
       'signedIn',
       'bearer',
+      'network',
       'missingHeaders',
       'login',
     ]);

@@ -6,6 +6,7 @@ import type { AuthConfig } from '../../src/config.ts';
 import { type CookieWriter, createCookieWriter } from '../../src/login/cookies.ts';
 import { ANY_SIGNED_IN } from '../../src/policy/policies.ts';
 import { createPolicyTable } from '../../src/policy/table.ts';
+import type { AppCredentials } from '../../src/reply/app-credentials.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import type { CheckRequest } from '../../src/request/read.ts';
@@ -33,6 +34,7 @@ export const checkRequest = (over: Partial<CheckRequest> = {}): CheckRequest => 
   fetchSite: undefined,
   authRequest: false,
   bare: false,
+  client: undefined,
   ...over,
 });
 
@@ -73,6 +75,8 @@ export function checkDeps(over: Partial<CheckDeps> = {}, overrides: Record<strin
     policies: createPolicyTable(config),
     bearer: undefined,
     signer: undefined,
+    credentials: NO_CREDENTIALS,
+    tokens: undefined,
     registry: createMetricsRegistry('authproxy'),
     logger: capture().logger,
     now: () => NOW,
@@ -84,5 +88,16 @@ export function checkDeps(over: Partial<CheckDeps> = {}, overrides: Record<strin
 export function grantsOf(config: AuthConfig): { grants: Grants; cookies: CookieWriter } {
   const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
   const identity = identityHeaders(config.headers);
-  return { grants: createGrants({ identity, cookies, signer: undefined, now: () => NOW }), cookies };
+  const deps = {
+    identity,
+    cookies,
+    signer: undefined,
+    now: () => NOW,
+    credentials: NO_CREDENTIALS,
+    tokens: undefined,
+  };
+  return { grants: createGrants(deps), cookies };
 }
+
+/** No app has credentials of its own. */
+export const NO_CREDENTIALS: AppCredentials = { of: () => undefined, close: () => undefined };

@@ -8,7 +8,7 @@ import type { Reply } from '../../src/reply/reply.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import { authConfig } from '../auth-config.ts';
 import { NOW, session } from '../fixtures.ts';
-import { checkRequest } from './fixtures.ts';
+import { checkRequest, context, NO_CREDENTIALS } from './fixtures.ts';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const PEM = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -19,21 +19,28 @@ describe('the allow answers of a check', () => {
     identity: identityHeaders(config.headers),
     cookies: createCookieWriter(config.cookie, config.flow.ttlSeconds),
     now: () => NOW,
+    credentials: NO_CREDENTIALS,
+    tokens: undefined,
   };
+  const at = (req = checkRequest()) => context({ req });
 
   it("reuses one answer per session and reason, and gives the app its own cookies without Horizon's", () => {
     const { granted } = createGrants({ ...deps, signer: undefined });
     const bob = session();
-    const first = granted(checkRequest(), bob, 'session') as Reply;
-    expect(granted(checkRequest(), bob, 'session')).toBe(first);
+    const first = granted(at(), bob, 'session') as Reply;
+    expect(granted(at(), bob, 'session')).toBe(first);
     expect(first.headers['x-auth-request-user']).toBe('bob');
-    const withCookies = granted(checkRequest({ cookieHeader: 'app=1; horizon=s' }), bob, 'session') as Reply;
+    const withCookies = granted(
+      at(checkRequest({ cookieHeader: 'app=1; horizon=s' })),
+      bob,
+      'session',
+    ) as Reply;
     expect(withCookies.headers.cookie).toBe('app=1');
   });
 
   it('sends forward-auth proxies every managed header, empty when unknown, and a Cookie header always', () => {
     const { allowed } = createGrants({ ...deps, signer: undefined });
-    const out = allowed(checkRequest({ via: 'forward-auth' }), undefined, undefined, 'public');
+    const out = allowed(at(checkRequest({ via: 'forward-auth' })), undefined, 'public');
     expect([
       out.headers['x-auth-request-user'],
       out.headers['x-auth-request-jwt'],
@@ -44,7 +51,7 @@ describe('the allow answers of a check', () => {
   it('signs the identity JWT for a session, with the app host as its audience', async () => {
     const signer = await createIdentitySigner(PEM, 'https://id.example.com', 60);
     const { granted } = createGrants({ ...deps, signer });
-    const out = await granted(checkRequest(), session(), 'session');
+    const out = await granted(at(), session(), 'session');
     const jwt = decodeJwt(String(out.headers['x-auth-request-jwt']));
     expect([jwt.sub, jwt.aud, jwt.iss, jwt.exp]).toEqual([
       'u-bob',
@@ -53,6 +60,6 @@ describe('the allow answers of a check', () => {
       NOW + 60,
     ]);
     // No session, nothing to sign: the answer comes at once.
-    expect(granted(checkRequest(), undefined, 'public')).not.toBeInstanceOf(Promise);
+    expect(granted(at(), undefined, 'public')).not.toBeInstanceOf(Promise);
   });
 });

@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createReadableStep } from '../../src/check/readable.ts';
 import { createLogLimiter } from '../../src/log-limit.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
-import type { RawCheck } from '../../src/request/read.ts';
+import { type RawCheck, readOptionsOf } from '../../src/request/read.ts';
 import { authConfig } from '../auth-config.ts';
 import { capture } from '../fixtures.ts';
 
 describe('the readable step', () => {
   const config = authConfig({ trustedProxies: ['127.0.0.1'] });
-  const reading = {
-    scheme: config.scheme,
-    policyPathPrefix: config.policyPathPrefix,
-    trusted: config.trustedProxies,
-    identity: identityHeaders(config.headers),
-  };
+  const reading = readOptionsOf(config, identityHeaders(config.headers));
   const raw = (over: Partial<RawCheck>): RawCheck => ({
     method: 'GET',
     url: '/x',

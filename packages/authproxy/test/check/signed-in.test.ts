@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSignedInStep } from '../../src/check/signed-in.ts';
+import { createSignedInStep, forbiddenPage } from '../../src/check/signed-in.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { createSealer } from '../../src/session/seal.ts';
 import { authConfig } from '../auth-config.ts';
@@ -28,11 +28,14 @@ describe('the signed-in step', () => {
     expect([out.status, out.reason, out.headers['x-auth-request-user']]).toEqual([200, 'session', 'bob']);
   });
 
-  it('answers anyone else 403, with a button to sign in as someone else', () => {
-    const out = step(context({ policy: admins, session: session() }), rest()) as Reply;
-    expect([out.status, out.reason]).toEqual([403, 'forbidden']);
-    expect(out.body).toContain('You are signed in as bob, who may not use this app.');
-    expect(out.body).toContain('Sign out, to sign in as someone else');
+  it('hands anyone else on as refused, without a session (a client network may still let them in)', () => {
+    const next = rest();
+    expect(step(context({ policy: admins, session: session() }), next)).toBe(NEXT);
+    expect(next.seen[0]).toMatchObject({ session: undefined, refused: { user: 'bob' } });
+    const page = forbiddenPage({ config, sealer: createSealer(config.cookie.keys) }, session());
+    expect([page.status, page.reason]).toEqual([403, 'forbidden']);
+    expect(page.body).toContain('You are signed in as bob, who may not use this app.');
+    expect(page.body).toContain('Sign out, to sign in as someone else');
   });
 
   it('re-writes a cookie session on a page load renewSeconds after it was written, by a redirect to the same URL', () => {

@@ -33,8 +33,25 @@ describe('allow answers', () => {
     expect(allow(bob, 'jwt-1', 'session', false)).not.toBe(signed);
   });
 
-  it('fills every managed header for forward-auth proxies, so no client copy survives', () => {
+  it('fills every managed header for forward-auth proxies (Authorization too), so no client copy survives', () => {
     const reply = createAllow(names)(undefined, undefined, 'public', true);
-    expect(names.set.map((n) => reply.headers[n])).toEqual(names.set.map(() => ''));
+    expect(Object.fromEntries(names.set.map((n) => [n, reply.headers[n]]))).toEqual({
+      ...Object.fromEntries(names.set.map((n) => [n, ''])),
+      'x-auth-request-access': 'public',
+    });
+    expect(reply.headers.authorization).toBe('');
+  });
+
+  it('says how the request passed, whoever it names', () => {
+    const allow = createAllow(names);
+    expect(allow(bob, undefined, 'app-password', false).headers['x-auth-request-access']).toBe(
+      'app-password',
+    );
+    expect(allow(undefined, undefined, 'network', false).headers).toMatchObject({
+      'x-auth-request-access': 'network',
+    });
+    expect(
+      String(allow(undefined, undefined, 'network', false).headers['x-envoy-auth-headers-to-remove']),
+    ).toContain('x-auth-request-user');
   });
 });

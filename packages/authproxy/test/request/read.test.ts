@@ -9,6 +9,7 @@ describe('reading a check', () => {
     scheme: 'auto',
     policyPathPrefix: '',
     trusted: (address) => address === '127.0.0.1',
+    trustedHops: 0,
     identity: identityHeaders(config.headers),
     ...over,
   });
