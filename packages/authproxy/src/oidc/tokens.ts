@@ -29,6 +29,16 @@ export interface TokenCalls {
   ): Promise<Record<string, unknown>>;
 }
 
+/** The access token and its lifetime (`expires_in`), which the store turns into a time on its own clock. */
+const accessOf = (
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): { accessToken: string; accessExpiresIn?: number } => {
+  const seconds = tokens.expiresIn();
+  return seconds === undefined
+    ? { accessToken: tokens.access_token }
+    : { accessToken: tokens.access_token, accessExpiresIn: seconds };
+};
+
 /**
  * The calls a login, a re-validation and a bearer token make at the provider. With the `groups`
  * scope asked for, an identity whose claims carry no groups gets them from userinfo (some
@@ -64,7 +74,7 @@ export function createTokenCalls(
         if (!claims) throw authError('E_CALLBACK_INVALID', 'no ID token');
         const identity = await withGroups(config, claims as Record<string, unknown>, tokens.access_token);
         const { refresh_token: refreshToken, id_token: idToken } = tokens;
-        return { identity, refreshToken, idToken, issuedAt: Number(claims.iat) };
+        return { identity, refreshToken, idToken, ...accessOf(tokens), issuedAt: Number(claims.iat) };
       } catch (err) {
         throw err instanceof HorizonError ? err : translateProviderError(err, 'code exchange');
       }
@@ -77,7 +87,12 @@ export function createTokenCalls(
           (tokens.claims() as Record<string, unknown> | undefined) ??
           (await client.fetchUserInfo(config, tokens.access_token, client.skipSubjectCheck));
         const identity = await withGroups(config, claims, tokens.access_token);
-        return { identity, refreshToken: tokens.refresh_token, idToken: tokens.id_token };
+        return {
+          identity,
+          refreshToken: tokens.refresh_token,
+          idToken: tokens.id_token,
+          ...accessOf(tokens),
+        };
       } catch (err) {
         throw translateProviderError(err, 'refresh');
       }

@@ -1,3 +1,4 @@
+import type { Invalidation } from './invalidation.ts';
 import { createRecent } from './recent.ts';
 import { expired, type Lifetimes, type Session, type SessionStore } from './types.ts';
 
@@ -18,13 +19,29 @@ interface Entry {
 /**
  * Verified sessions by cookie value, so the check of a request with a known cookie is a map
  * lookup: no AES, no JSON, no Redis, no promise. Lifetimes are still checked on every hit. The
- * trust window is kept here in the check's own clock (seconds), read once per check.
+ * trust window is kept here in the check's own clock (seconds), read once per check. With a
+ * server-side store, a revocation anywhere drops the sessions it names at once (invalidation.ts),
+ * and while the store's revocations cannot be heard, nothing is answered from memory.
  */
-export function cacheSessions(store: SessionStore, options: SessionCacheOptions): SessionStore {
+export function cacheSessions(
+  store: SessionStore,
+  options: SessionCacheOptions,
+  invalidation?: Invalidation,
+): SessionStore {
   const cache = createRecent<string, Entry>(options.size);
+  const drop = (match: (s: Session) => boolean) => {
+    for (const [key, cached] of cache.entries()) if (match(cached.session)) cache.delete(key);
+  };
+  invalidation?.on((what) => {
+    if (what === 'everything') drop(() => true);
+    else if (what.kind === 'session') drop((s) => s.sid === what.id);
+    else if (what.kind === 'user') drop((s) => s.sub === what.id);
+  });
+  const trusted = invalidation ? invalidation.listening : () => true;
   return {
     ...store,
     read(cookieValue, now) {
+      if (!trusted()) return store.read(cookieValue, now);
       const key = tailOf(cookieValue);
       const hit = cache.get(key);
       if (hit && hit.value === cookieValue) {
@@ -41,7 +58,7 @@ export function cacheSessions(store: SessionStore, options: SessionCacheOptions)
       return read instanceof Promise ? read.then(remember) : remember(read);
     },
     async revoke(session) {
-      for (const [key, cached] of cache.entries()) if (cached.session.sid === session.sid) cache.delete(key);
+      drop((s) => s.sid === session.sid);
       await store.revoke(session);
     },
   };

@@ -4,7 +4,7 @@ import type { LogLimiter } from '../log-limit.ts';
 import { storeUpGauge } from './breaker.ts';
 import { cacheSessions } from './cache.ts';
 import { createCookieStore } from './cookie-store.ts';
-import { createRedisStore } from './redis-store.ts';
+import { createRedisStore, type RedisParts } from './redis-store.ts';
 import { countRevalidations } from './revalidations.ts';
 import type { Sealer } from './seal.ts';
 import type { Revalidate, SessionStore } from './types.ts';
@@ -26,13 +26,13 @@ export interface SessionStoreDeps {
  * with cookies (nothing elsewhere can change them).
  */
 export function createSessionStore(
-  config: Pick<AuthConfig, 'cookie' | 'session'>,
+  config: Pick<AuthConfig, 'cookie' | 'session' | 'oidc'>,
   deps: SessionStoreDeps,
-): SessionStore {
+): SessionStore & { redis?: RedisParts } {
   const { cookie, session } = config;
   const lifetimes = { idleSeconds: cookie.idleSeconds, absoluteSeconds: cookie.absoluteSeconds };
   const { sealer, logger } = deps;
-  const store =
+  const store: SessionStore & { redis?: RedisParts } =
     session.store === 'redis'
       ? createRedisStore({
           ...lifetimes,
@@ -41,15 +41,21 @@ export function createSessionStore(
           logger,
           logs: deps.logs,
           timeoutMs: session.storeTimeoutMs,
+          providerTimeoutMs: config.oidc.timeoutMs,
           revalidateSeconds: session.revalidateSeconds,
           clock: deps.clock,
           revalidate: countRevalidations(deps.registry, deps.revalidate),
         })
       : createCookieStore({ ...lifetimes, sealer, logger });
   if (store.available) storeUpGauge(deps.registry, store.available);
-  return cacheSessions(store, {
-    ...lifetimes,
-    size: session.cacheSize,
-    ttlSeconds: session.store === 'redis' ? session.cacheSeconds : cookie.idleSeconds,
-  });
+  const cached = cacheSessions(
+    store,
+    {
+      ...lifetimes,
+      size: session.cacheSize,
+      ttlSeconds: session.store === 'redis' ? session.cacheSeconds : cookie.idleSeconds,
+    },
+    store.redis?.invalidation,
+  );
+  return store.redis ? { ...cached, redis: store.redis } : cached;
 }

@@ -28,6 +28,9 @@ export interface Session extends Identity {
 export interface ProviderTokens {
   refreshToken?: string;
   idToken?: string;
+  accessToken?: string;
+  /** The access token's lifetime from now, seconds (`expires_in`). */
+  accessExpiresIn?: number;
 }
 
 /** What re-validation at the provider returns: fresh claims and the rotated tokens. */
@@ -74,6 +77,8 @@ export interface SessionStore {
   /** A re-written cookie value that restarts the idle clock, when the store needs one. */
   renew(session: Session, now: number): string | undefined;
   revoke(session: Session): Promise<void>;
+  /** Ends every session of a user (sign-out everywhere), where the store can find them all. */
+  revokeUser?(sub: string): Promise<void>;
   close(): Promise<void>;
   /** False while the store fails every call at once (a server-side store during an outage). */
   available?(): boolean;

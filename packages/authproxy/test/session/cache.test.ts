@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cacheSessions } from '../../src/session/cache.ts';
+import type { Invalidated, Invalidation } from '../../src/session/invalidation.ts';
 import type { Session, SessionStore } from '../../src/session/types.ts';
 import { NOW, session as signedIn } from '../fixtures.ts';
 
@@ -52,5 +53,38 @@ describe('the verified-session cache', () => {
     expect(short.read(a, NOW + 54)).toEqual(session('alice'));
     expect(short.read(a, NOW + 55)).toBeUndefined();
     expect(reads).toHaveLength(3); // the expiry was decided from memory
+  });
+
+  it('drops what a revocation names at once, everything after a lost subscription, and trusts nothing while it is lost', () => {
+    const [a, b] = ['a'.repeat(100), 'b'.repeat(100)]; // tails of their own
+    const { store, reads } = fakeStore({ [a]: session('alice'), [b]: session('bob') });
+    let listener: (what: Invalidated | 'everything') => void = () => undefined;
+    let listening = true;
+    const invalidation: Invalidation = {
+      publish: async () => undefined,
+      on: (l) => {
+        listener = l;
+      },
+      listening: () => listening,
+      close: () => undefined,
+    };
+    const cached = cacheSessions(store, { ...lifetimes, size: 10, ttlSeconds: 60 }, invalidation);
+    const readBoth = () => [cached.read(a, NOW), cached.read(b, NOW)];
+    readBoth();
+    readBoth();
+    expect(reads).toHaveLength(2);
+    listener({ kind: 'session', id: 'alice' });
+    readBoth();
+    expect(reads).toEqual([a, b, a]);
+    listener({ kind: 'user', id: 'u-bob' });
+    readBoth();
+    expect(reads).toEqual([a, b, a, b]);
+    listening = false;
+    readBoth();
+    expect(reads).toEqual([a, b, a, b, a, b]);
+    listening = true;
+    listener('everything');
+    readBoth();
+    expect(reads).toHaveLength(8);
   });
 });

@@ -7,27 +7,25 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../helpers.ts';
+import { authConfig, type Stack, startApp, startStack } from '../helpers.ts';
 
 describe('Redis session store (real redis-server, real provider)', () => {
   let redis: RunningProgram;
   let stack: Stack;
   let skew = 0;
+  let REDIS: Record<string, unknown>;
   const now = () => Math.floor(Date.now() / 1000) + skew;
   beforeAll(async () => {
     redis = await startRedis();
-    stack = await startStack(
-      {
-        'session.store': 'redis',
-        'session.redisUrl': `redis://127.0.0.1:${redis.port}/0`,
-        'session.cacheSeconds': 0,
-        'session.revalidateSeconds': 60,
-        // A loaded test machine stalls the event loop for longer than the 250 ms default.
-        'session.storeTimeoutMs': 900,
-      },
-      {},
-      { now },
-    );
+    REDIS = {
+      'session.store': 'redis',
+      'session.redisUrl': `redis://127.0.0.1:${redis.port}/0`,
+      'session.cacheSeconds': 0,
+      'session.revalidateSeconds': 60,
+      // A loaded test machine stalls the event loop for longer than the 250 ms default.
+      'session.storeTimeoutMs': 900,
+    };
+    stack = await startStack(REDIS, {}, { now });
   });
   afterAll(async () => {
     await stack?.close();
@@ -80,5 +78,34 @@ describe('Redis session store (real redis-server, real provider)', () => {
     const out = await browser.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'same-origin' });
     expect(out.body).toContain('Signing out');
     expect(await user(copy)).toBe(401);
+  });
+
+  it('signs out on every replica at once: a copy of the cookie another replica has just checked fails there too', async () => {
+    skew = 0;
+    // A second replica on the same Redis, trusting what it read for 60 s: only the revocation can end it.
+    const other = await startApp(
+      authConfig({ ...REDIS, 'oidc.issuer': stack.op.issuer, 'session.cacheSeconds': 60 }),
+      { now },
+    );
+    try {
+      const browser = new Browser();
+      await browser.signInAs(await browser.navigate(`${stack.app}/`), 'alice');
+      const cookie = `horizon=${browser.cookie('pdf.localhost', 'horizon')}`;
+      const check = () =>
+        other.app.inject({
+          url: '/x',
+          headers: { host: 'pdf.localhost', accept: 'application/json', cookie },
+        });
+      await waitFor(
+        'the other replica listening',
+        async () => (await check()).statusCode === 200 || undefined,
+      );
+      expect((await check()).headers['x-auth-request-user']).toBe('alice');
+      const out = await browser.send('GET', `${stack.app}/oauth2/sign_out`, { site: 'same-origin' });
+      expect(out.body).toContain('Signing out');
+      expect((await check()).statusCode).toBe(401);
+    } finally {
+      await other.app.close();
+    }
   });
 });
