@@ -7,6 +7,7 @@ import {
   systemClock,
 } from '@horizon/shared';
 import type { FastifyInstance } from 'fastify';
+import { createAppPasswords } from './app-passwords/app-passwords.ts';
 import { type Check, createCheck } from './check/check.ts';
 import type { AuthConfig } from './config.ts';
 import { createCheckServer } from './http/server.ts';
@@ -20,6 +21,7 @@ import { createPolicyTable, type PolicyTable } from './policy/table.ts';
 import { createAppCredentials } from './reply/app-credentials.ts';
 import { createSealer } from './session/seal.ts';
 import { createSessionStore } from './session/store.ts';
+import { idpTokens } from './session/tokens.ts';
 import { createStatusPage } from './status/status.ts';
 
 /** What the app needs from outside: injected so tests and the demo pass their own. */
@@ -94,7 +96,10 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     bearer,
     signer,
     credentials,
-    tokens: undefined,
+    tokens: store.redis
+      ? idpTokens(store.redis.users, store.redis.invalidation, config.session.cacheSize)
+      : undefined,
+    appPasswords: store.redis ? createAppPasswords(config, store.redis) : undefined,
     registry,
     logger,
     logs,

@@ -64,7 +64,9 @@ export const withAppPasswords = (redisPort: number): Record<string, unknown> => 
   'session.redisUrl': `redis://127.0.0.1:${redisPort}/0`,
   // A loaded test machine stalls the event loop for longer than the 250 ms default.
   'session.storeTimeoutMs': 900,
-  policies: POLICIES.map((p) => (p.name === 'files' ? { ...p, appPasswords: true } : p)),
+  policies: POLICIES.map((p) =>
+    p.name === 'files' || p.name === 'lenient' ? { ...p, appPasswords: true } : p,
+  ),
 });
 
 /** What one app received, as it received it. */

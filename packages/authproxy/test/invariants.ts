@@ -6,7 +6,10 @@ import type { Received } from './fronts.ts';
  * same rules.
  */
 export interface Case {
+  /** Whose session the request carries (its cookie). */
   user?: 'eve' | 'bob' | 'alice';
+  /** Whose app password the request carries (in Authorization, which the case's headers hold). */
+  passwordOf?: 'eve' | 'bob' | 'alice';
   /** Host the user's session was issued on. Default: the request's host. */
   sessionHost?: string;
   host: string;
@@ -66,7 +69,8 @@ export function violations(received: Received[], cases: Map<string, Case>): stri
     const why: string[] = [];
     if (!c) why.push('a request no case sent');
     else {
-      if (id !== undefined && id !== c.user) why.push(`identity ${id}, sent by ${c.user ?? 'anonymous'}`);
+      const sender = c.user ?? c.passwordOf;
+      if (id !== undefined && id !== sender) why.push(`identity ${id}, sent by ${sender ?? 'anonymous'}`);
       if (r.app === 'lan' && id !== 'alice' && !(id === undefined && access === 'network' && inLan(c.from)))
         why.push(`the lan app reached by ${id ?? 'anonymous'} (${access}) from ${c.from ?? '127.0.0.1'}`);
       if (r.app === 'files' && id !== 'bob' && id !== 'alice')

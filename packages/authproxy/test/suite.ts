@@ -1,5 +1,6 @@
 import type { RawResponse } from '@horizon/test/harness';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { AppDeps } from '../src/app.ts';
 import { type Front, type FrontName, type Fronts, startFronts } from './fronts.ts';
 import { type Case, one, violations } from './invariants.ts';
 
@@ -17,13 +18,19 @@ export interface Suite {
   violations(front: Front): string[];
 }
 
-/** Starts the fronts before a test file's tests and stops them after. */
-export function useFronts(): Suite {
+/**
+ * Starts the fronts before a test file's tests and stops them after; `setup` runs first and
+ * gives the service's config overrides and deps (a Redis it started, a clock).
+ */
+export function useFronts(
+  setup: () => Promise<{ overrides?: Record<string, unknown>; deps?: Partial<AppDeps> }> = async () => ({}),
+): Suite {
   let fronts: Fronts | undefined;
   let n = 0;
   const cases = new Map<string, Case>();
   beforeAll(async () => {
-    fronts = await startFronts();
+    const { overrides, deps } = await setup();
+    fronts = await startFronts(overrides, deps);
   }, 60_000);
   afterAll(() => fronts?.close());
   const started = () => fronts as Fronts;

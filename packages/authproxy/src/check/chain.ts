@@ -7,17 +7,19 @@ import type { CheckContext, Next, Step } from './step.ts';
 /**
  * A check, in the one order it has:
  *
- *   readable -> policy -> session -> callback -> sign-out -> public -> signed-in -> bearer
- *            -> network -> missing-headers -> login
+ *   readable -> policy -> session -> callback -> sign-out -> app-passwords page -> public
+ *            -> signed-in -> app-password -> bearer -> network -> missing-headers -> login
  *
  * readable reads the request once (or refuses it); policy finds the policy that judges it (or
  * refuses), making the context the rest read; session reads the cookie's session before the
- * callback and sign-out, which need it too; public paths pass before anyone is asked who they
- * are; a signed-in user before a bearer token (a user the policy refuses is handed on); anyone
- * who names themselves before a client network lets a request in without an identity; a check
- * missing the login headers is told so before login, which ends the chain (the refused user's
- * page, a login for a page load, 401 for the rest). A new rule is a step file, its field here
- * and its place in `order`, and its construction in check.ts.
+ * callback, sign-out and the app-passwords page, which need it too (the service's own paths come
+ * before any rule of the app's); public paths pass before anyone is asked who they are; a
+ * signed-in user before a credential (a user the policy refuses is handed on); an app password
+ * before a bearer token (both come in Authorization); anyone who names themselves before a client
+ * network lets a request in without an identity; a check missing the login headers is told so
+ * before login, which ends the chain (the refused user's page, a login for a page load, 401 for
+ * the rest). A new rule is a step file, its field here and its place in `order`, and its
+ * construction in check.ts.
  */
 export interface CheckSteps {
   readable: (raw: RawCheck) => CheckRequest | Unreadable;
@@ -25,8 +27,10 @@ export interface CheckSteps {
   session: Step;
   callback: Step;
   signOut: Step;
+  appPasswordsPage: Step;
   public: Step;
   signedIn: Step;
+  appPassword: Step;
   bearer: Step;
   network: Step;
   missingHeaders: Step;
@@ -50,8 +54,10 @@ export function createChain(steps: CheckSteps): (raw: RawCheck) => Outcome {
     steps.session,
     steps.callback,
     steps.signOut,
+    steps.appPasswordsPage,
     steps.public,
     steps.signedIn,
+    steps.appPassword,
     steps.bearer,
     steps.network,
     steps.missingHeaders,

@@ -1,4 +1,5 @@
 import type { Logger, Registry } from '@horizon/shared';
+import type { AppPasswords } from '../app-passwords/app-passwords.ts';
 import type { AuthConfig } from '../config.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
 import { createLogLimiter, type LogLimiter } from '../log-limit.ts';
@@ -11,6 +12,8 @@ import { htmlPage, type Reply } from '../reply/reply.ts';
 import { identityHeaders } from '../request/identity-headers.ts';
 import { type CheckRequest, type RawCheck, readOptionsOf } from '../request/read.ts';
 import type { IdpTokens } from '../session/types.ts';
+import { createAppPasswordStep } from './app-password.ts';
+import { createAppPasswordsPageStep } from './app-passwords-page.ts';
 import { forAuthRequest } from './auth-request.ts';
 import { createBearerStep } from './bearer.ts';
 import { createCallbackStep } from './callback.ts';
@@ -37,6 +40,8 @@ export interface CheckDeps extends FlowDeps {
   credentials: AppCredentials;
   /** The users' IdP tokens, with a server-side store. */
   tokens: IdpTokens | undefined;
+  /** App passwords, with a server-side store. */
+  appPasswords: AppPasswords | undefined;
   /** Where each step's metrics are registered (beside the step that counts them). */
   registry: Registry;
   logger: Logger;
@@ -77,18 +82,27 @@ export function createCheck(deps: CheckDeps): Check {
     tokens: deps.tokens,
   });
   const reading = readOptionsOf(config, identity);
+  const login = createLoginStep(deps);
   const chain = createChain({
     readable: createReadableStep({ reading, logs, log }),
     policy: createPolicyStep({ policies: deps.policies, defaultPolicy: config.defaultPolicy, now }),
     session: createSessionStep(deps),
     callback: createCallbackStep({ ...deps, logs, log }),
     signOut: createSignOutStep(deps),
+    appPasswordsPage: createAppPasswordsPageStep({ ...deps, passwords: deps.appPasswords, login }),
     public: createPublicStep(grants),
     signedIn: createSignedInStep({ ...deps, grants }),
+    appPassword: createAppPasswordStep({
+      verifier: deps.appPasswords?.verifier,
+      grants,
+      registry: deps.registry,
+      logs,
+      log,
+    }),
     bearer: createBearerStep(deps.bearer, grants),
     network: createNetworkStep(grants),
     missingHeaders: createMissingHeadersStep({ registry: deps.registry, logs, log }),
-    login: createLoginStep(deps),
+    login,
   });
   const count = createCheckRecorder(deps.registry);
   const observe = deps.onDecision;

@@ -7,6 +7,7 @@ import { htmlPage, type Reply, redirect } from '../reply/reply.ts';
 import { type CheckRequest, originOf, urlOf } from '../request/read.ts';
 import type { Sealer } from '../session/seal.ts';
 import type { Session, SessionStore } from '../session/types.ts';
+import { csrfMatches, csrfToken } from './csrf.ts';
 import type { Step } from './step.ts';
 
 export interface SignOutDeps {
@@ -30,12 +31,12 @@ export function signOutForm(
   session: Session,
   button = 'Sign out',
 ): PageForm {
-  const token = encodeURIComponent(deps.sealer.seal(CSRF, session.sid));
+  const token = encodeURIComponent(csrfToken(deps.sealer, CSRF, session));
   return { action: `${deps.config.oidc.signOutPath}?token=${token}`, button };
 }
 
 /** Where the provider sends the browser afterwards: configured (if allow-listed) or the app's root. */
-function postLogoutTarget(deps: SignOutDeps, req: CheckRequest): string {
+export function postLogoutTarget(deps: SignOutDeps, req: CheckRequest): string {
   const configured = deps.config.oidc.postLogoutRedirect;
   if (configured && deps.policies.hostAllowed(configured.hostname)) return configured.href;
   return `${originOf(req)}/`;
@@ -70,11 +71,11 @@ export async function signOut(
 function confirmed(sealer: Sealer, req: CheckRequest, session: Session): boolean {
   if (req.method === 'GET') return req.fetchSite === 'same-origin' || req.fetchSite === 'none';
   const token = urlOf(req).searchParams.get('token');
-  return req.method === 'POST' && token !== null && tokenMatches(sealer, token, session.sid);
+  return req.method === 'POST' && csrfMatches(sealer, CSRF, token, session);
 }
 
 /** The session is gone here: the cookie cleared, then the provider's end-session when it has one. */
-async function endSession(deps: SignOutDeps, session: Session, target: string): Promise<Reply> {
+export async function endSession(deps: SignOutDeps, session: Session, target: string): Promise<Reply> {
   const clear = [deps.cookies.clearSession()];
   const config = deps.provider.discovered() ? await deps.provider.configuration() : undefined;
   const action = config?.serverMetadata().end_session_endpoint;
@@ -88,14 +89,6 @@ async function endSession(deps: SignOutDeps, session: Session, target: string): 
   const form = { action, button: 'Continue', fields, auto: true };
   const text = 'You are signed out here; the identity provider is next.';
   return htmlPage(403, 'Signing out', text, 'sign-out', { 'set-cookie': clear }, form);
-}
-
-function tokenMatches(sealer: Sealer, token: string, sid: string): boolean {
-  try {
-    return sealer.open(CSRF, token) === sid;
-  } catch {
-    return false;
-  }
 }
 
 /** The sign-out path, on every protected host: see {@link signOut}. */

@@ -1,4 +1,4 @@
-import { PAGE_CSP, type PageForm, page } from './pages.ts';
+import { document, PAGE_CSP, type PageForm, page } from './pages.ts';
 
 /** The answer to a check. Only 200 allows; every other status is shown to the client as is. */
 export interface Reply {
@@ -36,13 +36,12 @@ export function redirect(location: string, cookies: string[], reason: string): R
   return { status: 302, headers, body: '', reason };
 }
 
-export function htmlPage(
+/** A page the service answers itself: a person reads it (no cache, the pages' CSP). */
+export function htmlDocument(
   status: number,
-  title: string,
-  text: string,
+  body: string,
   reason: string,
   extra: Record<string, string | string[]> = {},
-  form?: PageForm,
 ): Reply {
   return {
     status,
@@ -52,10 +51,25 @@ export function htmlPage(
       'content-security-policy': PAGE_CSP,
       ...extra,
     },
-    body: page(title, text, form),
+    body,
     reason,
   };
 }
+
+export function htmlPage(
+  status: number,
+  title: string,
+  text: string,
+  reason: string,
+  extra: Record<string, string | string[]> = {},
+  form?: PageForm,
+): Reply {
+  return htmlDocument(status, page(title, text, form), reason, extra);
+}
+
+/** A page of the service's own HTML (`body`, every value in it escaped), under `title`. */
+export const richPage = (status: number, title: string, body: string, reason: string): Reply =>
+  htmlDocument(status, document(title, body), reason);
 
 /**
  * For API clients: 401 with a Bearer challenge (RFC 6750 3), and a Basic one (RFC 7617) first

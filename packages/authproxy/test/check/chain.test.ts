@@ -29,8 +29,10 @@ function recorded(answers?: keyof CheckSteps) {
     session: step('session'),
     callback: step('callback'),
     signOut: step('signOut'),
+    appPasswordsPage: step('appPasswordsPage'),
     public: step('public'),
     signedIn: step('signedIn'),
+    appPassword: step('appPassword'),
     bearer: step('bearer'),
     network: step('network'),
     missingHeaders: step('missingHeaders'),
@@ -52,8 +54,10 @@ describe('the chain of a check', () => {
       'session',
       'callback',
       'signOut',
+      'appPasswordsPage',
       'public',
       'signedIn',
+      'appPassword',
       'bearer',
       'network',
       'missingHeaders',
@@ -66,7 +70,15 @@ describe('the chain of a check', () => {
   it('stops at the step that answers', () => {
     const { steps, order } = recorded('public');
     const out = createChain(steps)(RAW);
-    expect(order).toEqual(['readable', 'policy', 'session', 'callback', 'signOut', 'public']);
+    expect(order).toEqual([
+      'readable',
+      'policy',
+      'session',
+      'callback',
+      'signOut',
+      'appPasswordsPage',
+      'public',
+    ]);
     expect((out.reply as Reply).reason).toBe('public');
   });
 

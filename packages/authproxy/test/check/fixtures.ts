@@ -77,6 +77,7 @@ export function checkDeps(over: Partial<CheckDeps> = {}, overrides: Record<strin
     signer: undefined,
     credentials: NO_CREDENTIALS,
     tokens: undefined,
+    appPasswords: undefined,
     registry: createMetricsRegistry('authproxy'),
     logger: capture().logger,
     now: () => NOW,
