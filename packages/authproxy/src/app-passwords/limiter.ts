@@ -21,8 +21,13 @@ export interface Limiter {
   known(client: string, user: string | undefined, now: number): Spent | undefined;
   /** The budgets as Redis counts them now. */
   check(client: string, user: string | undefined, now: number): Promise<Spent | undefined>;
-  /** Counts a failure against both. */
-  failed(client: string, user: string | undefined, now: number): Promise<void>;
+  /**
+   * Counts a failure against both, unless this client failed with the same `attempt` (a digest of
+   * its Authorization header) within the window: a guess sent again guesses nothing new, and
+   * nginx's auth_request sends every refused request twice (the sub-request, then error_page's
+   * replay), which would halve its clients' budgets.
+   */
+  failed(client: string, user: string | undefined, now: number, attempt?: string): Promise<void>;
 }
 
 /** Counts one failure and starts its window with the first (no version-7-only EXPIRE NX). */
@@ -40,6 +45,8 @@ const MAX_NAME = 128;
  */
 export function createLimiter(o: LimiterOptions): Limiter {
   const blocked = createRecent<string, number>(o.size);
+  /** Failed attempts counted here, by client and attempt, until their window ends (bounded as `blocked`). */
+  const counted = createRecent<string, number>(o.size);
   const clientKey = (client: string) => `${o.prefix}failures:client:${client}`;
   const userKey = (user: string) => `${o.prefix}failures:user:${user.toLowerCase().slice(0, MAX_NAME)}`;
   const keysOf = (client: string, user: string | undefined) =>
@@ -82,7 +89,12 @@ export function createLimiter(o: LimiterOptions): Limiter {
       }
       return undefined;
     },
-    async failed(client, user, now) {
+    async failed(client, user, now, attempt) {
+      if (attempt !== undefined) {
+        const seen = `${client} ${attempt}`;
+        if ((counted.get(seen) ?? 0) > now) return;
+        counted.set(seen, now + o.windowSeconds);
+      }
       for (const [, key, limit] of keysOf(client, user)) {
         const count = await o.client.call('count a failure', (r) =>
           r.eval(COUNT, 1, key, String(o.windowSeconds)),

@@ -4,7 +4,7 @@ import type { Identity } from '../session/types.ts';
 import type { Users } from '../session/users.ts';
 import type { Limiter, Spent } from './limiter.ts';
 import type { AppPassword, AppPasswordRecords } from './records.ts';
-import { matches, type Presented } from './token.ts';
+import { hashOf, matches, type Presented } from './token.ts';
 
 /** What checking an app password gives: its owner as they are now, or why not. */
 export type Verified =
@@ -76,7 +76,7 @@ export function createAppPasswordVerifier(o: VerifierOptions) {
       if (ownerSpent) return { refused: 'limited', spent: ownerSpent };
     }
     const failed = async (): Promise<Verified> => {
-      await o.limiter.failed(client, user, now);
+      await o.limiter.failed(client, user, now, hashOf(header));
       return { refused: 'invalid' };
     };
     if (!password || !matches(given.password, password.hash) || expired(password, now)) return failed();

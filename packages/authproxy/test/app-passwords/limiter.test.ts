@@ -56,4 +56,17 @@ describe('failure budgets of app passwords (real redis-server)', () => {
     expect(await client.redis.exists(`t:failures:user:${'x'.repeat(128)}`)).toBe(1);
     client.close();
   });
+
+  it('counts a guess sent again by the same client once in its window (nginx sends every refusal twice)', async () => {
+    const { limiter, client } = limiterOn(3);
+    for (let i = 0; i < 4; i++) await limiter.failed('10.0.3.1', 'bob', NOW, 'guess-1'); // auth_request + replay, twice
+    expect(await client.redis.get('t:failures:client:10.0.3.1')).toBe('1');
+    await limiter.failed('10.0.3.2', 'bob', NOW, 'guess-1'); // another client: its own count
+    await limiter.failed('10.0.3.1', 'bob', NOW, 'guess-2');
+    expect(await client.redis.get('t:failures:client:10.0.3.1')).toBe('2');
+    expect(await client.redis.get('t:failures:user:bob')).toBe('3');
+    await limiter.failed('10.0.3.1', 'bob', NOW + 61, 'guess-1'); // a window later it counts again
+    expect(await client.redis.get('t:failures:client:10.0.3.1')).toBe('3');
+    client.close();
+  });
 });
