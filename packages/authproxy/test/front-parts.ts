@@ -8,7 +8,7 @@ import {
   routeOf,
   startEchoApp,
 } from '@horizon/test/harness';
-import type { AppName, Front, FrontName, Received } from './fronts.ts';
+import { type AppName, CREDENTIAL_HEADERS, type Front, type FrontName, type Received } from './fronts.ts';
 import type { Site } from './recipes.ts';
 
 /**
@@ -30,6 +30,12 @@ export const SITES = (apps: Record<AppName, EchoApp>): Site[] => {
     { host: 'nopolicy.localhost', routes: [{ prefix: '/', upstream: at('nopolicy') }] },
     { host: 'lan.localhost', routes: [{ prefix: '/', upstream: at('lan') }] },
     { host: 'files.localhost', routes: [{ prefix: '/', upstream: at('files') }] },
+    {
+      host: 'arr.localhost',
+      routes: [{ prefix: '/', upstream: at('arr') }],
+      credentials: CREDENTIAL_HEADERS,
+    },
+    { host: 'tokens.localhost', routes: [{ prefix: '/', upstream: at('tokens') }] },
   ];
 };
 
@@ -46,6 +52,8 @@ export async function startApps(): Promise<Record<AppName, EchoApp>> {
     nopolicy: await startEchoApp(),
     lan: await startEchoApp(),
     files: await startEchoApp(),
+    arr: await startEchoApp(),
+    tokens: await startEchoApp(),
   };
 }
 
@@ -92,7 +100,10 @@ export function checksFront(authPort: number, apps: Record<AppName, EchoApp>): F
       const app =
         (Object.keys(apps) as AppName[]).find((a) => route?.backendUrl.endsWith(`:${apps[a].port}`)) ??
         'main';
-      const upstream = applyAllow(headers, answer.headers, HEADERS_TO_BACKEND);
+      const upstream = applyAllow(headers, answer.headers, [
+        ...HEADERS_TO_BACKEND,
+        ...CREDENTIAL_HEADERS.map((h) => h.toLowerCase()),
+      ]);
       received.push({ app, method: r.method ?? 'GET', url: target, headers: upstream });
       return { status: 200, headers: {}, body: JSON.stringify({ url: target, headers: upstream }) };
     },

@@ -28,11 +28,13 @@ import { startCaddyRecipe, startNginxRecipe } from './recipes.ts';
  * Hosts: pdf (family; /admin for admins; /static/* and /health public), strict (admins),
  * lenient (any signed-in user; /static/* public), nopolicy (no policy: denied to everyone),
  * lan (admins; clients of 127.0.1.0/25 pass without a login, 127.0.1.128/25 must sign in),
- * files (family; app passwords with `appPasswords` on: see withAppPasswords).
+ * files (family; app passwords with `appPasswords` on: see withAppPasswords), arr (family;
+ * /static/* public, 127.0.1.0/25 without a login; its own X-Api-Key with withAppCredentials), tokens
+ * (family; the user's access token in Authorization with withIdpTokens).
  */
 export type FrontName = 'checks' | 'gateway' | 'nginx' | 'caddy';
 export const FRONTS: FrontName[] = ['checks', 'gateway', 'nginx', 'caddy'];
-export type AppName = 'main' | 'admin' | 'lenient' | 'nopolicy' | 'lan' | 'files';
+export type AppName = 'main' | 'admin' | 'lenient' | 'nopolicy' | 'lan' | 'files' | 'arr' | 'tokens';
 
 export const POLICIES = [
   {
@@ -56,7 +58,18 @@ export const POLICIES = [
     loginNetworks: ['127.0.1.128/25'],
   },
   { name: 'files', hosts: ['files.localhost'], groups: ['family'] },
+  {
+    name: 'arr',
+    hosts: ['arr.localhost'],
+    groups: ['family'],
+    publicPaths: ['/static/*'],
+    networks: ['127.0.1.0/25'],
+  },
+  { name: 'tokens', hosts: ['tokens.localhost'], groups: ['family'] },
 ];
+
+/** The app's own header an *arr app reads (README: add it to the recipes' copied headers). */
+export const CREDENTIAL_HEADERS = ['X-Api-Key'];
 
 /** The overrides that put sessions in Redis and let the files policy take app passwords. */
 export const withAppPasswords = (redisPort: number): Record<string, unknown> => ({
@@ -68,6 +81,24 @@ export const withAppPasswords = (redisPort: number): Record<string, unknown> => 
     p.name === 'files' || p.name === 'lenient' ? { ...p, appPasswords: true } : p,
   ),
 });
+
+/**
+ * The overrides that give the arr policy its app's own credentials (the folder a Secret is
+ * mounted at) and the tokens policy the user's access token: with withAppPasswords (Redis).
+ */
+export const withAppHeaders = (redisPort: number, credentials: string): Record<string, unknown> => {
+  const base = withAppPasswords(redisPort);
+  return {
+    ...base,
+    policies: (base.policies as typeof POLICIES).map((p) =>
+      p.name === 'arr'
+        ? { ...p, appCredentials: credentials }
+        : p.name === 'tokens'
+          ? { ...p, idpToken: 'access' }
+          : p,
+    ),
+  };
+};
 
 /** What one app received, as it received it. */
 export interface Received {
@@ -140,6 +171,8 @@ export async function startFronts(
     'nopolicy.localhost',
     'lan.localhost',
     'files.localhost',
+    'arr.localhost',
+    'tokens.localhost',
   ];
   const origins = [ports.gateway, ports.nginx, ports.caddy, ports.login].flatMap((p) =>
     hosts.map((h) => `http://${h}:${p}`),
@@ -164,7 +197,7 @@ export async function startFronts(
     authUrl: auth.url,
     backendUrl: `http://127.0.0.1:${apps.gateway.main.port}`,
     routes: routesOf(SITES(apps.gateway)),
-    headersToBackend: HEADERS_TO_BACKEND,
+    headersToBackend: [...HEADERS_TO_BACKEND, ...CREDENTIAL_HEADERS.map((h) => h.toLowerCase())],
     // Envoy Gateway's ext-auth timeout is 10 s; shorter here, so a check that waits on a dead
     // store shows as Envoy's bare 403 instead of passing by slowly.
     timeoutMs: 3000,

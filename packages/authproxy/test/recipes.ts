@@ -22,6 +22,15 @@ export function recipe(name: string): string {
 export interface Site {
   host: string;
   routes: { prefix: string; upstream: string }[];
+  /** Its app's own credential headers besides Authorization (appCredentials), copied as the README says. */
+  credentials?: string[];
+}
+
+/** The README's nginx lines for one credential header, for the header `name`. */
+function nginxCredential(name: string): string {
+  const text = must(must(recipe('nginx-credential'), 'X-Api-Key'), 'x_api_key');
+  const variable = name.toLowerCase().replaceAll('-', '_');
+  return text.replaceAll('X-Api-Key', name).replaceAll('x_api_key', variable);
 }
 
 const SERVICE = 'horizon-authproxy.security:4180';
@@ -37,7 +46,11 @@ const must = (text: string, part: string): string => {
 export function startCaddyRecipe(authPort: number, sites: Site[], port: number): Promise<RunningProgram> {
   const text = recipe('caddy');
   const split = text.indexOf(`\n${SITE} {`);
-  const snippet = must(text.slice(0, split), SERVICE).replace(SERVICE, `127.0.0.1:${authPort}`);
+  // The README: each credential header's name added to copy_headers.
+  const credentials = [...new Set(sites.flatMap((s) => s.credentials ?? []))];
+  const snippet = must(text.slice(0, split), SERVICE)
+    .replace(SERVICE, `127.0.0.1:${authPort}`)
+    .replace(/(copy_headers [^\n]*)/, (line) => [line, ...credentials].join(' '));
   const body = must(text.slice(split), APP)
     .replace(`${SITE} {`, '')
     .replace(/\}\s*$/, '')
@@ -69,7 +82,11 @@ export function startNginxRecipe(authPort: number, sites: Site[], port: number):
             must(location, APP)
               .replace('location / {', `location ${r.prefix} {`)
               .replace(APP, r.upstream)
-              .replace('/etc/nginx/horizon/app.conf', '$DIR/horizon-app.conf'),
+              .replace('/etc/nginx/horizon/app.conf', '$DIR/horizon-app.conf')
+              .replace(
+                'horizon-app.conf;\n',
+                `horizon-app.conf;\n${(site.credentials ?? []).map(nginxCredential).join('')}`,
+              ),
           )
           .join(''),
       ),
