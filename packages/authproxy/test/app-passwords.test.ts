@@ -1,5 +1,6 @@
-import { type Browser, type Page, type RunningProgram, startRedis } from '@horizon/test/harness';
+import { type RunningProgram, startRedis } from '@horizon/test/harness';
 import { afterAll, describe, expect, it } from 'vitest';
+import { basic, makePassword, revoke } from './app-password-page.ts';
 import { FRONTS, type FrontName, withAppPasswords } from './fronts.ts';
 import { one } from './invariants.ts';
 import { useFronts } from './suite.ts';
@@ -26,37 +27,6 @@ const suite = useFronts(async () => {
   };
 });
 afterAll(() => redis?.stop());
-
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-
-/** The app-passwords page's pages: make one (the GET form's confirmation, then its POST), list, revoke. */
-async function makePassword(browser: Browser, origin: string, name: string, scope = 'host:files.localhost') {
-  const query = new URLSearchParams({ op: 'new', name, scope, days: '30' });
-  const confirm = await browser.send('GET', `${origin}/oauth2/app-passwords?${query}`);
-  expect([confirm.status, confirm.body]).toEqual([
-    403,
-    expect.stringContaining('will work on every app on files.localhost'),
-  ]);
-  const made = await browser.submit(confirm);
-  const password = /<pre>(hzp_[a-z2-7_]+)<\/pre>/.exec(made.body)?.[1];
-  if (!password) throw new Error(`no password made: ${made.status} ${made.body}`);
-  expect(made.body).toContain(`curl -u bob:${password} `);
-  return password;
-}
-
-async function revoke(browser: Browser, origin: string, password: string): Promise<Page> {
-  const list = await browser.send('GET', `${origin}/oauth2/app-passwords`);
-  const id = password.slice(4, 17);
-  const action = new RegExp(`<form method="post" action="([^"]*op=revoke&#38;id=${id}[^"]*)"`).exec(
-    list.body,
-  )?.[1];
-  if (!action) throw new Error(`no revoke form for ${id}`);
-  return browser.send('POST', new URL(action.replaceAll('&#38;', '&'), `${origin}/`).href, {
-    body: '',
-    site: 'same-origin',
-  });
-}
 
 describe('app passwords', () => {
   const script = async (name: FrontName, authorization: string, host = 'files.localhost', from?: string) => {
