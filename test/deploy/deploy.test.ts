@@ -199,6 +199,44 @@ describe('deploy/: the manifests a home-lab applies', () => {
     expect(ext.failOpen).toBe(false);
   });
 
+  it('covers every route of the internal Gateway with one SecurityPolicy, its client address as Horizon reads it', () => {
+    const gateways = loadYaml(join(ROOT, 'deploy', 'examples', 'gateways.yaml'));
+    const policy = find('SecurityPolicy', 'horizon-auth-internal');
+    const spec = policy.spec as {
+      targetRefs: { kind: string; name: string }[];
+      extAuth: { failOpen: boolean; headersToExtAuth: string[]; http: { headersToBackend: string[] } };
+    };
+    const target = spec.targetRefs[0];
+    expect(target?.kind).toBe('Gateway');
+    const gateway = gateways.find((g) => g.kind === 'Gateway' && g.metadata.name === target?.name);
+    expect(gateway?.metadata.namespace).toBe(policy.metadata.namespace); // a policy targets its own namespace
+    expect(new Set(spec.extAuth.headersToExtAuth)).toEqual(
+      new Set([...HEADERS_TO_EXT_AUTH.needed, ...HEADERS_TO_EXT_AUTH.useful]),
+    );
+    expect(new Set(spec.extAuth.http.headersToBackend)).toEqual(new Set(HEADERS_TO_BACKEND_WITH_FEATURES));
+    expect(spec.extAuth.failOpen).toBe(false);
+    const grant = find('ReferenceGrant', 'horizon-authproxy');
+    expect((grant.spec as { from: unknown[] }).from).toContainEqual({
+      group: 'gateway.envoyproxy.io',
+      kind: 'SecurityPolicy',
+      namespace: policy.metadata.namespace,
+    });
+    const traffic = find('ClientTrafficPolicy', 'horizon-client-address');
+    expect((traffic.spec as { targetRefs: unknown[] }).targetRefs).toEqual(spec.targetRefs);
+    const hops = (traffic.spec as { clientIPDetection: { xForwardedFor: { numTrustedHops: number } } })
+      .clientIPDetection.xForwardedFor.numTrustedHops;
+    const config = parse(
+      String((find('ConfigMap', 'horizon-authproxy').data as Record<string, string>)['config.yaml']),
+    );
+    expect(config.clientAddress.trustedHops).toBe(hops); // the same count, or a client could name its address
+    expect(config.defaultPolicy).toBe('authenticated');
+    const typo = structuredClone(traffic);
+    (
+      typo.spec as { clientIPDetection: { xForwardedFor: Record<string, unknown> } }
+    ).clientIPDetection.xForwardedFor = { numTrustedHop: 1 };
+    expect(validate(typo)).toContain('/spec/clientIPDetection/xForwardedFor/numTrustedHop: unknown field');
+  });
+
   it("ships the dashboard as a ConfigMap Grafana's sidecar picks up, under a name that does not change", () => {
     const cm = find('ConfigMap', 'horizon-dashboard');
     expect(cm.metadata.name).toBe('horizon-dashboard'); // no hash suffix: a dashboard is not rolled out
