@@ -17,6 +17,7 @@ import { parseDemoArgs, UsageError, usage } from './demo/cli.ts';
 import { dnsBanner, dnsConfig } from './demo/dns.ts';
 import { splitEnv } from './demo/env.ts';
 import { takenPorts } from './demo/ports.ts';
+import { hasRedis, startDemoRedis } from './demo/redis.ts';
 import { hostnameRows, renderTable } from './demo/table.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -63,9 +64,15 @@ if (args.once) {
 }
 
 // Refuse before anything starts: every taken port, every variable that would fight the demo.
-const configs = { dns: dnsConfig(args.ports, dir, domain, args.upstream), auth: authConfig(args.ports) };
+const redis = hasRedis(process.env);
+const configs = {
+  dns: dnsConfig(args.ports, dir, domain, args.upstream),
+  auth: authConfig(args.ports, redis),
+};
 const env = splitEnv(process.env, configs, (line) => process.stderr.write(`${line}\n`));
-const refusals = [...(await takenPorts(args.ports)), ...env.refused];
+// Without redis-server its port is not needed, so not checked.
+const needed = Object.entries(args.ports).filter(([flag]) => redis || flag !== 'redis-port');
+const refusals = [...(await takenPorts(Object.fromEntries(needed))), ...env.refused];
 if (refusals.length > 0) fail(refusals.join('\n'));
 process.stdout.write(renderTable(rows, dir, domain));
 
@@ -96,8 +103,17 @@ try {
   started.push(dns);
   children.push(dns);
   await childReady(dns, `http://127.0.0.1:${args.ports['ops-port']}/readyz`);
+  if (redis) started.push(await startDemoRedis(args.ports['redis-port'], process.env));
   children.push(
-    await startAuthDemo({ root, config: configs.auth, configDir, ports: args.ports, env: env.auth, started }),
+    await startAuthDemo({
+      root,
+      config: configs.auth,
+      configDir,
+      ports: args.ports,
+      env: env.auth,
+      started,
+      redis,
+    }),
   );
 } catch (err) {
   await stopAll(1, `demo: ${(err as Error).message.replace(/^demo: /, '')}; the demo stops.`);
@@ -107,5 +123,5 @@ for (const child of children) {
   void child.exited.then((how) => stopAll(1, `demo: ${child.name} stopped (${how}); the demo stops.`));
 }
 process.stdout.write(
-  `\n${dnsBanner(args.ports, domain, args.upstream !== undefined, dir)}\n${authBanner(args.ports, `http://127.0.0.1:${args.ports['op-port']}`)}\nCtrl-C stops it all.\n\n`,
+  `\n${dnsBanner(args.ports, domain, args.upstream !== undefined, dir)}\n${authBanner(args.ports, `http://127.0.0.1:${args.ports['op-port']}`, redis)}\nCtrl-C stops it all.\n\n`,
 );

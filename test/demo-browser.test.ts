@@ -54,6 +54,32 @@ describe('the sign-in demo in a real browser', () => {
     await page.close();
   });
 
+  it('the second host: bob makes an app password on its page (shown once), finds it listed, and revokes it', async () => {
+    const files = `http://files.localhost:${demo.ports['gateway-port']}`;
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(8_000); // a step that fails names itself within the test's time
+    await page.goto(`${files}/oauth2/app-passwords`);
+    // bob signed in at the provider a moment ago (above): this host signs him in without asking.
+    await page.getByRole('heading', { name: 'App passwords' }).waitFor();
+    await page.getByText('Signed in as bob.').waitFor();
+    await page.getByText('You have no app passwords.').waitFor();
+    await page.getByLabel('Name (what will use it)').fill('phone <nzb360>');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('will work on every app on files.localhost, until you revoke it').waitFor();
+    await page.getByRole('button', { name: 'Make the app password' }).click();
+    await page.getByRole('heading', { name: 'App password made' }).waitFor();
+    const password = (await page.locator('pre').first().textContent()) ?? '';
+    expect(password).toMatch(/^hzp_[a-z2-7]{13}_[a-z2-7]{32}$/);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.getByRole('link', { name: 'Back to app passwords' }).click();
+    await page.getByRole('cell', { name: 'phone <nzb360>' }).waitFor(); // the name, escaped and shown as typed
+    expect(await page.content()).not.toContain(password); // shown once, never again
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('You have no app passwords.').waitFor();
+    await page.close();
+  });
+
   it('loaded nothing from outside the machine (no fonts, no scripts, no beacons)', () => {
     expect(browser.requested.length).toBeGreaterThan(5);
     expect(browser.requested.filter((u) => !isLoopbackUrl(u))).toEqual([]);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allPortsClosed, type DemoRun, demoPorts, demoUp, runDemo } from './demo/run.ts';
+import { Browser } from './harness/browser.ts';
 import { dnsQuery, udpExchange } from './harness/probes.ts';
+import { rawRequest } from './harness/raw-http.ts';
 import { waitFor } from './harness/wait.ts';
 
 // The README's first command, as a user runs it: it comes up whole or stops whole, explains
@@ -77,6 +79,52 @@ describe('./pnpmw demo', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(run.output()).not.toContain('ELIFECYCLE');
+    expect(await allPortsClosed(run.ports)).toBe(true);
+  });
+
+  it("the second host: bob's app password works with curl -u until he revokes it; the LAN passes with no user", async () => {
+    const run = await start();
+    await demoUp(run);
+    expect(run.output()).toContain(`Sessions in Redis on 127.0.0.1:${run.ports['redis-port']}`);
+    const files = `http://files.localhost:${run.ports['gateway-port']}`;
+    const browser = new Browser();
+    const page = await browser.signInAs(await browser.navigate(`${files}/oauth2/app-passwords`), 'bob');
+    expect(page.body).toContain('Signed in as <b>bob</b>');
+    const query = new URLSearchParams({
+      op: 'new',
+      name: 'backup script',
+      scope: 'host:files.localhost',
+      days: '0',
+    });
+    const made = await browser.submit(await browser.send('GET', `${files}/oauth2/app-passwords?${query}`));
+    const password = /<pre>(hzp_[a-z2-7_]+)<\/pre>/.exec(made.body)?.[1] as string;
+    expect(made.body).toContain(`curl -u bob:${password} ${files}/`);
+    // What `curl -u bob:PASSWORD` sends.
+    const curl = (authorization?: string, from?: string) =>
+      rawRequest({
+        port: run.ports['gateway-port'],
+        target: '/',
+        headers: [
+          ['Host', new URL(files).host],
+          ...(authorization ? [['Authorization', authorization]] : []),
+        ] as [string, string][],
+        ...(from ? { from } : {}),
+      });
+    const basic = `Basic ${Buffer.from(`bob:${password}`).toString('base64')}`;
+    const ok = await curl(basic);
+    expect([ok.status, JSON.parse(ok.body).headers['x-auth-request-user']]).toEqual([200, 'bob']);
+    const lan = await curl(undefined, '127.0.1.5');
+    expect([lan.status, JSON.parse(lan.body).headers['x-auth-request-access']]).toEqual([200, 'network']);
+    expect((await curl()).status).toBe(401);
+    const list = await browser.send('GET', `${files}/oauth2/app-passwords`);
+    const revoke = /<form method="post" action="([^"]*op=revoke[^"]*)"/.exec(list.body)?.[1] as string;
+    await browser.send('POST', new URL(revoke.replaceAll('&#38;', '&'), `${files}/`).href, {
+      body: '',
+      site: 'same-origin',
+    });
+    expect((await curl(basic)).status).toBe(401);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
     expect(await allPortsClosed(run.ports)).toBe(true);
   });
 

@@ -42,11 +42,24 @@ export const FLAGS = {
     default: '8080',
     help: 'the Envoy-like gateway in front of the sample app',
   },
+  'redis-port': {
+    type: 'string',
+    value: 'PORT',
+    default: '6380',
+    help: "Redis for Horizon auth's sessions and app passwords (when redis-server is installed)",
+  },
   once: { type: 'boolean', help: 'print the hostname table and exit' },
   help: { type: 'boolean', short: 'h', help: 'print this text and exit' },
 } satisfies Record<string, Flag>;
 
-export type PortFlag = 'dns-port' | 'ops-port' | 'auth-port' | 'auth-ops-port' | 'op-port' | 'gateway-port';
+export type PortFlag =
+  | 'dns-port'
+  | 'ops-port'
+  | 'auth-port'
+  | 'auth-ops-port'
+  | 'op-port'
+  | 'gateway-port'
+  | 'redis-port';
 
 export interface DemoArgs {
   manifests: string | undefined;
@@ -92,7 +105,15 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
       throw new UsageError(`--${name} ${text}: not a port (1-65535)`);
     return n;
   };
-  const names: PortFlag[] = ['dns-port', 'ops-port', 'auth-port', 'auth-ops-port', 'op-port', 'gateway-port'];
+  const names: PortFlag[] = [
+    'dns-port',
+    'ops-port',
+    'auth-port',
+    'auth-ops-port',
+    'op-port',
+    'gateway-port',
+    'redis-port',
+  ];
   const ports = Object.fromEntries(names.map((n) => [n, port(n)])) as Record<PortFlag, number>;
   const taken = new Map<number, PortFlag>();
   for (const n of names) {

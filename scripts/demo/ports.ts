@@ -10,6 +10,7 @@ const WHO: Record<PortFlag, string> = {
   'auth-ops-port': "Horizon auth's ops server",
   'op-port': 'the development OpenID Provider',
   'gateway-port': 'the gateway',
+  'redis-port': 'Redis',
 };
 
 /** The one line a user reads when a port is in use (a second demo, or another program). */
@@ -40,7 +41,7 @@ const udpFree = (port: number) =>
  * them at once) instead of half a demo. Something can still take a port in between; each start
  * says so the same way.
  */
-export async function takenPorts(ports: Record<PortFlag, number>): Promise<string[]> {
+export async function takenPorts(ports: Partial<Record<PortFlag, number>>): Promise<string[]> {
   const lines: string[] = [];
   for (const [flag, port] of Object.entries(ports) as [PortFlag, number][]) {
     if (!(await tcpFree(port))) lines.push(portTakenMessage(flag, port));

@@ -14,6 +14,7 @@ export const PORT_FLAGS = [
   'auth-ops-port',
   'op-port',
   'gateway-port',
+  'redis-port',
 ] as const;
 export type DemoPorts = Record<(typeof PORT_FLAGS)[number], number>;
 
