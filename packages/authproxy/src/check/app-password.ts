@@ -5,7 +5,7 @@ import type { AppPasswordVerifier, Verified } from '../app-passwords/verifier.ts
 import type { LogLimiter } from '../log-limit.ts';
 import { authorize, type Policy } from '../policy/policies.ts';
 import { htmlPage, type Reply, unauthorized } from '../reply/reply.ts';
-import type { Grants } from './granted.ts';
+import type { Grantee, Grants } from './granted.ts';
 import { andThen, type MaybePromise } from './maybe.ts';
 import type { CheckContext, Step } from './step.ts';
 
@@ -65,6 +65,19 @@ export function createAppPasswordStep(deps: AppPasswordStepDeps): Step {
       unauthorized(c.req.hostname, `app-password-${reason}`, 'invalid_token', c.policy.appPasswords),
     );
 
+  // The grantee of a verified password, one object per verification: the allow answer is built
+  // once per grantee (reply/allow.ts keys its cache by identity) and reused while the verifier
+  // answers the same password from memory, as a session's is.
+  const grantees = new WeakMap<object, Grantee>();
+  const granteeOf = (v: { password: { id: string }; identity: Grantee | Omit<Grantee, 'sid'> }) => {
+    let who = grantees.get(v);
+    if (!who) {
+      who = { ...v.identity, sid: `app-password:${v.password.id}` };
+      grantees.set(v, who);
+    }
+    return who;
+  };
+
   const answer = (c: CheckContext, verified: Verified, policy: Policy): MaybePromise<Reply> => {
     if ('refused' in verified) {
       if (verified.refused !== 'limited') return invalid(c, verified.refused);
@@ -90,11 +103,7 @@ export function createAppPasswordStep(deps: AppPasswordStepDeps): Step {
         'forbidden',
         htmlPage(403, 'Forbidden', `${verified.identity.user} may not use this app.`, 'forbidden'),
       );
-    return deps.grants.granted(
-      c,
-      { ...verified.identity, sid: `app-password:${verified.password.id}` },
-      'app-password',
-    );
+    return deps.grants.granted(c, granteeOf(verified), 'app-password');
   };
 
   return (c, next) => {

@@ -47,6 +47,12 @@ describe('the app-password step', () => {
     }
   });
 
+  it("answers a password the verifier knows with the same allow answer each time (built once, as a session's)", async () => {
+    const step = stepWith(ok({ host: 'files.localhost' }));
+    const first = await step(at(`Bearer ${PASSWORD}`), rest());
+    expect(await step(at(`Bearer ${PASSWORD}`), rest())).toBe(first);
+  });
+
   it('refuses it elsewhere, to someone the policy does not let in, and where no policy takes one', async () => {
     expect(await stepWith(ok({ host: 'pdf.localhost' }))(at(`Bearer ${PASSWORD}`), rest())).toMatchObject({
       status: 403,
