@@ -1,7 +1,9 @@
-// `./pnpmw bench:authproxy`: wrk against Horizon auth's check with a valid session (as Envoy
-// Gateway sends it), beside a bare fastify route answering 200, in the same run, alternating.
-// Both servers run as their own processes pinned to core 0, wrk on core 1; the development
-// provider (for the one login) and the contract gateway live in this process. Loopback only.
+// `./pnpmw bench:authproxy`: wrk against Horizon auth's check (as Envoy Gateway sends it) beside a
+// bare fastify route answering 200, in the same run, alternating: with a valid session (the cookie
+// store), and, on a second Horizon auth with the Redis store, a script's app password (HTTP Basic)
+// and a LAN client that passes without a login. The servers run as their own processes pinned to
+// core 0, wrk on core 1; the development provider (for the logins), the contract gateways and
+// redis-server live beside them. Loopback only.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import {
   imageEntrypoint,
   startDevProvider,
   startEnvoyGateway,
+  startRedis,
   tcpOpen,
   waitFor,
 } from '@horizon/test/harness';
@@ -42,7 +45,14 @@ const nodeFlags =
     : flags['node-flags'].split(' ').filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'horizon-bench-auth-'));
 const children: ChildProcess[] = [];
-type Side = 'bare' | 'auth';
+type Side = 'bare' | 'auth' | 'app-password' | 'lan';
+const SIDES: Side[] = ['bare', 'auth', 'app-password', 'lan'];
+const LABEL: Record<Side, string> = {
+  bare: 'bare fastify route (200)',
+  auth: 'Horizon auth check (valid session)',
+  'app-password': 'Horizon auth check (app password, Basic)',
+  lan: 'Horizon auth check (LAN client, no login)',
+};
 type Run = WrkResult & { cpuUs: number };
 
 const startPinned = async (name: string, args: string[], port: number): Promise<number> => {
@@ -64,18 +74,29 @@ const authMain = flags.built
   ? ['--conditions=production', join(root, 'packages', 'authproxy', 'dist', 'main.js')]
   : [join(root, 'packages', 'authproxy', 'src', 'main.ts')];
 
-const [authPort, opsPort, barePort, gwPort] = [
+const [authPort, opsPort, barePort, gwPort, redisAuthPort, redisOpsPort, redisGwPort] = [
+  await freePort(),
+  await freePort(),
+  await freePort(),
   await freePort(),
   await freePort(),
   await freePort(),
   await freePort(),
 ];
 const app = `http://pdf.localhost:${gwPort}`;
+const files = `http://files.localhost:${redisGwPort}`;
 const op = await startDevProvider({
-  clients: [{ client_id: 'bench', client_secret: 'bench-secret', redirect_uris: [`${app}/oauth2/callback`] }],
+  clients: [
+    {
+      client_id: 'bench',
+      client_secret: 'bench-secret',
+      redirect_uris: [`${app}/oauth2/callback`, `${files}/oauth2/callback`],
+    },
+  ],
   accounts: DEV_ACCOUNTS,
 });
-let gateway: Awaited<ReturnType<typeof startEnvoyGateway>> | undefined;
+const redis = await startRedis();
+const gateways: Awaited<ReturnType<typeof startEnvoyGateway>>[] = [];
 try {
   const config = {
     log: { level: 'error' },
@@ -87,26 +108,60 @@ try {
     policies: [{ name: 'pdf', hosts: ['pdf.localhost'], groups: ['family'], publicPaths: ['/health'] }],
   };
   writeFileSync(join(dir, 'authproxy.json'), JSON.stringify(config));
-  const pids = {
+  // The same service with the Redis store (app passwords need it): a host whose policy takes
+  // them, and one whose LAN (127.0.1.0/24) passes without a login.
+  const withRedis = {
+    ...config,
+    ops: { host: '127.0.0.1', port: redisOpsPort },
+    listen: { host: '127.0.0.1', port: redisAuthPort },
+    session: { store: 'redis', redisUrl: `redis://127.0.0.1:${redis.port}/0` },
+    policies: [
+      { name: 'files', hosts: ['files.localhost'], groups: ['family'], appPasswords: true },
+      { name: 'lan', hosts: ['lan.localhost'], groups: ['family'], networks: ['127.0.1.0/24'] },
+    ],
+  };
+  writeFileSync(join(dir, 'authproxy-redis.json'), JSON.stringify(withRedis));
+  const withRedisPid = await startPinned(
+    'Horizon auth (Redis store)',
+    [...authMain, '--config', join(dir, 'authproxy-redis.json')],
+    redisAuthPort,
+  );
+  const pids: Record<Side, number> = {
     auth: await startPinned('Horizon auth', [...authMain, '--config', join(dir, 'authproxy.json')], authPort),
     bare: await startPinned(
       'bare fastify',
       [join(import.meta.dirname, 'bench', 'bare-fastify.ts'), String(barePort)],
       barePort,
     ),
+    'app-password': withRedisPid,
+    lan: withRedisPid,
   };
 
   // One real login through the contract gateway, for a session cookie as a browser holds it.
-  gateway = await startEnvoyGateway({
-    port: gwPort,
-    authUrl: `http://127.0.0.1:${authPort}`,
-    backendUrl: `http://127.0.0.1:${barePort}`,
-    headersToBackend: IDENTITY_HEADERS,
-  });
+  for (const [port, auth] of [
+    [gwPort, authPort],
+    [redisGwPort, redisAuthPort],
+  ]) {
+    gateways.push(
+      await startEnvoyGateway({
+        port,
+        authUrl: `http://127.0.0.1:${auth}`,
+        backendUrl: `http://127.0.0.1:${barePort}`,
+        headersToBackend: IDENTITY_HEADERS,
+      }),
+    );
+  }
   const browser = new Browser();
   await browser.signInAs(await browser.navigate(`${app}/`), 'alice');
   const session = browser.cookie('pdf.localhost', 'horizon');
   if (!session) throw new Error('bench: the login gave no session cookie');
+  // alice makes an app password on files' page, as a person does, for the script's checks.
+  const owner = new Browser();
+  await owner.signInAs(await owner.navigate(`${files}/oauth2/app-passwords`), 'alice');
+  const draft = new URLSearchParams({ op: 'new', name: 'bench', scope: 'host:files.localhost', days: '0' });
+  const made = await owner.submit(await owner.send('GET', `${files}/oauth2/app-passwords?${draft}`));
+  const password = /<pre>(hzp_[a-z2-7_]+)<\/pre>/.exec(made.body)?.[1];
+  if (!password) throw new Error(`bench: no app password made (${made.status})`);
 
   // What Envoy Gateway sends for a page load with the deploy examples' headersToExtAuth.
   const headers = {
@@ -121,37 +176,59 @@ try {
     'Sec-Fetch-Dest': 'document',
   };
   const path = '/files/report.pdf?page=2';
+  // A script's request with an app password (curl -u), and a LAN client's, as Envoy sends them.
+  const script = {
+    Host: 'files.localhost',
+    Authorization: `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`,
+    Accept: '*/*',
+    'X-Forwarded-Proto': 'https',
+    'X-Forwarded-For': '127.0.0.20',
+    'X-Request-Id': headers['X-Request-Id'],
+  };
+  // A LAN page load without a session (nor any cookie): no identity to build an answer for.
+  const { Cookie: _session, ...browserless } = headers;
+  const lan = { ...browserless, Host: 'lan.localhost' };
+  const headersOf: Record<Side, Record<string, string>> = {
+    bare: headers,
+    auth: headers,
+    'app-password': script,
+    lan,
+  };
   const targets: Record<Side, string> = {
     bare: `http://127.0.0.1:${barePort}${path}`,
     auth: `http://127.0.0.1:${authPort}${path}`,
+    'app-password': `http://127.0.0.1:${redisAuthPort}${path}`,
+    lan: `http://127.0.0.1:${redisAuthPort}${path}`,
   };
   // Requests/s also moves with the machine's other load; the server's own CPU time per request
   // (user + system, from /proc) moves much less, so both are reported.
   const run = async (side: Side, o: { seconds: number; delayMs?: number }): Promise<Run> => {
     const before = cpuSeconds(pids[side]);
-    const r = await wrk(targets[side], { core: 1, connections, headers, dir, ...o });
+    const r = await wrk(targets[side], { core: 1, connections, headers: headersOf[side], dir, ...o });
     if (r.errors > 0 || r.non2xx > 0)
       throw new Error(`bench: ${targets[side]}: ${r.errors} errors, ${r.non2xx} non-2xx`);
     return { ...r, cpuUs: ((cpuSeconds(pids[side]) - before) / r.requests) * 1e6 };
   };
-  await run('bare', { seconds: 2 });
-  await run('auth', { seconds: 2 });
+  for (const side of SIDES) await run(side, { seconds: 2 });
 
-  const results: Record<Side, Run[]> = { bare: [], auth: [] };
+  const results: Record<Side, Run[]> = { bare: [], auth: [], 'app-password': [], lan: [] };
   for (let r = 0; r < rounds; r += 1) {
-    // Alternate who goes first, so a slow phase of the machine does not favour one side.
-    const order: Side[] = r % 2 === 0 ? ['bare', 'auth'] : ['auth', 'bare'];
+    // Alternate the order, so a slow phase of the machine does not favour one side.
+    const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
     for (const side of order) results[side].push(await run(side, { seconds }));
   }
   const median = (xs: number[]): number => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)] as number;
   };
-  const max = { bare: median(results.bare.map((r) => r.rps)), auth: median(results.auth.map((r) => r.rps)) };
-  const cpu = {
-    bare: median(results.bare.map((r) => r.cpuUs)),
-    auth: median(results.auth.map((r) => r.cpuUs)),
-  };
+  const max = Object.fromEntries(SIDES.map((s) => [s, median(results[s].map((r) => r.rps))])) as Record<
+    Side,
+    number
+  >;
+  const cpu = Object.fromEntries(SIDES.map((s) => [s, median(results[s].map((r) => r.cpuUs))])) as Record<
+    Side,
+    number
+  >;
   // A quarter of the auth check's maximum: each connection waits between requests (wrk's delay()).
   const delayMs = Math.max(1, Math.round((connections / (max.auth / 4)) * 1000));
   const quarter = {
@@ -161,35 +238,35 @@ try {
 
   const f = (n: number, d = 0) => n.toFixed(d);
   const row = (label: string, side: Side, r: Run) =>
-    `| ${label} | ${side === 'auth' ? 'Horizon auth check (valid session)' : 'bare fastify route (200)'} | ${f(r.rps)} | ${f(r.p50ms, 3)} | ${f(r.p99ms, 3)} | ${f(r.cpuUs, 1)} |`;
+    `| ${label} | ${LABEL[side]} | ${f(r.rps)} | ${f(r.p50ms, 3)} | ${f(r.p99ms, 3)} | ${f(r.cpuUs, 1)} |`;
   const lines = [
-    `Horizon auth: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}; cookie session store; GET ${path} with a ${session.length}-byte session cookie.`,
+    `Horizon auth: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}; GET ${path}: a session, the cookie store, a ${session.length}-byte session cookie; an app password (Basic) and a LAN client (X-Forwarded-For 127.0.1.20), the Redis store.`,
     '',
     `wrk -t1 -c${connections}, ${seconds} s per run after 2 s warm-ups, ${rounds} alternating rounds; servers on core 0, wrk on core 1.`,
     '',
     '| Run | Server | Requests/s | p50 (ms) | p99 (ms) | server CPU per request (µs) |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...results.bare.flatMap((b, i) => [
-      row(`max, round ${i + 1}`, 'bare', b),
-      row(`max, round ${i + 1}`, 'auth', results.auth[i] as Run),
-    ]),
+    ...results.bare.flatMap((_b, i) => SIDES.map((s) => row(`max, round ${i + 1}`, s, results[s][i] as Run))),
     row(`paced (${delayMs} ms between requests per connection)`, 'auth', quarter.auth),
     row(`paced (${delayMs} ms between requests per connection)`, 'bare', quarter.bare),
     '',
     '| Ratio | Value |',
     '| --- | --- |',
-    `| Horizon auth / bare fastify, requests/s (medians) | ${(max.auth / max.bare).toFixed(2)} |`,
-    `| bare fastify / Horizon auth, server CPU per request (medians) | ${(cpu.bare / cpu.auth).toFixed(2)} |`,
+    ...(['auth', 'app-password', 'lan'] as const).flatMap((s) => [
+      `| ${LABEL[s]} / bare fastify, requests/s (medians) | ${(max[s] / max.bare).toFixed(2)} |`,
+      `| bare fastify / ${LABEL[s]}, server CPU per request (medians) | ${(cpu.bare / cpu[s]).toFixed(2)} |`,
+    ]),
     `| Horizon auth p99 at ${f(quarter.auth.rps)} req/s (${((quarter.auth.rps / max.auth) * 100).toFixed(0)}% of its maximum) | ${f(quarter.auth.p99ms, 3)} ms |`,
-    `| Peak resident memory, Horizon auth / bare fastify | ${f(statusMiB(pids.auth, 'VmHWM'))} / ${f(statusMiB(pids.bare, 'VmHWM'))} MiB |`,
+    `| Peak resident memory, Horizon auth (cookie / Redis store) / bare fastify | ${f(statusMiB(pids.auth, 'VmHWM'))} / ${f(statusMiB(withRedisPid, 'VmHWM'))} / ${f(statusMiB(pids.bare, 'VmHWM'))} MiB |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
-  await gateway?.close();
+  for (const g of gateways) await g.close();
   for (const child of children) {
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
   }
   await op.close();
+  await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 }
