@@ -1,4 +1,5 @@
-import type { Logger } from '@horizon/shared';
+import type { Logger, Registry } from '@horizon/shared';
+import { Gauge } from 'prom-client';
 import type { LogLimiter } from '../log-limit.ts';
 import type { RedisClient } from './redis-client.ts';
 
@@ -17,6 +18,21 @@ export interface Invalidation {
   /** False while the subscription is down: nothing in memory may be trusted then. */
   listening(): boolean;
   close(): void;
+}
+
+/**
+ * `horizon_authproxy_revocations_listening`: 1 while this replica hears revocations; 0 while it
+ * does not, when every check asks Redis (slower, never wrong) and an alert is due if it lasts.
+ */
+export function listeningGauge(registry: Registry, invalidation: Pick<Invalidation, 'listening'>): void {
+  new Gauge({
+    name: 'horizon_authproxy_revocations_listening',
+    help: 'Whether this replica hears revocations (Redis pub/sub): 0 while it does not, and trusts nothing from memory.',
+    registers: [registry],
+    collect() {
+      this.set(invalidation.listening() ? 1 : 0);
+    },
+  });
 }
 
 const PREFIXES: Record<string, Invalidated['kind']> = { s: 'session', u: 'user', p: 'app-password' };

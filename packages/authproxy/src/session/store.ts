@@ -4,6 +4,7 @@ import type { LogLimiter } from '../log-limit.ts';
 import { storeUpGauge } from './breaker.ts';
 import { cacheSessions } from './cache.ts';
 import { createCookieStore } from './cookie-store.ts';
+import { listeningGauge } from './invalidation.ts';
 import { createRedisStore, type RedisParts } from './redis-store.ts';
 import { countRevalidations } from './revalidations.ts';
 import type { Sealer } from './seal.ts';
@@ -48,6 +49,7 @@ export function createSessionStore(
         })
       : createCookieStore({ ...lifetimes, sealer, logger });
   if (store.available) storeUpGauge(deps.registry, store.available);
+  if (store.redis) listeningGauge(deps.registry, store.redis.invalidation);
   const cached = cacheSessions(
     store,
     {
