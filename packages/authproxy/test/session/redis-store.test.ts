@@ -108,4 +108,19 @@ describe('Redis session store (real redis-server, real provider)', () => {
       await other.app.close();
     }
   });
+
+  it('keeps 64 sessions per user: a sign-in past them ends one of the oldest', async () => {
+    skew = 0;
+    const browsers: Browser[] = [];
+    for (let i = 0; i < 65; i++) {
+      const b = new Browser();
+      await b.signInAs(await b.navigate(`${stack.app}/`), 'eve'); // no session of eve's before
+      browsers.push(b);
+    }
+    // eve is outside the policy: a live session is her 403, an ended one a 401. Sessions made in
+    // the same second are equally old: which of them ends is Redis's choice.
+    const answers = await Promise.all(browsers.map((b) => user(b)));
+    expect(answers.filter((a) => a === 401)).toHaveLength(1);
+    expect(answers.filter((a) => a === 403)).toHaveLength(64);
+  });
 });
