@@ -1,7 +1,9 @@
-import { type RunningProgram, startRedis } from '@horizon/test/harness';
+import { createMetricsRegistry } from '@horizon/shared';
+import { type RunningProgram, rawRequest, startRedis, waitFor } from '@horizon/test/harness';
 import { afterAll, describe, expect, it } from 'vitest';
 import { basic, makePassword, revoke } from './app-password-page.ts';
 import { FRONTS, type FrontName, withAppPasswords } from './fronts.ts';
+import { authConfig, startApp } from './helpers.ts';
 import { one } from './invariants.ts';
 import { useFronts } from './suite.ts';
 
@@ -112,6 +114,63 @@ describe('app passwords', () => {
       }
     } finally {
       bob.disabled = false;
+    }
+  });
+
+  it("stops when its owner loses the policy's group at the provider, within the re-validation interval", async () => {
+    skew = 0; // an ID token must be issued after its login began, by the service's clock
+    const { browser, origin } = await suite.fronts().signIn('bob', 'files.localhost');
+    const password = await makePassword(browser, origin, 'until the group goes');
+    expect((await script('nginx', basic('bob', password))).status).toBe(200);
+    const bob = suite.fronts().op.accounts.get('u-bob') as { groups: string[] };
+    const groups = bob.groups;
+    bob.groups = [];
+    try {
+      skew += 61;
+      for (const name of FRONTS) {
+        const after = await script(name, basic('bob', password));
+        expect([name, after.status, after.got]).toEqual([name, 403, undefined]);
+      }
+    } finally {
+      bob.groups = groups;
+    }
+  });
+
+  it('revoked on one replica: another that verified it a moment ago, and trusts that for minutes, refuses it at once', async () => {
+    skew = 0;
+    const registry = createMetricsRegistry('authproxy');
+    const other = await startApp(
+      authConfig({
+        'oidc.issuer': suite.fronts().op.issuer,
+        ...withAppPasswords(redis?.port as number),
+        'session.cacheSeconds': 300,
+      }),
+      { registry, now: () => Math.floor(Date.now() / 1000) + skew },
+    );
+    try {
+      await waitFor(
+        'the other replica hearing revocations',
+        async () =>
+          /^horizon_authproxy_revocations_listening\{[^}]*\} 1$/m.test(await registry.metrics()) || undefined,
+      );
+      const { browser, origin } = await suite.fronts().signIn('bob', 'files.localhost');
+      const password = await makePassword(browser, origin, 'two replicas');
+      // A check as Envoy sends it, straight to the other replica.
+      const check = () =>
+        rawRequest({
+          port: Number(new URL(other.url).port),
+          target: '/data',
+          headers: [
+            ['Host', 'files.localhost'],
+            ['Authorization', basic('bob', password)],
+            ['X-Forwarded-For', '127.0.0.9'],
+          ],
+        });
+      expect((await check()).status).toBe(200);
+      expect((await revoke(browser, origin, password)).status).toBe(302); // on the suite's replica
+      expect((await check()).status).toBe(401);
+    } finally {
+      await other.app.close();
     }
   });
 });
