@@ -173,4 +173,39 @@ describe('app passwords', () => {
       await other.app.close();
     }
   });
+
+  it.each(FRONTS)(
+    'through %s: a signed-in browser that also sends an app password passes as itself, and the app gets no password',
+    async (name) => {
+      skew = 0;
+      const { browser, origin } = await suite.fronts().signIn('bob', 'files.localhost');
+      const password = await makePassword(browser, origin, `beside a session via ${name}`);
+      const front = suite.front(name);
+      const res = await suite.send(front, {
+        user: 'alice',
+        host: 'files.localhost',
+        target: '/data',
+        headers: [['Authorization', basic('bob', password)]],
+      });
+      expect(res.status).toBe(200);
+      const got = front.received().find((r) => one(r.headers['x-case']) === String(suite.last()));
+      expect([one(got?.headers['x-auth-request-user']), one(got?.headers.authorization) ?? '']).toEqual([
+        'alice',
+        '',
+      ]);
+      // Nor on a public path, where no one is asked who they are.
+      const open = await suite.send(front, {
+        host: 'lenient.localhost',
+        target: '/static/app.js',
+        headers: [['Authorization', `Bearer ${password}`]],
+      });
+      expect(open.status).toBe(200);
+      const seen = front.received().find((r) => one(r.headers['x-case']) === String(suite.last()));
+      expect([one(seen?.headers['x-auth-request-access']), one(seen?.headers.authorization) ?? '']).toEqual([
+        'public',
+        '',
+      ]);
+      expect(suite.violations(front)).toEqual([]);
+    },
+  );
 });

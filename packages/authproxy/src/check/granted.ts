@@ -1,3 +1,4 @@
+import { presented } from '../app-passwords/token.ts';
 import type { IdentitySigner } from '../identity-jwt.ts';
 import type { CookieWriter } from '../login/cookies.ts';
 import { type Access, createAllow } from '../reply/allow.ts';
@@ -51,7 +52,9 @@ export function createGrants(deps: GrantDeps) {
     const headers = appHeadersOf({
       forwardAuth,
       publicPath: reason === 'public',
-      appPassword: reason === 'app-password',
+      // An app password the client sent along on a request that passed some other way (a session
+      // beside it, a public path, the LAN) is Horizon's credential all the same: never the app's.
+      appPassword: reason === 'app-password' || presented(req.authorization) !== undefined,
       authorization: req.authorization,
       credentials,
       idp: policy.idpToken === 'none' ? undefined : { header: policy.idpTokenHeader, token: extra.token },
