@@ -1,5 +1,5 @@
 import { createMetricsRegistry } from '@horizon/shared';
-import { type RunningProgram, rawRequest, startRedis, waitFor } from '@horizon/test/harness';
+import { Browser, type RunningProgram, rawRequest, startRedis, waitFor } from '@horizon/test/harness';
 import { afterAll, describe, expect, it } from 'vitest';
 import { basic, makePassword, revoke } from './app-password-page.ts';
 import { FRONTS, type FrontName, withAppPasswords } from './fronts.ts';
@@ -206,6 +206,23 @@ describe('app passwords', () => {
         '',
       ]);
       expect(suite.violations(front)).toEqual([]);
+    },
+  );
+
+  it.each(['gateway', 'nginx', 'caddy'] as const)(
+    'the page works through %s itself: sign in there, make one, use it there',
+    async (name) => {
+      skew = 0;
+      const browser = new Browser();
+      const origin = suite.fronts().origin(name, 'files.localhost');
+      const page = await browser.signInAs(await browser.navigate(`${origin}/oauth2/app-passwords`), 'bob');
+      expect([page.status, page.url, page.body]).toEqual([
+        403, // the service's own page: a 2xx would send the request on to the app
+        `${origin}/oauth2/app-passwords`,
+        expect.stringContaining('Signed in as <b>bob</b>'),
+      ]);
+      const password = await makePassword(browser, origin, `made via ${name}`);
+      expect((await script(name, basic('bob', password))).status).toBe(200);
     },
   );
 });
