@@ -225,4 +225,37 @@ describe('app passwords', () => {
       expect((await script(name, basic('bob', password))).status).toBe(200);
     },
   );
+
+  it('signs out everywhere: every session of the user, in any browser and on any host, and every app password, through every front', async () => {
+    skew = 0;
+    const { browser, origin } = await suite.fronts().signIn('bob', 'files.localhost');
+    const password = await makePassword(browser, origin, 'until everywhere');
+    const other = await suite.fronts().signIn('bob', 'lenient.localhost'); // another browser, another host
+    const session = other.browser.cookie('lenient.localhost', 'horizon') as string;
+    const asOther = (name: FrontName) =>
+      suite.front(name).send({
+        target: '/x',
+        headers: [
+          ['Host', `lenient.localhost:${suite.front(name).port}`],
+          ['Cookie', `horizon=${session}`],
+          ['Accept', 'application/json'],
+        ],
+      });
+    for (const name of FRONTS) {
+      expect((await asOther(name)).status).toBe(200);
+      expect((await script(name, basic('bob', password))).status).toBe(200);
+    }
+    const list = await browser.send('GET', `${origin}/oauth2/app-passwords`);
+    const action = /<form method="post" action="([^"]*op=sign-out-everywhere[^"]*)"/.exec(
+      list.body,
+    )?.[1] as string;
+    await browser.send('POST', new URL(action.replaceAll('&#38;', '&'), `${origin}/`).href, {
+      body: '',
+      site: 'same-origin',
+    });
+    for (const name of FRONTS) {
+      expect([name, (await asOther(name)).status]).toEqual([name, 401]);
+      expect([name, (await script(name, basic('bob', password))).status]).toEqual([name, 401]);
+    }
+  });
 });
