@@ -105,15 +105,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
       throw new UsageError(`--${name} ${text}: not a port (1-65535)`);
     return n;
   };
-  const names: PortFlag[] = [
-    'dns-port',
-    'ops-port',
-    'auth-port',
-    'auth-ops-port',
-    'op-port',
-    'gateway-port',
-    'redis-port',
-  ];
+  const names = Object.keys(FLAGS).filter((f) => f.endsWith('-port')) as PortFlag[];
   const ports = Object.fromEntries(names.map((n) => [n, port(n)])) as Record<PortFlag, number>;
   const taken = new Map<number, PortFlag>();
   for (const n of names) {
