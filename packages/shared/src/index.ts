@@ -19,7 +19,7 @@ export {
 export { type GatewayRef, gatewayRefsOf } from './gateway-api/parent-refs.ts';
 export * from './gateway-api/types.ts';
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from './log.ts';
-export { cidrMatcher } from './net/cidr.ts';
+export { cidrMatcher, clientBlock } from './net/cidr.ts';
 export { createHistory, type History, type HistoryOptions, type SeriesSpec } from './ops/history.ts';
 export {
   type HotCounter,

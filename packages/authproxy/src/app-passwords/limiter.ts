@@ -1,3 +1,4 @@
+import { clientBlock } from '@horizon/shared';
 import { createRecent } from '../session/recent.ts';
 import type { RedisClient } from '../session/redis-client.ts';
 
@@ -47,7 +48,8 @@ export function createLimiter(o: LimiterOptions): Limiter {
   const blocked = createRecent<string, number>(o.size);
   /** Failed attempts counted here, by client and attempt, until their window ends (bounded as `blocked`). */
   const counted = createRecent<string, number>(o.size);
-  const clientKey = (client: string) => `${o.prefix}failures:client:${client}`;
+  // One budget per client block: an IPv6 client's whole /64, which it can rotate through.
+  const clientKey = (client: string) => `${o.prefix}failures:client:${clientBlock(client)}`;
   const userKey = (user: string) => `${o.prefix}failures:user:${user.toLowerCase().slice(0, MAX_NAME)}`;
   const keysOf = (client: string, user: string | undefined) =>
     [

@@ -69,4 +69,12 @@ describe('failure budgets of app passwords (real redis-server)', () => {
     expect(await client.redis.get('t:failures:client:10.0.3.1')).toBe('3');
     client.close();
   });
+
+  it('counts an IPv6 client by its /64: rotating addresses inside it buys no fresh budget', async () => {
+    const { limiter, client } = limiterOn(4);
+    for (let i = 1; i <= 3; i++) await limiter.failed(`2001:db8:0:7::${i}`, undefined, NOW, `guess-${i}`);
+    expect(await limiter.check('2001:db8:0:7:ffff::1', undefined, NOW)).toMatchObject({ by: 'client' });
+    expect(await limiter.check('2001:db8:0:8::1', undefined, NOW)).toBeUndefined();
+    client.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrMatcher } from '../../src/net/cidr.ts';
+import { cidrMatcher, clientBlock } from '../../src/net/cidr.ts';
 
 describe('cidrMatcher', () => {
   const m = cidrMatcher(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1']);
@@ -31,4 +31,18 @@ describe('cidrMatcher', () => {
       );
     },
   );
+});
+
+describe('clientBlock', () => {
+  it.each([
+    ['10.90.3.7', '10.90.3.7'],
+    ['::ffff:10.90.3.7', '10.90.3.7'], // an IPv4 peer on a dual-stack socket
+    ['2001:DB8:0:1:aaaa:bbbb:cccc:dddd', '2001:db8:0:1::/64'],
+    ['2001:db8:0:1::2', '2001:db8:0:1::/64'], // the same /64, another spelling
+    ['2001:0db8:0000:0001:0:0:0:9', '2001:db8:0:1::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['64:ff9b::10.0.0.1', '64:ff9b:0:0::/64'],
+    ['unknown', 'unknown'],
+  ])('%s counts as %s', (address, block) => expect(clientBlock(address)).toBe(block));
 });
