@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allPortsClosed, type DemoRun, demoPorts, demoUp, runDemo } from './demo/run.ts';
 import { Browser } from './harness/browser.ts';
-import { dnsQuery, udpExchange } from './harness/probes.ts';
+import { dnsQuery, tcpOpen, udpExchange } from './harness/probes.ts';
 import { rawRequest } from './harness/raw-http.ts';
 import { waitFor } from './harness/wait.ts';
 
@@ -73,6 +73,9 @@ describe('./pnpmw demo', () => {
     const run = await start({ env: { PATH: '/nonexistent' } }); // a fresh machine: no dig
     await demoUp(run);
     expect(run.output()).toContain('dig is not installed here: sudo apt-get install bind9-dnsutils');
+    // Nor redis-server: cookie sessions, and no app-passwords host, said once.
+    expect(run.output()).toContain('redis-server is not installed (./pnpmw programs)');
+    expect(await tcpOpen('127.0.0.1', run.ports['redis-port'], 200)).toBe(false);
     expect(readdirSync(run.tmp)).toEqual([]); // the configs with the cookie key are gone
     const answer = await udpExchange('127.0.0.1', run.ports['dns-port'], dnsQuery('id.home.example.com'));
     expect(answer?.subarray(-4)).toEqual(Buffer.from([10, 90, 3, 202]));
