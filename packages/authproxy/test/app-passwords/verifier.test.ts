@@ -24,13 +24,17 @@ function setup(over: { user?: Partial<UserRecord>; spent?: Spent; listening?: bo
   };
   const calls: string[] = [];
   const records = {
-    load: async (id: string) => (calls.push(`load ${id}`), id === record.id ? record : undefined),
+    load: async (id: string) => {
+      calls.push(`load ${id}`);
+      return id === record.id ? record : undefined;
+    },
     touch: async () => calls.push('touch'),
   } as unknown as AppPasswordRecords;
   const users = {
-    current: async () => (
-      calls.push('user'), { identity: bob, validatedAt: NOW - 10, refreshToken: 'rt', ...over.user }
-    ),
+    current: async () => {
+      calls.push('user');
+      return { identity: bob, validatedAt: NOW - 10, refreshToken: 'rt', ...over.user };
+    },
   } as unknown as Users;
   const limiter: Limiter = {
     known: () => undefined,
