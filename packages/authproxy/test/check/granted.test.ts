@@ -7,7 +7,7 @@ import { createCookieWriter } from '../../src/login/cookies.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { identityHeaders } from '../../src/request/identity-headers.ts';
 import { authConfig } from '../auth-config.ts';
-import { NOW, session } from '../fixtures.ts';
+import { NOW, policy, session } from '../fixtures.ts';
 import { checkRequest, context, NO_CREDENTIALS } from './fixtures.ts';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -61,5 +61,23 @@ describe('the allow answers of a check', () => {
     ]);
     // No session, nothing to sign: the answer comes at once.
     expect(granted(at(), undefined, 'public')).not.toBeInstanceOf(Promise);
+  });
+
+  it("gives the app the user's ID token in the policy's header, and no one's where there is no user", async () => {
+    const asked: string[] = [];
+    const tokens = {
+      token: (sub: string, kind: 'access' | 'id') => {
+        asked.push(`${sub} ${kind}`);
+        return Promise.resolve(`${kind}-token-of-${sub}`);
+      },
+    };
+    const { granted, allowed } = createGrants({ ...deps, signer: undefined, tokens });
+    const p = policy('wiki', { idpToken: 'id', idpTokenHeader: 'X-Id-Token' });
+    const forwarded = (await granted(context({ policy: p }), session(), 'session')) as Reply;
+    expect(forwarded.headers['x-id-token']).toBe(`id-token-of-${session().sub}`);
+    expect(asked).toEqual([`${session().sub} id`]);
+    const lan = allowed(context({ policy: p }), undefined, 'network');
+    expect(lan.headers['x-id-token']).toBeUndefined();
+    expect(String(lan.headers['x-envoy-auth-headers-to-remove'])).toMatch(/(^|, )x-id-token($|,)/);
   });
 });
