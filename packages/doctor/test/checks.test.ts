@@ -1,4 +1,4 @@
-import { HEADERS_TO_BACKEND, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
+import { HEADERS_TO_BACKEND_WITH_FEATURES, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { type HTTPRoute, type SecurityPolicy, snapshotOf } from '@horizon/shared';
 import { accepted, gateway, httpRoute } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe('security-policies', () => {
   it('passes a policy that sends what the check needs and passes the identity on', () => {
     const good = policy({
       headersToExtAuth: [...HEADERS_TO_EXT_AUTH.needed, ...HEADERS_TO_EXT_AUTH.useful],
-      http: { ...backend, headersToBackend: [...HEADERS_TO_BACKEND] },
+      http: { ...backend, headersToBackend: [...HEADERS_TO_BACKEND_WITH_FEATURES] },
     });
     expect(checkSecurityPolicies(inputs({ policies: [good] })).map((f) => f.status)).toEqual(['ok']);
   });
@@ -63,7 +63,7 @@ describe('security-policies', () => {
       ['fail', 'SecurityPolicy home/pdf has no headersToExtAuth'],
       [
         'warn',
-        "SecurityPolicy home/pdf does not pass x-auth-request-user, x-auth-request-subject, x-auth-request-email, x-auth-request-groups, x-auth-request-name, cookie from Horizon's answer to the app (without cookie, the app also sees the session cookie).",
+        "SecurityPolicy home/pdf does not pass x-auth-request-user, x-auth-request-subject, x-auth-request-email, x-auth-request-groups, x-auth-request-name, cookie, x-auth-request-access, authorization from Horizon's answer to the app (without cookie, the app also sees the session cookie).",
       ],
     ]);
     expect(found[1]?.fix).toContain('cookie, accept, x-forwarded-proto');

@@ -1,4 +1,4 @@
-import { HEADERS_TO_BACKEND, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
+import { HEADERS_TO_BACKEND_WITH_FEATURES, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { keyOf, type SecurityPolicy } from '@horizon/shared';
 import { type Finding, fail, ok, skip, warn } from '../findings.ts';
 import type { DoctorInputs } from '../inputs.ts';
@@ -6,7 +6,9 @@ import type { DoctorInputs } from '../inputs.ts';
 // Horizon auth's side of the contract, read from the service itself (one home for the lists).
 const NEEDED_BY_THE_CHECK: readonly string[] = HEADERS_TO_EXT_AUTH.needed;
 const USEFUL_TO_THE_CHECK: readonly string[] = HEADERS_TO_EXT_AUTH.useful;
-const TO_THE_APP: readonly string[] = HEADERS_TO_BACKEND;
+// The identity and the app's cookies, how the request passed (a session, an app password, the
+// LAN without a user), and Authorization (an app's own credentials, the user's IdP token).
+const TO_THE_APP: readonly string[] = HEADERS_TO_BACKEND_WITH_FEATURES;
 
 interface ExtAuth {
   failOpen?: boolean;
@@ -73,7 +75,7 @@ export function checkSecurityPolicies(i: DoctorInputs): Finding[] {
       problems.push(
         warn(
           'security-policies',
-          `${subject} does not send ${missingFrom(toAuth, USEFUL_TO_THE_CHECK).join(', ')} (client addresses and request ids in Horizon's logs).`,
+          `${subject} does not send ${missingFrom(toAuth, USEFUL_TO_THE_CHECK).join(', ')} (without x-forwarded-for no client network passes without a login, every client shares one app-password failure budget, and Horizon's logs have no client addresses).`,
           `Add them to extAuth.headersToExtAuth.`,
           subject,
         ),
