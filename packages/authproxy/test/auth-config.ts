@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@horizon/shared';
-import { type AuthConfig, AuthConfigSchema } from '../src/config.ts';
+import { type AuthConfig, AuthConfigSchema, type LoadedAuthConfig } from '../src/config.ts';
 import { parseAuthConfig } from '../src/config-check.ts';
 
 // The test config, apart from the servers in helpers.ts: unit tests that need a config import
@@ -10,6 +10,11 @@ export const KEY = randomBytes(32).toString('base64url');
 
 /** A config for tests: loopback, plain HTTP cookies, the given provider and policies. */
 export function authConfig(overrides: Record<string, unknown> = {}): AuthConfig {
+  return parseAuthConfig(loadedAuthConfig(overrides));
+}
+
+/** {@link authConfig} as the loader gives it, before parsing: what a config file of a process holds. */
+export function loadedAuthConfig(overrides: Record<string, unknown> = {}): LoadedAuthConfig {
   const { config } = loadConfig(AuthConfigSchema, {
     overrides: {
       'listen.host': '127.0.0.1',
@@ -29,5 +34,5 @@ export function authConfig(overrides: Record<string, unknown> = {}): AuthConfig 
       ...overrides,
     },
   });
-  return parseAuthConfig(config);
+  return config;
 }

@@ -12,9 +12,11 @@ import {
   stopAllPrograms,
 } from '@horizon/test/harness';
 import type { AppDeps } from '../src/app.ts';
-import type { AuthConfig } from '../src/config.ts';
+import type { AuthConfig, LoadedAuthConfig } from '../src/config.ts';
+import { parseAuthConfig } from '../src/config-check.ts';
+import { loadedAuthConfig } from './auth-config.ts';
 import { checksFront, routesOf, SITES, startApps, viaPort } from './front-parts.ts';
-import { authConfig, startApp } from './helpers.ts';
+import { startApp } from './helpers.ts';
 import { startCaddyRecipe, startNginxRecipe } from './recipes.ts';
 
 /**
@@ -122,10 +124,14 @@ export interface Front {
   received(): Received[];
 }
 
-/** The auth service the fronts ask: in this process by default, or e.g. the built one as a process. */
+/**
+ * The auth service the fronts ask: in this process by default, or e.g. the built one as a process
+ * (which reads `loaded`, the config as a file holds it).
+ */
 export type StartService = (
   config: AuthConfig,
   deps: Partial<AppDeps>,
+  loaded: LoadedAuthConfig,
 ) => Promise<{ url: string; close(): Promise<void> }>;
 
 const inProcess: StartService = async (config, deps) => {
@@ -177,14 +183,12 @@ export async function startFronts(
   const origins = [ports.gateway, ports.nginx, ports.caddy, ports.login].flatMap((p) =>
     hosts.map((h) => `http://${h}:${p}`),
   );
-  const auth = await startService(
-    authConfig({
-      'oidc.issuer': `http://127.0.0.1:${ports.op}`,
-      policies: structuredClone(POLICIES),
-      ...overrides,
-    }),
-    deps,
-  );
+  const loaded = loadedAuthConfig({
+    'oidc.issuer': `http://127.0.0.1:${ports.op}`,
+    policies: structuredClone(POLICIES),
+    ...overrides,
+  });
+  const auth = await startService(parseAuthConfig(loaded), deps, loaded);
   const authPort = Number(new URL(auth.url).port);
   const apps = {
     checks: await startApps(),

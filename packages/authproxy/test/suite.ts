@@ -1,7 +1,7 @@
 import type { RawResponse } from '@horizon/test/harness';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { AppDeps } from '../src/app.ts';
-import { type Front, type FrontName, type Fronts, startFronts } from './fronts.ts';
+import { type Front, type FrontName, type Fronts, type StartService, startFronts } from './fronts.ts';
 import { type Case, one, violations } from './invariants.ts';
 
 /** A test file's fronts and its cases, every request numbered so what the apps got can be judged. */
@@ -23,14 +23,19 @@ export interface Suite {
  * gives the service's config overrides and deps (a Redis it started, a clock).
  */
 export function useFronts(
-  setup: () => Promise<{ overrides?: Record<string, unknown>; deps?: Partial<AppDeps> }> = async () => ({}),
+  setup: () => Promise<{
+    overrides?: Record<string, unknown>;
+    deps?: Partial<AppDeps>;
+    /** The service as something else runs it (the production build as a process). */
+    startService?: StartService;
+  }> = async () => ({}),
 ): Suite {
   let fronts: Fronts | undefined;
   let n = 0;
   const cases = new Map<string, Case>();
   beforeAll(async () => {
-    const { overrides, deps } = await setup();
-    fronts = await startFronts(overrides, deps);
+    const { overrides, deps, startService } = await setup();
+    fronts = await startFronts(overrides, deps, startService);
   }, 60_000);
   afterAll(() => fronts?.close());
   const started = () => fronts as Fronts;
