@@ -160,6 +160,25 @@ const AUTH: Panel[] = [
     queries: [['min(horizon_authproxy_session_store_up)', 'store']],
   },
   {
+    title: 'App-password failures by reason',
+    unit: 'reqps',
+    description:
+      'invalid: a wrong password; limited-client / limited-user: refused (429) past a failure budget; scope, forbidden, disabled: a real password used where it may not pass.',
+    queries: [
+      [
+        'sum by (reason) (rate(horizon_authproxy_app_password_failures_total[$__rate_interval]))',
+        '{{reason}}',
+      ],
+    ],
+  },
+  {
+    title: 'Revocations heard',
+    kind: 'stat',
+    description:
+      '1 while every replica hears sign-outs and revocations at once (Redis sessions); 0 while a replica asks Redis on every check instead.',
+    queries: [['min(horizon_authproxy_revocations_listening)', 'listening']],
+  },
+  {
     title: 'Checks without headersToExtAuth',
     unit: 'reqps',
     description: 'Checks from a SecurityPolicy that sends no cookie: nobody can sign in there.',

@@ -35,7 +35,8 @@ export function createDenialLog(clock: Clock) {
       path: clip(request?.path ?? ''),
       policy,
       reason: reply.reason,
-      client: raw.peer,
+      // The client as the front reports it (clientAddress.trustedHops); else who sent the check.
+      client: clip(request?.client ?? raw.peer),
     });
   };
   return { observe, list: () => recent.list() };

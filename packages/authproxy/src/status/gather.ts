@@ -36,14 +36,22 @@ export function authHistory(registry: Registry, clock: Clock) {
   return history;
 }
 
-/** Who a policy lets through, in words. */
+/** Who a policy lets through, and how, in words. */
 export function whoMayPass(p: Policy): string {
-  const parts = [
+  if (p.refusal === 'route-policy') return "no one: the route's horizon.io/auth-policy names no policy";
+  const who = [
     p.groups.size ? `groups ${[...p.groups].join(', ')}` : '',
     p.users.size ? `users ${[...p.users].join(', ')}` : '',
     p.emails.size ? `emails ${[...p.emails].join(', ')}` : '',
   ].filter(Boolean);
-  return parts.length ? parts.join('; ') : 'any signed-in user';
+  const except = p.loginNetworks.length ? ` (${p.loginNetworks.join(', ')} still sign in)` : '';
+  return [
+    who.length ? who.join('; ') : 'any signed-in user',
+    p.appPasswords ? 'also with an app password' : '',
+    p.networks.length ? `anyone from ${p.networks.join(', ')} without a login${except}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** Everything the status page shows, read when the page is asked for (never on a check's path). */

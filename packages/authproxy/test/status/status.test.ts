@@ -1,8 +1,11 @@
 import { createMetricsRegistry, manualClock } from '@horizon/shared';
 import { Browser, waitFor } from '@horizon/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../src/policy/policies.ts';
 import type { CheckRequest } from '../../src/request/read.ts';
 import { createDenialLog, RECENT_DENIALS } from '../../src/status/denials.ts';
+import { whoMayPass } from '../../src/status/gather.ts';
+import { authConfig } from '../auth-config.ts';
 import { type Stack, startStack } from '../helpers.ts';
 
 // The status page of a running service behind the contract gateway: what it lists comes from the
@@ -75,5 +78,29 @@ describe('the refusals kept', () => {
     expect(kept[0]?.host).toBe('h59.localhost');
     expect(kept[0]?.path).toHaveLength(201);
     expect(kept.at(-1)?.host).toBe('h10.localhost');
+  });
+});
+
+describe('who may pass, in words', () => {
+  it('says groups, app passwords and the networks that pass without a login', () => {
+    const policies = authConfig({
+      'session.store': 'redis',
+      'session.redisUrl': 'redis://127.0.0.1:9', // parsed only: nothing connects
+      policies: [
+        {
+          name: 'files',
+          hosts: ['files.localhost'],
+          groups: ['family'],
+          appPasswords: true,
+          networks: ['127.0.1.0/24'],
+          loginNetworks: ['127.0.1.9/32'],
+        },
+        { name: 'any', hosts: ['a.localhost'] },
+      ],
+    }).policies.map((p) => compilePolicy(p, 'config'));
+    expect(policies.map(whoMayPass)).toEqual([
+      'groups family; also with an app password; anyone from 127.0.1.0/24 without a login (127.0.1.9/32 still sign in)',
+      'any signed-in user',
+    ]);
   });
 });
