@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import type { Clock } from '@horizon/shared';
 import type { Respond } from '../respond.ts';
+import { createFrameReader, framed } from '../wire/frames.ts';
 import type { UnsentBudget } from './budget.ts';
-import { createFrameReader, framed } from './frames.ts';
 
 /**
  * Messages of one connection answered per turn of the event loop, at most: past it the connection

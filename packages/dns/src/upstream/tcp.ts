@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { dnsError } from '../errors.ts';
 import { hostPortText } from '../settings.ts';
+import { createFrameReader, framed } from '../wire/frames.ts';
 import { answers } from '../wire/message.ts';
 import { type AttemptOptions, startAttempt } from './attempt.ts';
 import { withRandomId } from './udp.ts';
@@ -21,16 +22,12 @@ export function tcpExchange(
   const what = `${hostPortText(host, port)} (TCP)`;
   const socket = connect({ host, port });
   const attempt = startAttempt({ ...o, what, release: () => socket.destroy() });
-  let buffered = Buffer.alloc(0);
-  socket.on('connect', () => {
-    const prefix = Buffer.allocUnsafe(2);
-    prefix.writeUInt16BE(sent.length);
-    socket.write(Buffer.concat([prefix, sent]));
-  });
+  const frames = createFrameReader();
+  socket.on('connect', () => socket.write(framed(sent)));
   socket.on('data', (chunk) => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    if (buffered.length < 2 || buffered.length < 2 + buffered.readUInt16BE(0)) return;
-    const reply = Buffer.from(buffered.subarray(2, 2 + buffered.readUInt16BE(0)));
+    frames.push(chunk);
+    const reply = frames.next();
+    if (reply === undefined) return;
     if (answers(reply, sent)) attempt.resolve(reply);
     else attempt.reject(dnsError('E_UPSTREAM_MISMATCH', `the reply from ${what} does not answer the query`));
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFrameReader, framed } from '../../src/tcp/frames.ts';
+import { createFrameReader, framed } from '../../src/wire/frames.ts';
 
 describe('frame reader (RFC 1035 §4.2.2: a 2-byte length before each message)', () => {
   const messages = [Buffer.from('one'), Buffer.from('second'), Buffer.alloc(0), Buffer.alloc(300, 7)];
