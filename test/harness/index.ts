@@ -2,6 +2,7 @@ export { Browser, type BrowserOptions, formOf, type Page } from './browser.ts';
 export { isLoopbackUrl, type RealBrowser, startChromium } from './chromium.ts';
 export { type ManualClock, manualClock } from './clock.ts';
 export { designObjects, designSecurityPolicy } from './design.ts';
+export { dotAnswers, makeTestPki, startUnboundDot, type TestPki } from './dot.ts';
 export { type EchoApp, echoed, startEchoApp } from './echo-app.ts';
 export {
   applyAllow,
