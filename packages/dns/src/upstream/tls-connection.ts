@@ -11,12 +11,15 @@ export interface DotQuery {
   readonly attempt: Attempt;
   /** The query as the pool gave it; each connection sends a copy with an ID of its own. */
   readonly query: Buffer;
+  /** Its deadline, from its start (attempt.ts). */
+  readonly timeoutMs: number;
   /** The connection it is in flight on; undefined while it waits for one. */
   on: DotConnection | undefined;
-  /** Its ID and bytes on that connection, and when they were written. */
+  /** Its ID and bytes on that connection, when they were written, and how many messages the connection had received by then. */
   id: number;
   sent: Buffer;
   sentAt: number;
+  receivedBefore: number;
   /** Already lost once with a connection that closed: the next loss fails it. */
   retried: boolean;
 }
@@ -71,8 +74,8 @@ export function openDotConnection(o: DotConnectionOptions): DotConnection {
   let secure = false;
   let closed = false;
   let corked = false;
-  /** When a DNS message last arrived: the stall rule's clock. */
-  let lastReply = Number.NEGATIVE_INFINITY;
+  /** DNS messages received: the stall rule's count. */
+  let received = 0;
   let idleSince = o.clock.now();
   let cancelIdle: (() => void) | undefined;
 
@@ -106,7 +109,7 @@ export function openDotConnection(o: DotConnectionOptions): DotConnection {
       shut('garbage', dnsError('E_UPSTREAM_MISMATCH', `${o.what} sent something that is not a DNS response`));
       return;
     }
-    lastReply = o.clock.now();
+    received += 1;
     const q = inFlight.get(m.readUInt16BE(0));
     if (!q) o.onUnmatched();
     else if (answers(m, q.sent)) q.attempt.resolve(m);
@@ -157,7 +160,7 @@ export function openDotConnection(o: DotConnectionOptions): DotConnection {
       while (inFlight.has(id)) id = (id + 1) & 0xffff;
       const sent = Buffer.from(q.query);
       sent.writeUInt16BE(id, 0);
-      Object.assign(q, { on: connection, id, sent, sentAt: o.clock.now() });
+      Object.assign(q, { on: connection, id, sent, sentAt: o.clock.now(), receivedBefore: received });
       inFlight.set(id, q);
       // Queries placed in one turn of the event loop leave in one write, mostly one TLS record.
       if (!corked) {
@@ -178,13 +181,13 @@ export function openDotConnection(o: DotConnectionOptions): DotConnection {
       // is stalled (accepted, then silent; or still in its handshake), not one slow answer among
       // others. Its other queries move to another connection.
       const now = o.clock.now();
-      const expired = now - q.sentAt >= o.timeoutMs;
+      const expired = now - q.sentAt >= q.timeoutMs;
       if (expired && !secure) {
-        shut('handshake', dnsError('E_UPSTREAM_TLS', `${o.what}: no TLS handshake in ${o.timeoutMs} ms`));
-      } else if (expired && lastReply < q.sentAt) {
+        shut('handshake', dnsError('E_UPSTREAM_TLS', `${o.what}: no TLS handshake in ${q.timeoutMs} ms`));
+      } else if (expired && received === q.receivedBefore) {
         shut(
           'stalled',
-          dnsError('E_UPSTREAM_TIMEOUT', `${o.what}: no answer on the connection in ${o.timeoutMs} ms`),
+          dnsError('E_UPSTREAM_TIMEOUT', `${o.what}: no answer on the connection in ${q.timeoutMs} ms`),
         );
       } else if (inFlight.size === 0) {
         idleSince = now;

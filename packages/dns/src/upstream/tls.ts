@@ -143,10 +143,12 @@ export function createDotClient(o: DotClientOptions): DotClient {
           },
         }),
         query,
+        timeoutMs,
         on: undefined,
         id: 0,
         sent: query,
         sentAt: 0,
+        receivedBefore: 0,
         retried: false,
       };
       if (closed) q.attempt.reject(dnsError('E_UPSTREAM_CLOSED', 'the forwarder is closing'));
