@@ -1,13 +1,14 @@
 import { sharedSections } from '@horizon/shared';
 import Type, { type Static } from 'typebox';
 import { TcpConfigSchema } from './tcp/config.ts';
+import { DotConfigSchema, ForwardRulesSchema } from './upstream/config.ts';
 
 const Cidrs = (def: string[], description: string) =>
   Type.Array(Type.String(), { default: def, description });
 const Upstreams = (description: string) =>
   Type.Array(Type.String(), {
     default: [],
-    description: `${description} \`host\` or \`host:port\` (IPv6 as \`[addr]:port\`).`,
+    description: `${description} \`host\` or \`host:port\` (IPv6 as \`[addr]:port\`), or DNS over TLS as \`tls://host#name\` (port 853; \`name\` the one its certificate must carry).`,
   });
 
 /** Private ranges, loopback and the Tailscale CGNAT range: LAN, tailnet and pods. */
@@ -169,6 +170,8 @@ export const DnsConfigSchema = Type.Object(
           default: 3,
           description: 'Consecutive failures that mark an upstream down until a probe succeeds.',
         }),
+        rules: ForwardRulesSchema,
+        tls: DotConfigSchema,
       },
       { default: {}, additionalProperties: false },
     ),

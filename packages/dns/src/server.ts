@@ -3,8 +3,8 @@ import type { Server } from 'node:net';
 import { type Clock, type Logger, systemClock } from '@horizon/shared';
 import { bindUdp, listenTcp } from './listeners.ts';
 import { createResponder, type RequestObserver } from './respond.ts';
-import { hostPortText } from './settings.ts';
 import { createTcpFront, type TcpEvents, type TcpFront, type TcpOptions } from './tcp/front.ts';
+import { hostPortText } from './upstream/address.ts';
 import type { Query } from './wire/query.ts';
 import type { Reply } from './wire/response.ts';
 

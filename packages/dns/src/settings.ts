@@ -1,13 +1,10 @@
 import { isIP } from 'node:net';
 import { checkConfig, cidrMatcher, hasCode } from '@horizon/shared';
 import type { DnsConfig } from './config.ts';
+import type { UpstreamAddress } from './upstream/address.ts';
+import { type ForwardRule, parseForwarding } from './upstream/forwarding.ts';
+import type { DotSettings } from './upstream/tls-settings.ts';
 import { isDnsName, normalName } from './wire/name.ts';
-
-/** An upstream resolver's address. */
-export interface HostPort {
-  host: string;
-  port: number;
-}
 
 /** Whether a client address is in a set of ranges (shared's cidrMatcher, compiled once). */
 export type AddressMatcher = (address: string) => boolean;
@@ -32,25 +29,29 @@ type Parsed =
 
 /**
  * The DNS config as the service uses it, parsed once at start (parseDnsConfig): zone names lower
- * case without the final dot, upstreams as `{host, port}`, address ranges compiled, the
- * nameserver's name decided. Nothing after this step parses config text.
+ * case without the final dot, upstreams as addresses (upstream/forwarding.ts), address ranges
+ * compiled, the nameserver's name decided. Nothing after this step parses config text.
  */
 export interface DnsSettings extends Omit<DnsConfig, Parsed> {
   zones: readonly string[];
   reverseZones: readonly string[];
   /** The name in the apex NS and SOA (the config's, or `ns.<first zone>`), and its addresses. */
   nameserver: { name: string; addresses: readonly string[] };
-  zoneMiss: Omit<DnsConfig['zoneMiss'], 'upstreams'> & { upstreams: readonly HostPort[] };
+  zoneMiss: Omit<DnsConfig['zoneMiss'], 'upstreams'> & { upstreams: readonly UpstreamAddress[] };
   acl: { allow: AddressMatcher };
-  forward: Omit<DnsConfig['forward'], 'upstreams'> & { upstreams: readonly HostPort[] };
+  forward: Omit<DnsConfig['forward'], 'upstreams' | 'rules' | 'tls'> & {
+    upstreams: readonly UpstreamAddress[];
+    rules: readonly ForwardRule[];
+    tls: DotSettings;
+  };
   views: readonly View[];
 }
 
 /**
  * Checks what the schema cannot and parses the config into DnsSettings. Every problem is reported
- * at once, each naming its key (shared checkConfig): zones that are not DNS names, upstreams that
- * are not addresses, address ranges, answer addresses that are not IP addresses, and a zone-miss
- * upstream that would loop.
+ * at once, each naming its key (shared checkConfig): zones that are not DNS names, address
+ * ranges, answer addresses that are not IP addresses, and forwarding (upstream/forwarding.ts):
+ * upstreams that are not addresses, rules that misroute, a zone name sent where it would loop.
  */
 export function parseDnsConfig(c: DnsConfig): DnsSettings {
   let settings: DnsSettings | undefined;
@@ -74,30 +75,16 @@ function parse(c: DnsConfig, fail: Fail): DnsSettings {
     ipAddresses(g.addresses, `gateways[${i}].addresses`, fail);
   }
   if (c.zoneMiss.mode === 'gateway') objectRef(c.zoneMiss.gateway, 'zoneMiss.gateway', fail);
-  const upstreams = (list: readonly string[], key: string) =>
-    list.flatMap((text, i) => hostPort(text, `${key}[${i}]`, fail) ?? []);
-  const zoneMissUpstreams = upstreams(c.zoneMiss.upstreams, 'zoneMiss.upstreams');
-  const forwarders = new Set(upstreams(c.zoneForwarders, 'zoneForwarders').map((u) => u.host));
-  for (const [i, u] of zoneMissUpstreams.entries()) {
-    if (forwarders.has(u.host)) {
-      fail(
-        `zoneMiss.upstreams[${i}]: ${c.zoneMiss.upstreams[i]} is a zone forwarder. It sends the zone to Horizon, so zone misses sent to it would loop; use a public resolver.`,
-      );
-    }
-  }
-  if (c.zoneMiss.mode === 'forward' && c.zoneMiss.upstreams.length === 0) {
-    fail(
-      'zoneMiss.upstreams: mode "forward" needs at least one resolver (or set zoneMiss.mode to "nxdomain")',
-    );
-  }
+  const reverseZones = c.reverseZones.map((z, i) => dnsName(z, `reverseZones[${i}]`, fail));
+  const forwarding = parseForwarding(c, [...zones, ...reverseZones], fail);
   return {
     ...c,
     zones,
-    reverseZones: c.reverseZones.map((z, i) => dnsName(z, `reverseZones[${i}]`, fail)),
+    reverseZones,
     nameserver: { name: nameserver, addresses: c.nameserver.addresses },
-    zoneMiss: { ...c.zoneMiss, upstreams: zoneMissUpstreams },
+    zoneMiss: { ...c.zoneMiss, upstreams: forwarding.zoneMiss },
     acl: { allow: ranges(c.acl.allow, 'acl.allow', fail) },
-    forward: { ...c.forward, upstreams: upstreams(c.forward.upstreams, 'forward.upstreams') },
+    forward: { ...c.forward, upstreams: forwarding.upstreams, rules: forwarding.rules, tls: forwarding.tls },
     views: c.views.map((v, i) => {
       for (const [ref, list] of Object.entries(v.addresses)) {
         ipAddresses(list, `views[${i}].addresses.${ref}`, fail);
@@ -114,28 +101,6 @@ function dnsName(text: string, key: string, fail: Fail): string {
     fail(`${key}: "${text}" is not a DNS name (labels of letters, digits, - and _, 63 characters at most)`);
   }
   return name;
-}
-
-/** `host`, `host:port` or `[v6]:port` to an upstream address (port 53 by default). */
-export function parseHostPort(text: string): HostPort | undefined {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const [host, port] = v6
-    ? [v6[1] ?? '', v6[2]]
-    : isIP(text) === 6
-      ? [text, undefined]
-      : (text.split(':') as [string, string?]);
-  const n = port === undefined ? 53 : Number(port);
-  return isIP(host) === 0 || !Number.isInteger(n) || n < 1 || n > 65535 ? undefined : { host, port: n };
-}
-
-/** `host:port`, an IPv6 host in brackets: the text parseHostPort reads. */
-export const hostPortText = (host: string, port: number): string =>
-  isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
-
-function hostPort(text: string, key: string, fail: Fail): HostPort | undefined {
-  const parsed = parseHostPort(text);
-  if (!parsed) fail(`${key}: invalid upstream "${text}": need an IP address and an optional port`);
-  return parsed;
 }
 
 function ranges(cidrs: readonly string[], key: string, fail: Fail): AddressMatcher {

@@ -7,6 +7,7 @@ import {
   createFileSource,
   createMetricsRegistry,
   type GatewayApiSource,
+  type Logger,
   type Registry,
 } from '@horizon/shared';
 import { freePort, scratchDir } from '@horizon/test/harness';
@@ -51,7 +52,7 @@ export async function startDns(
   given: DnsSettings,
   source?: GatewayApiSource,
   vars: Record<string, string> = {},
-  extra: { clock?: Clock } = {},
+  extra: { clock?: Clock; logger?: Logger } = {},
 ) {
   // Port 0 would let the kernel pick from the ephemeral range for UDP, where the same number may be
   // a client's TCP port (EADDRINUSE for our TCP listener): take one from the test range instead.

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { loadConfig } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { DnsConfigSchema } from '../src/config.ts';
-import { parseDnsConfig, parseHostPort } from '../src/settings.ts';
+import { parseDnsConfig } from '../src/settings.ts';
+import { parseHostPort } from '../src/upstream/address.ts';
 
 const settingsOf = (overrides: Record<string, unknown>) =>
   parseDnsConfig(
@@ -92,9 +93,9 @@ describe('parseDnsConfig', () => {
       'gateways[0].ref: "internal" must be namespace/name (e.g. network/internal)',
       'gateways[0].addresses: "10.0.0.300" is not an IP address',
       'zoneMiss.upstreams[1]: invalid upstream "127.0.0.1:99999": need an IP address and an optional port',
-      'zoneMiss.upstreams[0]: 127.0.0.2 is a zone forwarder. It sends the zone to Horizon, so zone misses sent to it would loop; use a public resolver.',
-      'acl.allow: "10.0.0.0/33" is not an address or CIDR',
+      'zoneMiss.upstreams[0]: 127.0.0.2 is a zone forwarder (zoneForwarders[0]). It sends our zones to Horizon, so zone misses sent to it would loop; use a public resolver.',
       'forward.upstreams[0]: invalid upstream "dns.google": need an IP address and an optional port',
+      'acl.allow: "10.0.0.0/33" is not an address or CIDR',
       'views[0].addresses.network/internal: "x" is not an IP address',
       'views[0].cidrs: "nope" is not an address or CIDR',
     ]);
@@ -117,18 +118,60 @@ describe('parseHostPort', () => {
 });
 
 describe('at start', () => {
-  it('a zone that is not a DNS name stops the service: exit 2, one line naming the key', async () => {
+  /** Runs the service with `env`; its exit code and what it wrote to stderr. */
+  async function start(env: Record<string, string>) {
     const main = join(import.meta.dirname, '..', 'src', 'main.ts');
     const child = spawn(process.execPath, [main], {
-      env: { PATH: process.env.PATH ?? '', HORIZON_ZONES: 'bad domain!', HORIZON_ZONE_MISS_MODE: 'nxdomain' },
+      env: { PATH: process.env.PATH ?? '', HORIZON_ZONE_MISS_MODE: 'nxdomain', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(2);
-    expect(stderr).toBe(
-      'horizon-dns: invalid config: zones[0]: "bad domain!" is not a DNS name (labels of letters, digits, - and _, 63 characters at most)\n',
-    );
+    return { code, stderr };
+  }
+
+  it('a zone that is not a DNS name stops the service: exit 2, one line naming the key', async () => {
+    expect(await start({ HORIZON_ZONES: 'bad domain!' })).toEqual({
+      code: 2,
+      stderr:
+        'horizon-dns: invalid config: zones[0]: "bad domain!" is not a DNS name (labels of letters, digits, - and _, 63 characters at most)\n',
+    });
+  });
+
+  it('a forwarding rule for our own zone stops the service, naming the rule', async () => {
+    expect(
+      await start({
+        HORIZON_ZONES: 'home.example.com',
+        HORIZON_FORWARD_RULES: JSON.stringify([{ domains: ['home.example.com'], upstreams: ['127.0.1.1'] }]),
+      }),
+    ).toEqual({
+      code: 2,
+      stderr:
+        'horizon-dns: invalid config: forward.rules[0].domains[0]: home.example.com is one of our zones: we answer it, and forward its misses to zoneMiss.upstreams\n',
+    });
+  });
+});
+
+describe('forwarding settings', () => {
+  it('parses rules and forward.tls', () => {
+    const s = settingsOf({
+      'forward.upstreams': ['tls://127.0.0.1:8853#dot.test'],
+      'forward.rules': [{ domains: ['internal', '10.90.0.0/16'], upstreams: ['127.0.1.1'] }],
+    });
+    expect(s.forward.upstreams).toEqual([{ host: '127.0.0.1', port: 8853, tls: { name: 'dot.test' } }]);
+    expect(s.forward.rules.map((r) => r.domains)).toEqual([['internal', '90.10.in-addr.arpa']]);
+    expect(s.forward.tls).toEqual({ ca: undefined, connections: 2, pipeline: 100, idleTimeoutMs: 10_000 });
+  });
+
+  it('refuses a CA file that cannot be read or holds no certificate', () => {
+    expect(problemsOf({ 'forward.tls.caFile': '/nonexistent/ca.pem' })).toEqual([
+      'forward.tls.caFile: cannot read /nonexistent/ca.pem (ENOENT)',
+    ]);
+    expect(problemsOf({ 'forward.tls.caFile': join(import.meta.dirname, 'settings.test.ts') })).toEqual([
+      expect.stringMatching(
+        /^forward\.tls\.caFile: .* is not a PEM file of CA certificates \(no certificate in it\)$/,
+      ),
+    ]);
   });
 });

@@ -1,14 +1,12 @@
 import { HorizonError } from '@horizon/shared';
 import { dnsError } from '../errors.ts';
-import { hostPortText } from '../settings.ts';
 import { RCODE } from '../wire/constants.ts';
 import { isTruncated, rcodeOf } from '../wire/message.ts';
+import { type UpstreamAddress, upstreamLabel } from './address.ts';
 import type { Exchanger } from './exchange.ts';
 
 /** One upstream resolver and what we know of its health. */
-export interface Upstream {
-  host: string;
-  port: number;
+export interface Upstream extends UpstreamAddress {
   label: string;
   consecutiveFailures: number;
   /** While down, it is tried only after every healthy one, or when its probe time comes. */
@@ -17,7 +15,7 @@ export interface Upstream {
 }
 
 export interface PoolOptions {
-  servers: readonly { host: string; port: number }[];
+  servers: readonly UpstreamAddress[];
   policy: 'sequential' | 'random' | 'round_robin';
   timeoutMs: number;
   failuresBeforeDown: number;
@@ -46,7 +44,8 @@ export const PROBE_AFTER_MS = 2_000;
 
 /**
  * Fail-over across upstreams: a timeout, an error, SERVFAIL or REFUSED moves on to the next one; a
- * truncated UDP reply is retried over TCP on the same upstream. After `failuresBeforeDown`
+ * truncated UDP reply is retried over TCP on the same upstream; a DNS-over-TLS upstream is asked
+ * over its TLS connections (tls.ts). After `failuresBeforeDown`
  * consecutive failures an upstream is down: it goes last, and every 2 s one live query probes it
  * first; a success brings it back (a circuit breaker, with real traffic as the probe).
  */
@@ -55,7 +54,7 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
   const random = o.random ?? Math.random;
   const upstreams: Upstream[] = o.servers.map((s) => ({
     ...s,
-    label: hostPortText(s.host, s.port),
+    label: upstreamLabel(s),
     consecutiveFailures: 0,
     down: false,
     nextProbeAt: 0,
@@ -95,8 +94,11 @@ export function createUpstreamPool(o: PoolOptions): UpstreamPool {
   const attempt = async (u: Upstream, query: Buffer): Promise<Buffer> => {
     const started = now();
     try {
-      let reply = await o.exchanger.udp(u.host, u.port, query, o.timeoutMs);
-      if (isTruncated(reply)) reply = await o.exchanger.tcp(u.host, u.port, query, o.timeoutMs);
+      // DNS over TLS is a stream: no truncation to retry (RFC 7766 §8's 64 KiB messages).
+      let reply = u.tls
+        ? await o.exchanger.tls(u, query, o.timeoutMs)
+        : await o.exchanger.udp(u.host, u.port, query, o.timeoutMs);
+      if (!u.tls && isTruncated(reply)) reply = await o.exchanger.tcp(u.host, u.port, query, o.timeoutMs);
       const rcode = rcodeOf(reply);
       if (rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED) {
         if (rcode === RCODE.REFUSED) o.onHealth?.(u, 'refused');

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import { dnsError } from '../errors.ts';
-import { hostPortText } from '../settings.ts';
 import { createFrameReader, framed } from '../wire/frames.ts';
 import { answers } from '../wire/message.ts';
+import { hostPortText } from './address.ts';
 import { type AttemptOptions, startAttempt } from './attempt.ts';
 import { withRandomId } from './udp.ts';
 

@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { dnsError } from '../errors.ts';
-import { hostPortText } from '../settings.ts';
 import { answers } from '../wire/message.ts';
+import { hostPortText } from './address.ts';
 import { type AttemptOptions, startAttempt } from './attempt.ts';
 
 /** A copy of `query` with a fresh random ID (RFC 5452 §9.2: ID and source port both random). */

@@ -2,14 +2,20 @@ import type { Clock, Logger, Registry } from '@horizon/shared';
 import type { DnsSettings } from '../settings.ts';
 import type { Query } from '../wire/query.ts';
 import { createExchanger, type Exchanger } from './exchange.ts';
+import { dotLog, healthLog } from './logs.ts';
 import { upstreamMetrics } from './metrics.ts';
-import { createUpstreamPool, PROBE_AFTER_MS, type Upstream, type UpstreamPool } from './pool.ts';
+import { createUpstreamPool, type UpstreamPool } from './pool.ts';
+import { suffixMatch } from './routing.ts';
 
 /** The service's upstream pools, as the handlers ask for them. */
 export interface Upstreams {
-  /** The pool a query leaves through: the zone-miss pool for a zone miss, else the general one; undefined: not forwarded. */
+  /**
+   * The pool a query leaves through, by the longest matching domain: a zone miss goes to the rule
+   * inside our zones that covers it, else `zoneMiss.upstreams`; any other name to its rule, else
+   * `forward.upstreams`. Undefined: not forwarded.
+   */
   poolFor(q: Query): UpstreamPool | undefined;
-  /** Names outside our zones are forwarded: recursion is available (RA). */
+  /** Names outside our zones are forwarded (some of them at least): recursion is available (RA). */
   readonly recursive: boolean;
   /** Anything is forwarded at all. */
   readonly forwarding: boolean;
@@ -18,28 +24,38 @@ export interface Upstreams {
 }
 
 export interface UpstreamsOptions {
-  settings: Pick<DnsSettings, 'forward' | 'zoneMiss'>;
+  settings: Pick<DnsSettings, 'forward' | 'zoneMiss' | 'zones' | 'reverseZones'>;
   registry: Registry;
   logger: Logger;
   clock: Clock;
-  /** Upstream I/O. Default: a socket per query (exchange.ts); tests may pass their own. */
+  /** Upstream I/O. Default: a socket per plain query, shared DoT connections (exchange.ts); tests may pass their own. */
   exchanger?: Exchanger | undefined;
-  /** Wraps the zone-miss pool: the loop guard marks every query that leaves through it. */
+  /** Wraps each pool of zone misses: the loop guard marks every query that leaves through one. */
   wrapZoneMiss?: (pool: UpstreamPool) => UpstreamPool;
 }
 
 /**
- * The general pool (`forward.upstreams`: names outside our zones) and the zone-miss pool
- * (`zoneMiss.upstreams`, in mode `forward`: our names with no route), over one exchanger, with
- * their metrics. A pool with no servers does not exist: its queries are not forwarded.
+ * The pools, over one exchanger, with their metrics: the general pool (`forward.upstreams`), one
+ * per conditional forwarding rule (`forward.rules`), and the zone-miss pool (`zoneMiss.upstreams`,
+ * in mode `forward`). Every pool has the same fail-over, health, logging and metrics (pool.ts); the
+ * cache in front of them keys by name, and a name always leaves through the same pool. A pool with
+ * no servers does not exist: its queries are not forwarded.
  */
 export function createUpstreams(o: UpstreamsOptions): Upstreams {
   const metrics = upstreamMetrics(o.registry);
-  const exchanger =
-    o.exchanger ?? createExchanger({ onSpoofed: () => metrics.spoofed.inc(), clock: o.clock });
   const { forward, zoneMiss } = o.settings;
-  const onHealth = healthLog(o.logger.child({ component: 'upstream' }));
-  const poolOf = (servers: DnsSettings['forward']['upstreams'], name: PoolName): UpstreamPool | undefined => {
+  const log = o.logger.child({ component: 'upstream' });
+  const exchanger =
+    o.exchanger ??
+    createExchanger({
+      onSpoofed: () => metrics.spoofed.inc(),
+      clock: o.clock,
+      dot: forward.tls,
+      dotQueueLimit: forward.maxInFlight,
+      dotEvents: dotLog(log, o.clock, metrics.dot),
+    });
+  const onHealth = healthLog(log);
+  const poolOf = (servers: DnsSettings['forward']['upstreams'], name: string): UpstreamPool | undefined => {
     if (servers.length === 0) return undefined;
     const pool = createUpstreamPool({
       servers,
@@ -54,42 +70,32 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
     metrics.track(pool);
     return pool;
   };
+  const forMisses = (pool: UpstreamPool | undefined) =>
+    pool && o.wrapZoneMiss ? o.wrapZoneMiss(pool) : pool;
+  const forwardsMisses = zoneMiss.mode === 'forward';
+  const misses = forwardsMisses ? forMisses(poolOf(zoneMiss.upstreams, 'zoneMiss')) : undefined;
   const general = poolOf(forward.upstreams, 'forward');
-  const missPool = zoneMiss.mode === 'forward' ? poolOf(zoneMiss.upstreams, 'zoneMiss') : undefined;
-  const misses = missPool && o.wrapZoneMiss ? o.wrapZoneMiss(missPool) : missPool;
+  // Two tables: a zone miss never leaves through a rule outside our zones (a rule for the parent
+  // domain may name the router that forwards our zones to us), nor any other name through one inside.
+  const outside: [string, UpstreamPool | undefined][] = [['', general]];
+  const inside: [string, UpstreamPool | undefined][] = [];
+  for (const zone of [...o.settings.zones, ...o.settings.reverseZones]) inside.push([zone, misses]);
+  for (const rule of forward.rules) {
+    if (rule.inOurZones && !forwardsMisses) continue; // refused at start (forwarding.ts)
+    const pool = rule.inOurZones
+      ? forMisses(poolOf(rule.upstreams, rule.key))
+      : poolOf(rule.upstreams, rule.key);
+    for (const domain of rule.domains) (rule.inOurZones ? inside : outside).push([domain, pool]);
+  }
+  // suffixMatch keeps the first entry of a domain: the zones' own come first, so a rule can never
+  // take a zone apex (also refused at start).
+  const ruleFor = suffixMatch(outside);
+  const missFor = suffixMatch(inside);
+  const recursive = outside.some(([, pool]) => pool !== undefined);
   return {
-    poolFor: (q) => (q.zoneMiss ? misses : general),
-    recursive: general !== undefined,
-    forwarding: general !== undefined || misses !== undefined,
+    poolFor: (q) => (q.zoneMiss ? missFor(q.name) : ruleFor(q.name)),
+    recursive,
+    forwarding: recursive || inside.some(([, pool]) => pool !== undefined),
     close: () => exchanger.close(),
-  };
-}
-
-/** The config section a pool comes from, named in its log lines. */
-type PoolName = 'forward' | 'zoneMiss';
-
-/**
- * What happens to the upstreams, said as it happens: an upstream going down and coming back up
- * (at most one of each per probe interval, per pool), and the first REFUSED from each upstream
- * address, whichever pool it is in (one line per configured upstream at most).
- */
-function healthLog(log: Logger) {
-  const refusedSaid = new Set<string>();
-  return (u: Upstream, event: 'down' | 'up' | 'refused', pool: PoolName) => {
-    const fields = { upstream: u.label, pool };
-    if (event === 'down') {
-      log.warn(
-        { ...fields, failures: u.consecutiveFailures },
-        `upstream down after ${u.consecutiveFailures} failures in a row: tried after the others, one query probes it every ${PROBE_AFTER_MS / 1000} s`,
-      );
-    } else if (event === 'up') {
-      log.info(fields, 'upstream back up: a probe query was answered');
-    } else if (!refusedSaid.has(u.label)) {
-      refusedSaid.add(u.label);
-      log.warn(
-        fields,
-        'upstream answered REFUSED: it does not resolve for Horizon (check its access rules); said once per upstream',
-      );
-    }
   };
 }

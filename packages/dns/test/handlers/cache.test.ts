@@ -87,6 +87,7 @@ describe('the cache in the chain (setupCache)', () => {
     const exchanger: Exchanger = {
       udp: async () => reply('x', 0),
       tcp: async () => reply('x', 0),
+      tls: async () => reply('x', 0),
       close: () => undefined,
     };
     const upstreams = createUpstreams({ ...parts, logger, exchanger });

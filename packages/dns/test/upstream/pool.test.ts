@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchanger } from '../../src/upstream/exchange.ts';
 import { createUpstreamPool } from '../../src/upstream/pool.ts';
+import { isTruncated } from '../../src/wire/message.ts';
 import { q, reply } from '../replies.ts';
 
 describe('upstream pool', () => {
   /** A fake exchanger: behaviour per upstream port; records the calls. */
   function fake(behaviour: Record<number, 'ok' | 'timeout' | 'servfail' | 'refused' | 'tc'>) {
     const calls: string[] = [];
+    const answer = async (transport: string, port: number) => {
+      calls.push(`${transport}:${port}`);
+      const b = behaviour[port];
+      if (b === 'timeout') throw Object.assign(new Error('timeout'), { code: 'E_UPSTREAM_TIMEOUT' });
+      if (b === 'servfail') return reply('a.example.org', 2);
+      if (b === 'refused') return reply('a.example.org', 5);
+      if (b === 'tc') return reply('a.example.org', 0, 60, undefined, 0x8380);
+      return reply('a.example.org', 0, 60);
+    };
     const ex: Exchanger = {
-      udp: async (_h, port) => {
-        calls.push(`udp:${port}`);
-        const b = behaviour[port];
-        if (b === 'timeout') throw Object.assign(new Error('timeout'), { code: 'E_UPSTREAM_TIMEOUT' });
-        if (b === 'servfail') return reply('a.example.org', 2);
-        if (b === 'refused') return reply('a.example.org', 5);
-        if (b === 'tc') return reply('a.example.org', 0, 60, undefined, 0x8380);
-        return reply('a.example.org', 0, 60);
-      },
+      udp: (_h, port) => answer('udp', port),
+      tls: (u) => answer('tls', u.port),
       tcp: async (_h, port) => {
         calls.push(`tcp:${port}`);
         return reply('a.example.org', 0, 60);
@@ -44,6 +47,21 @@ describe('upstream pool', () => {
     const r = await pool.exchange(query);
     expect((r[3] ?? 0) & 0xf).toBe(0);
     expect(f.calls).toEqual(['udp:1', 'udp:2', 'udp:3', 'tcp:3']);
+  });
+
+  it('asks a DoT upstream over TLS only (a stream: no TCP retry of TC), with the same fail-over, and labels it tls://', async () => {
+    const f = fake({ 1: 'servfail', 2: 'tc', 3: 'ok' });
+    const pool = poolOf(f.ex, {
+      servers: [
+        { host: '127.0.0.1', port: 1, tls: { name: 'dot.test' } },
+        { host: '127.0.0.1', port: 2, tls: { name: undefined } },
+        { host: '::1', port: 3 },
+      ],
+    });
+    const r = await pool.exchange(query);
+    expect(isTruncated(r)).toBe(true); // a TC bit over TLS is the upstream's answer, relayed as is
+    expect(f.calls).toEqual(['tls:1', 'tls:2']);
+    expect(pool.upstreams.map((u) => u.label)).toEqual(['tls://127.0.0.1:1', 'tls://127.0.0.1:2', '[::1]:3']);
   });
 
   it('marks an upstream down after N failures, puts it last, probes it every 2 s, and brings it back', async () => {

@@ -16,6 +16,10 @@ function recordingExchanger() {
       return reply('a.example.org', 0, 60);
     },
     tcp: async () => reply('a.example.org', 0, 60),
+    tls: async (u) => {
+      sentTo.push(`tls://${u.host}:${u.port}`);
+      return reply('a.example.org', 0, 60);
+    },
     close: () => {
       closed = true;
     },
@@ -91,12 +95,75 @@ describe('upstreams', () => {
     expect(closed()).toBe(true);
   });
 
+  it('routes by the longest domain: rules for internal names and reverse zones, the rest to forward.upstreams', async () => {
+    const { upstreams, sentTo } = upstreamsOf({
+      'forward.upstreams': ['127.0.0.1:5301'],
+      'forward.rules': [
+        { domains: ['internal', '127.0.1.0/24'], upstreams: ['127.0.1.1:5353'] },
+        { domains: ['lab.internal'], upstreams: ['tls://127.0.0.1:8853#dot.test'] },
+        { domains: ['example.com'], upstreams: ['127.0.0.1:5304'] },
+        { domains: ['legacy.home.example.com'], upstreams: ['127.0.0.1:5305'] },
+      ],
+      'zoneMiss.mode': 'forward',
+      'zoneMiss.upstreams': ['127.0.0.1:5302'],
+    });
+    const table: [ReturnType<typeof queryOf>, string][] = [
+      [queryOf('nas.internal'), '127.0.1.1:5353'],
+      [queryOf('internal'), '127.0.1.1:5353'],
+      [queryOf('9.1.0.127.in-addr.arpa', 12), '127.0.1.1:5353'],
+      [queryOf('9.2.0.127.in-addr.arpa', 12), '127.0.0.1:5301'],
+      [queryOf('pi.lab.internal'), 'tls://127.0.0.1:8853'],
+      [queryOf('www.example.com'), '127.0.0.1:5304'],
+      [queryOf('a.example.org'), '127.0.0.1:5301'],
+      [queryOf('internal.example.net'), '127.0.0.1:5301'],
+      // Zone misses: a rule inside our zones, else zoneMiss.upstreams; never the parent domain's rule.
+      [{ ...queryOf('app.legacy.home.example.com'), zoneMiss: true }, '127.0.0.1:5305'],
+      [{ ...queryOf('gone.home.example.com'), zoneMiss: true }, '127.0.0.1:5302'],
+    ];
+    for (const [q, _] of table) await upstreams.poolFor(q)?.exchange(q.raw);
+    expect(sentTo).toEqual(table.map(([, to]) => to));
+    expect([upstreams.recursive, upstreams.forwarding]).toEqual([true, true]);
+  });
+
+  it('with rules alone: the names they cover are forwarded (RA), all others refused', () => {
+    const { upstreams } = upstreamsOf({
+      'forward.rules': [{ domains: ['internal'], upstreams: ['127.0.1.1'] }],
+    });
+    expect(upstreams.poolFor(queryOf('nas.internal'))).toBeDefined();
+    expect(upstreams.poolFor(queryOf('a.example.org'))).toBeUndefined();
+    expect([upstreams.recursive, upstreams.forwarding]).toEqual([true, true]);
+  });
+
+  it('wraps every pool of zone misses (a rule inside our zones too) with the loop guard, and no other', () => {
+    const wrapped: unknown[] = [];
+    const { upstreams } = upstreamsOf(
+      {
+        'forward.upstreams': ['127.0.0.1:5301'],
+        'forward.rules': [
+          { domains: ['legacy.home.example.com'], upstreams: ['127.0.0.1:5305'] },
+          { domains: ['internal'], upstreams: ['127.0.1.1'] },
+        ],
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': ['127.0.0.1:5302'],
+      },
+      (pool) => {
+        const wrapper = { ...pool };
+        wrapped.push(wrapper);
+        return wrapper;
+      },
+    );
+    const rule = upstreams.poolFor({ ...queryOf('x.legacy.home.example.com'), zoneMiss: true });
+    expect(wrapped).toEqual([upstreams.poolFor(miss), rule]);
+    expect(wrapped).not.toContain(upstreams.poolFor(queryOf('nas.internal')));
+  });
+
   it('says what happens to the upstreams: down and back up per pool, a REFUSED once per address', async () => {
     const { lines, logger: log } = captureLogger();
     let answer = 5; // REFUSED, until the upstream is told otherwise
     const exchanger: Exchanger = {
       udp: async () => reply('a.example.org', answer, 60),
       tcp: async () => reply('a.example.org', answer, 60),
+      tls: async () => reply('a.example.org', answer, 60),
       close: () => undefined,
     };
     const time = manualClock();

@@ -1,0 +1,163 @@
+import {
+  dnsQuery,
+  freePort,
+  makeTestPki,
+  type RunningProgram,
+  startDnsmasq,
+  startUnboundDot,
+  type TestPki,
+  udpExchange,
+} from '@horizon/test/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogger, metricValue, testConfig } from '../basics.ts';
+import { answersOf, dig, manifests, startDns, status } from '../helpers.ts';
+
+// The design's forwarding, on loopback: public names to a DNS-over-TLS resolver (unbound from
+// Debian, with a certificate from a CA this file makes and removes), `internal` names and the
+// LAN's reverse zone to the UDM (dnsmasq on 127.0.1.1, "the LAN"), our zone answered by Horizon.
+let pki: TestPki;
+let unbound: RunningProgram;
+let udm: RunningProgram;
+beforeAll(async () => {
+  pki = makeTestPki([{ name: 'dot.test', ip: '127.0.0.1' }]);
+  const cert = pki.certs['dot.test'];
+  if (!cert) throw new Error('no certificate');
+  unbound = await startUnboundDot({
+    keyFile: cert.keyFile,
+    certFile: cert.certFile,
+    localData: ['a.example.org. 300 IN A 127.0.0.50', 'example.net. 300 IN A 127.0.0.60'],
+    // Every name under example.net answers (the concurrency test asks 300 different ones).
+    extra: ['local-zone: "example.net." redirect', 'log-queries: yes'],
+  });
+  udm = await startDnsmasq(
+    ['address=/nas.internal/127.0.1.20', 'ptr-record=20.1.0.127.in-addr.arpa,nas.internal', 'log-queries'],
+    { host: '127.0.1.1' },
+  );
+});
+afterAll(async () => {
+  await unbound?.stop();
+  await udm?.stop();
+  pki?.remove();
+});
+
+const dotUpstream = (name = 'dot.test') => `tls://127.0.0.1:${unbound.port}#${name}`;
+const configOf = (overrides: Record<string, unknown> = {}) =>
+  testConfig({
+    'source.manifests': manifests({ id: ['id.home.example.com'] }),
+    'forward.upstreams': [dotUpstream()],
+    'forward.rules': [{ domains: ['internal', '127.0.1.0/24'], upstreams: [`127.0.1.1:${udm.port}`] }],
+    'forward.tls': { caFile: pki.caFile, connections: 2, pipeline: 8, idleTimeoutMs: 10_000 },
+    'forward.timeoutMs': 1500,
+    ...overrides,
+  });
+
+describe('conditional forwarding and DNS over TLS, end to end', () => {
+  it('sends public names over TLS to unbound, internal names and LAN reverse names to the UDM, answers our zone itself', async () => {
+    const dns = await startDns(configOf());
+    try {
+      const a = await dig(dns.port, ['a.example.org']);
+      expect(status(a)).toBe('NOERROR');
+      expect(answersOf(a)[0]?.slice(3)).toEqual(['A', '127.0.0.50']);
+      const nas = await dig(dns.port, ['+tcp', 'nas.internal'], '127.0.0.1', 'kdig');
+      expect(answersOf(nas).find((l) => l[3] === 'A')?.[4]).toBe('127.0.1.20');
+      const ptr = await dig(dns.port, ['-x', '127.0.1.20'], '127.0.0.1', 'kdig');
+      expect(answersOf(ptr).find((l) => l[3] === 'PTR')?.[4]).toBe('nas.internal.');
+      const ours = await dig(dns.port, ['id.home.example.com']);
+      expect(answersOf(ours)[0]?.slice(3)).toEqual(['A', '10.90.3.202']);
+      // Each went where its rule says, and nowhere else.
+      expect(udm.output()).toContain('query[A] nas.internal');
+      expect(unbound.output()).toContain('a.example.org. A IN');
+      expect(unbound.output()).not.toContain('nas.internal');
+      expect(unbound.output()).not.toContain('in-addr.arpa');
+      const to = `tls://127.0.0.1:${unbound.port}`;
+      expect(await metricValue(dns.registry, 'horizon_dns_forward_requests_total', { to })).toBe(1);
+      expect(
+        await metricValue(dns.registry, 'horizon_dns_forward_requests_total', {
+          to: `127.0.1.1:${udm.port}`,
+        }),
+      ).toBe(2);
+      expect(
+        await metricValue(dns.registry, 'horizon_dns_forward_tls_handshakes_total', { to, result: 'new' }),
+      ).toBe(1);
+      expect(await metricValue(dns.registry, 'horizon_dns_forward_tls_connections', { to })).toBe(1);
+    } finally {
+      await dns.stop();
+    }
+  });
+
+  it('answers 300 different names at once over at most 2 TLS connections of 8 queries each', async () => {
+    const dns = await startDns(configOf());
+    try {
+      const replies = await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          udpExchange('127.0.0.1', dns.port, dnsQuery(`n${i}.example.net`, 1, i + 1), 5000),
+        ),
+      );
+      // NOERROR with one answer each: the rcode nibble 0 and ANCOUNT 1.
+      expect(replies.map((r) => (r ? `${(r[3] ?? 0) & 0xf}/${r.readUInt16BE(6)}` : 'none'))).toEqual(
+        Array(300).fill('0/1'),
+      );
+      const to = `tls://127.0.0.1:${unbound.port}`;
+      expect(
+        await metricValue(dns.registry, 'horizon_dns_forward_tls_handshakes_total', { to }),
+      ).toBeLessThanOrEqual(2);
+      expect(await metricValue(dns.registry, 'horizon_dns_forward_failures_total', { to })).toBe(0);
+    } finally {
+      await dns.stop();
+    }
+  });
+
+  it('a certificate for another name: SERVFAIL, one log line, counted as a failed handshake', async () => {
+    const { lines, logger } = captureLogger();
+    const dns = await startDns(
+      configOf({ 'forward.upstreams': [dotUpstream('wrong.test')] }),
+      undefined,
+      {},
+      { logger },
+    );
+    try {
+      for (const name of ['a.example.org', 'b.example.net', 'c.example.net']) {
+        expect(status(await dig(dns.port, [name]))).toBe('SERVFAIL');
+      }
+      const to = `tls://127.0.0.1:${unbound.port}`;
+      expect(
+        await metricValue(dns.registry, 'horizon_dns_forward_tls_handshakes_total', { to, result: 'failed' }),
+      ).toBeGreaterThanOrEqual(1);
+      const said = lines.filter((l) => l.msg === 'DNS-over-TLS connection failed');
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatchObject({ upstream: to, code: 'E_UPSTREAM_TLS', component: 'upstream' });
+      expect(String(said[0]?.err)).toMatch(/wrong\.test/);
+      // The internal rule's upstream is not touched by the other pool's trouble.
+      expect(status(await dig(dns.port, ['nas.internal']))).toBe('NOERROR');
+    } finally {
+      await dns.stop();
+    }
+  });
+
+  it('an upstream that is down: refused connections give SERVFAIL, the upstream is marked down and logged', async () => {
+    const { lines, logger } = captureLogger();
+    const dead = await freePort('127.0.0.1');
+    const dns = await startDns(
+      configOf({
+        'forward.upstreams': [`tls://127.0.0.1:${dead}#dot.test`],
+        'forward.failuresBeforeDown': 2,
+      }),
+      undefined,
+      {},
+      { logger },
+    );
+    try {
+      for (const name of ['a.example.org', 'b.example.net']) {
+        expect(status(await dig(dns.port, [name]))).toBe('SERVFAIL');
+      }
+      expect(lines.map((l) => l.msg)).toContain(
+        'upstream down after 2 failures in a row: tried after the others, one query probes it every 2 s',
+      );
+      expect(lines.find((l) => l.msg === 'DNS-over-TLS connection failed')).toMatchObject({
+        code: 'E_UPSTREAM_SEND',
+      });
+    } finally {
+      await dns.stop();
+    }
+  });
+});
