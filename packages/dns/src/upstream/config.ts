@@ -30,7 +30,7 @@ export const DotConfigSchema = Type.Object(
     caFile: Type.String({
       default: '',
       description:
-        "PEM file of the CAs a DNS-over-TLS upstream's certificate must chain to, instead of Node's bundled roots and the system's (a private resolver's CA).",
+        "PEM file of CAs a DNS-over-TLS upstream's certificate may chain to (a private resolver's CA), trusted beside Node's bundled Mozilla roots and the system's store.",
     }),
     connections: Type.Integer({
       minimum: 1,

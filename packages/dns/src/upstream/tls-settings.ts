@@ -3,7 +3,7 @@ import { createSecureContext } from 'node:tls';
 
 /** How Horizon speaks DNS over TLS to every `tls://` upstream (`forward.tls`), checked at start. */
 export interface DotSettings {
-  /** PEM of the CAs a DoT upstream's certificate must chain to, from `caFile`; undefined: the default roots (tls.ts). */
+  /** PEM of the CAs from `caFile`, trusted beside the default roots (tls.ts); undefined: the default roots only. */
   ca: readonly string[] | undefined;
   /** Connections to one DoT upstream at most. */
   connections: number;

@@ -169,11 +169,11 @@ let roots: readonly string[] | undefined;
 
 /**
  * The TLS settings every DoT connection shares, made once: the CAs a certificate must chain to
- * (the `caFile`'s, else Node's bundled Mozilla roots and the system's store, read once per
- * process), TLS 1.2 at least (RFC 8310 §9 via RFC 7525).
+ * (Node's bundled Mozilla roots and the system's store, read once per process, and the `caFile`'s
+ * beside them, so a private resolver and a public one can be upstreams together), TLS 1.2 at least
+ * (RFC 8310 §9 via RFC 7525).
  */
 export function dotContext(ca: readonly string[] | undefined): SecureContext {
   roots ??= [...new Set([...getCACertificates('default'), ...getCACertificates('system')])];
-  const trusted = ca ?? roots;
-  return createSecureContext({ ca: [...trusted], minVersion: 'TLSv1.2' });
+  return createSecureContext({ ca: [...(ca ?? []), ...roots], minVersion: 'TLSv1.2' });
 }
