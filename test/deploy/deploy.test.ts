@@ -114,6 +114,13 @@ describe('deploy/: the manifests a home-lab applies', () => {
     const dns = parseDnsConfig(loadConfig(DnsConfigSchema, { file: configOf('horizon-dns') }).config);
     expect(dns.zones).toEqual(['home.example.com']);
     expect(dns.nameserver.addresses).toEqual(['10.90.3.200']);
+    // The design's forwarding: internal names and the LAN's reverse zone to the UDM, the rest over TLS.
+    expect(dns.forward.rules.map((r) => [r.domains, r.upstreams])).toEqual([
+      [['internal', '90.10.in-addr.arpa'], [{ host: '10.90.254.1', port: 53 }]],
+    ]);
+    expect(dns.forward.upstreams.every((u) => u.tls?.name === 'cloudflare-dns.com' && u.port === 853)).toBe(
+      true,
+    );
     const auth = loadConfig(AuthConfigSchema, {
       file: configOf('horizon-authproxy'),
       // What the Secret's files give at run time.
