@@ -183,6 +183,13 @@ export const DnsConfigSchema = Type.Object(
           default: 10000,
           description: 'Forwarded answers kept at most (LRU). 0 disables the cache.',
         }),
+        maxBytes: Type.Integer({
+          minimum: 65536,
+          maximum: 1073741824,
+          default: 33554432,
+          description:
+            'Bytes of forwarded answers kept at most, all entries together (LRU): an upstream answering 64 KiB messages (over TCP or TLS) cannot make `size` entries take 10,000 x 64 KiB.',
+        }),
         minTtl: Type.Integer({
           minimum: 0,
           maximum: 86400,

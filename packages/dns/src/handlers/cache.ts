@@ -12,6 +12,8 @@ import { type Handler, type Next, passThrough, type Setup } from './types.ts';
 export interface CacheOptions extends TtlRules {
   /** Entries at most (LRU). */
   size: number;
+  /** Bytes of answers at most, all entries together (LRU). Default: no bound but `size`. */
+  maxBytes?: number;
   /** How long past expiry an answer may still be served when its refresh fails (RFC 8767). */
   staleSeconds: number;
   /** With an expired answer at hand, reply with it if the refresh has not answered in this long (RFC 8767 §5). */
@@ -26,6 +28,8 @@ export interface CacheOptions extends TtlRules {
   onResult?: (result: 'hit' | 'miss' | 'stale' | 'prefetch') => void;
 }
 
+/** What an entry costs beside its message bytes (the key, the entry object, its TTL offsets), roughly. */
+const ENTRY_OVERHEAD = 200;
 /** TTL of an answer served stale (RFC 8767 §4 recommends 30 s). */
 const STALE_TTL = 30;
 /** After a failed refresh, do not ask again for this long; answer stale at once (RFC 8767 §4). */
@@ -41,7 +45,13 @@ const FAILURE_RECHECK_SECONDS = 30;
 export function createCache(o: CacheOptions): Handler & { entries(): number } {
   const clock = o.clock ?? systemClock;
   const now = () => clock.now() / 1000;
-  const entries = new LRUCache<string, Entry>({ max: o.size });
+  // Bounded by count and by bytes: answers may be 64 KiB each over TCP or TLS.
+  const entries = new LRUCache<string, Entry>({
+    max: o.size,
+    ...(o.maxBytes
+      ? { maxSize: o.maxBytes, sizeCalculation: (e: Entry) => e.message.length + ENTRY_OVERHEAD }
+      : {}),
+  });
   const inflight = new Map<string, Promise<Reply>>();
   /** What makes two queries the same question to an upstream: name, type, class, CD, DO, and which pool. */
   const cacheKey = (q: Query) =>

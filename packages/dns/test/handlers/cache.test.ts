@@ -51,6 +51,26 @@ describe('cache', () => {
     expect(c.calls()).toBe(2);
   });
 
+  it('bounds the bytes it holds: big answers push the least recently used out, whatever the entry count', async () => {
+    let calls = 0;
+    const big = (name: string) => {
+      const r = reply(name, 0, 60);
+      return Buffer.concat([r, Buffer.alloc(60_000)]); // 60 KB of trailing bytes: ARCOUNT 0, ignored
+    };
+    const cache = createCache({ ...CACHE_DEFAULTS, size: 10_000, maxBytes: 200_000, prefetchHits: 0 });
+    const ask = (name: string) =>
+      cache(q(name), (query) => {
+        calls += 1;
+        return big(query.name);
+      });
+    for (const name of ['a.example.org', 'b.example.org', 'c.example.org', 'd.example.org']) await ask(name);
+    expect(calls).toBe(4);
+    await ask('d.example.org'); // the newest three fit in 200 KB: a hit
+    expect(calls).toBe(4);
+    await ask('a.example.org'); // the oldest went to make room: asked again
+    expect(calls).toBe(5);
+  });
+
   it('caches NXDOMAIN and NODATA for min(SOA TTL, MINIMUM), not without a SOA, and SERVFAIL 5 s at most', async () => {
     const now = { t: 0 };
     const nx = make(now, () => reply('a.example.org', 3, undefined, { ttl: 3600, minimum: 20 }));
