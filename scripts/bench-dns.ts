@@ -1,5 +1,7 @@
 // `./pnpmw bench:dns`: dnsperf against Horizon DNS's authoritative, cache-hit and miss paths, with
-// dnsmasq, unbound and a raw Node UDP echo serving the same names in the same run. Servers are
+// dnsmasq, unbound and a raw Node UDP echo serving the same names in the same run; and misses
+// forwarded over DNS over TLS (a forwarding rule to an unbound DoT upstream) beside unbound
+// forwarding over TLS to the same upstream (dnsmasq has no DoT). Servers are
 // pinned to core 0, dnsperf (and the shared upstream) to core 1. Loopback only. Prints a Markdown
 // report with ratios, because absolute numbers on a shared 2-core machine are noise.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { makeTestPki } from '@horizon/test/harness';
 import { dnsmasqConfig, type Peer, startPinned, unboundConfig } from './bench/peers.ts';
 
 const { values: flags } = parseArgs({
@@ -34,7 +37,11 @@ const ports = {
   unbound: base + 4,
   echo: base + 5,
   ops: base + 6,
+  dot: base + 7,
 };
+// The DoT upstream's certificate, from a throwaway CA (removed at the end).
+const pki = makeTestPki([{ name: 'dot.test', ip: '127.0.0.1' }]);
+const dotCert = pki.certs['dot.test'];
 const names = Array.from({ length: N }, (_, i) => `app${i}.home.example.com`);
 
 // The same 10,000 names for everyone: manifests for Horizon (Gateway API allows 16 hostnames a route).
@@ -60,6 +67,10 @@ writeFileSync(
   Array.from({ length: 400_000 }, (_, i) => `u${i}.miss.test A`).join('\n'),
 );
 writeFileSync(
+  join(dir, 'miss-tls.txt'),
+  Array.from({ length: 400_000 }, (_, i) => `u${i}.tls.test A`).join('\n'),
+);
+writeFileSync(
   join(dir, 'horizon.yaml'),
   `listen: { addresses: [127.0.0.1], port: ${ports.horizon} }
 ops: { host: 127.0.0.1, port: ${ports.ops} }
@@ -67,7 +78,10 @@ log: { level: error }
 zones: [home.example.com]
 zoneMiss: { mode: nxdomain }
 acl: { allow: [127.0.0.0/8] }
-forward: { upstreams: ["127.0.0.1:${ports.upstream}"] }
+forward:
+  upstreams: ["127.0.0.1:${ports.upstream}"]
+  rules: [{ domains: [tls.test], upstreams: ["tls://127.0.0.1:${ports.dot}#dot.test"] }]
+  tls: { caFile: ${pki.caFile} }
 cache: { size: 10000 }
 source: { manifests: ${manifests} }
 `,
@@ -105,6 +119,19 @@ try {
     ports.upstream,
     dir,
   );
+  // The DoT upstream, beside the plain one on core 1: unbound answering every name under tls.test.
+  await start(
+    'DoT upstream',
+    1,
+    'unbound',
+    unboundConfig(
+      dir,
+      ports.dot,
+      `  tls-port: ${ports.dot}\n  tls-service-key: "${dotCert?.keyFile}"\n  tls-service-pem: "${dotCert?.certFile}"\n  incoming-num-tcp: 100\n  local-zone: "." static\n  local-zone: "tls.test." redirect\n  local-data: "tls.test. 3600 IN A 127.0.0.11"\n  local-data: "probe.test. 30 IN A 127.0.0.1"`,
+    ),
+    ports.dot,
+    dir,
+  );
   const horizon = await start(
     'Horizon',
     0,
@@ -136,7 +163,7 @@ try {
     unboundConfig(
       dir,
       ports.unbound,
-      `  module-config: "iterator"\n  local-zone: "test." nodefault\n  local-zone: "home.example.com." static\n${names.map((n) => `  local-data: "${n}. 30 IN A 10.90.3.202"`).join('\n')}\n  local-zone: "probe.test." static\n  local-data: "probe.test. 30 IN A 127.0.0.1"\nforward-zone:\n  name: "bench.test."\n  forward-addr: 127.0.0.1@${ports.upstream}\nforward-zone:\n  name: "miss.test."\n  forward-addr: 127.0.0.1@${ports.upstream}`,
+      `  module-config: "iterator"\n  local-zone: "test." nodefault\n  local-zone: "home.example.com." static\n${names.map((n) => `  local-data: "${n}. 30 IN A 10.90.3.202"`).join('\n')}\n  local-zone: "probe.test." static\n  local-data: "probe.test. 30 IN A 127.0.0.1"\n  tls-cert-bundle: "${pki.caFile}"\nforward-zone:\n  name: "tls.test."\n  forward-tls-upstream: yes\n  forward-addr: 127.0.0.1@${ports.dot}#dot.test\nforward-zone:\n  name: "bench.test."\n  forward-addr: 127.0.0.1@${ports.upstream}\nforward-zone:\n  name: "miss.test."\n  forward-addr: 127.0.0.1@${ports.upstream}`,
     ),
     ports.unbound,
     dir,
@@ -215,6 +242,8 @@ try {
     miss: run(horizon, 'miss.txt', 'cache miss (forward)', false),
     missDnsmasq: run(dnsmasq, 'miss.txt', 'cache miss (forward)', false),
     missUnbound: run(unbound, 'miss.txt', 'cache miss (forward)', false),
+    missTls: run(horizon, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
+    missTlsUnbound: run(unbound, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
   };
   if (viewer) {
     viewer.kill('SIGTERM');
@@ -251,6 +280,8 @@ try {
     `| Horizon cache hit / unbound | ${ratio(q.hit, q.hitUnbound)} |`,
     `| Horizon miss / dnsmasq | ${ratio(q.miss, q.missDnsmasq)} |`,
     `| Horizon miss / unbound | ${ratio(q.miss, q.missUnbound)} |`,
+    `| Horizon miss over TLS / unbound over TLS | ${ratio(q.missTls, q.missTlsUnbound)} |`,
+    `| Horizon miss over TLS / Horizon miss over UDP | ${ratio(q.missTls, q.miss)} |`,
     '',
     `Horizon memory after the runs (${N} names indexed, 10,000 cache entries): resident ${rss.toFixed(1)} MiB, of which private ${anon.toFixed(1)} MiB (with the index only, before any query: ${baseline.toFixed(1)} MiB, private ${baselineAnon.toFixed(1)} MiB); V8 heap used ${mib('nodejs_heap_size_used_bytes')} MiB of ${mib('nodejs_heap_size_total_bytes')} MiB.`,
   ];
@@ -259,4 +290,5 @@ try {
   viewer?.kill('SIGKILL');
   for (const p of peers.reverse()) await p.stop().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
+  pki.remove();
 }

@@ -2,8 +2,8 @@
 # The Debian programs the tests drive as real peers. `check` lists what is missing; `install`
 # installs it with apt-get (as root, as CI runs), without starting their system services.
 set -euo pipefail
-packages=(dnsmasq-base caddy nginx-light redis-server dnsperf unbound wrk knot-dnsutils bind9-dnsutils chromium)
-programs=(dnsmasq caddy nginx redis-server dnsperf unbound wrk kdig dig chromium)
+packages=(dnsmasq-base caddy nginx-light redis-server dnsperf unbound wrk knot-dnsutils bind9-dnsutils chromium openssl)
+programs=(dnsmasq caddy nginx redis-server dnsperf unbound wrk kdig dig chromium openssl)
 missing=()
 for i in "${!programs[@]}"; do
   PATH="$PATH:/usr/sbin:/sbin" command -v "${programs[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")
