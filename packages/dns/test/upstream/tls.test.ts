@@ -31,7 +31,10 @@ async function upstream(name: string, onQuery?: Parameters<typeof startFakeDot>[
 function client(
   port: number,
   o: {
-    name?: string;
+    /** The name the certificate must carry; `null`: none, the address must be in it. */
+    name?: string | null;
+    /** Trust the test CA (default) or only the public roots. */
+    trust?: 'test' | 'public';
     pipeline?: number;
     connections?: number;
     queueLimit?: number;
@@ -41,8 +44,12 @@ function client(
 ) {
   const events: string[] = [];
   const c = createDotClient({
-    upstream: { host: '127.0.0.1', port, tls: { name: o.name ?? 'dot.test' } },
-    context: dotContext([pki.ca]),
+    upstream: {
+      host: '127.0.0.1',
+      port,
+      tls: { name: o.name === null ? undefined : (o.name ?? 'dot.test') },
+    },
+    context: dotContext(o.trust === 'public' ? undefined : [pki.ca]),
     settings: {
       connections: o.connections ?? 2,
       pipeline: o.pipeline ?? 100,
@@ -115,29 +122,13 @@ describe('DNS over TLS to one upstream (tls.ts, tls-connection.ts)', () => {
 
   it('a certificate from a CA it does not trust fails the same way', async () => {
     const server = await upstream('dot.test');
-    const c = createDotClient({
-      upstream: { host: '127.0.0.1', port: server.port, tls: { name: 'dot.test' } },
-      context: dotContext(undefined), // the public roots: the test CA is not among them
-      settings: { connections: 1, pipeline: 10, idleTimeoutMs: 10_000 },
-      queueLimit: 10,
-      clock: systemClock,
-      live: new Set(),
-    });
-    running.push(c);
+    const { c } = client(server.port, { trust: 'public' }); // the test CA is not among the public roots
     expect(await codeOf(ask(c, 'a.example.org'))).toBe('E_UPSTREAM_TLS');
   });
 
   it('without a name, the certificate must carry the address', async () => {
     const server = await upstream('dot.test'); // dot.test's carries IP:127.0.0.1 too
-    const c = createDotClient({
-      upstream: { host: '127.0.0.1', port: server.port, tls: { name: undefined } },
-      context: dotContext([pki.ca]),
-      settings: { connections: 1, pipeline: 10, idleTimeoutMs: 10_000 },
-      queueLimit: 10,
-      clock: systemClock,
-      live: new Set(),
-    });
-    running.push(c);
+    const { c } = client(server.port, { name: null });
     expect(await codeOf(ask(c, 'a.example.org'))).toBe('answered');
   });
 

@@ -43,6 +43,17 @@ const upstreamsOf = (
   return { upstreams, ...recorded };
 };
 
+/** A wrapZoneMiss that records the wrappers it made. */
+function recordingWrap() {
+  const wrapped: unknown[] = [];
+  const wrap = (pool: Parameters<NonNullable<Parameters<typeof createUpstreams>[0]['wrapZoneMiss']>>[0]) => {
+    const wrapper = { ...pool };
+    wrapped.push(wrapper);
+    return wrapper;
+  };
+  return { wrapped, wrap };
+}
+
 describe('upstreams', () => {
   const general = queryOf('a.example.org');
   const miss = { ...queryOf('gone.home.example.com'), zoneMiss: true as const };
@@ -75,18 +86,14 @@ describe('upstreams', () => {
   });
 
   it('wraps the zone-miss pool only (the loop guard marks what leaves through it), and closes the exchanger', () => {
-    const wrapped: unknown[] = [];
+    const { wrapped, wrap } = recordingWrap();
     const { upstreams, closed } = upstreamsOf(
       {
         'forward.upstreams': ['127.0.0.1:5301'],
         'zoneMiss.mode': 'forward',
         'zoneMiss.upstreams': ['127.0.0.1:5302'],
       },
-      (pool) => {
-        const wrapper = { ...pool };
-        wrapped.push(wrapper);
-        return wrapper;
-      },
+      wrap,
     );
     expect(wrapped).toEqual([upstreams.poolFor(miss)]);
     expect(upstreams.poolFor(miss)).toBe(wrapped[0]);
@@ -135,7 +142,7 @@ describe('upstreams', () => {
   });
 
   it('wraps every pool of zone misses (a rule inside our zones too) with the loop guard, and no other', () => {
-    const wrapped: unknown[] = [];
+    const { wrapped, wrap } = recordingWrap();
     const { upstreams } = upstreamsOf(
       {
         'forward.upstreams': ['127.0.0.1:5301'],
@@ -146,11 +153,7 @@ describe('upstreams', () => {
         'zoneMiss.mode': 'forward',
         'zoneMiss.upstreams': ['127.0.0.1:5302'],
       },
-      (pool) => {
-        const wrapper = { ...pool };
-        wrapped.push(wrapper);
-        return wrapper;
-      },
+      wrap,
     );
     const rule = upstreams.poolFor({ ...queryOf('x.legacy.home.example.com'), zoneMiss: true });
     expect(wrapped).toEqual([upstreams.poolFor(miss), rule]);
