@@ -20,8 +20,8 @@ export interface AttemptOptions {
   /** A hard deadline from the start, not an idle timer: a trickling upstream cannot extend it. */
   timeoutMs: number;
   clock: Clock;
-  /** Frees what the exchange holds (its socket); runs once, when it settles. */
-  release: () => void;
+  /** Frees what the exchange holds (its socket); runs once, when it settles, with its error if it failed. */
+  release: (error?: DnsError) => void;
   /** Every live attempt, so the exchanger can end them all on close. */
   live: Set<Attempt>;
 }
@@ -37,7 +37,7 @@ export function startAttempt(o: AttemptOptions): Attempt {
     done = true;
     cancelDeadline();
     o.live.delete(attempt);
-    o.release();
+    o.release(ok ? undefined : (value as DnsError));
     settle(ok, value);
   };
   const attempt: Attempt = {

@@ -34,8 +34,8 @@ export interface DotConnection {
   /** Its handshake is done. */
   readonly secure: boolean;
   send(q: DotQuery): void;
-  /** `q` settled (answered, timed out, ended): it is no longer in flight here. */
-  forget(q: DotQuery): void;
+  /** `q` settled (answered, ended, or `timedOut`: its deadline passed): it is no longer in flight here. */
+  forget(q: DotQuery, timedOut: boolean): void;
   close(reason: CloseReason, error: DnsError): void;
 }
 
@@ -173,24 +173,24 @@ export function openDotConnection(o: DotConnectionOptions): DotConnection {
       }
       socket.write(framed(sent));
     },
-    forget(q) {
+    forget(q, timedOut) {
       if (inFlight.get(q.id) === q) inFlight.delete(q.id);
       q.on = undefined;
       if (closed) return;
       // Its deadline passed with nothing at all from the upstream since it was sent: the connection
       // is stalled (accepted, then silent; or still in its handshake), not one slow answer among
-      // others. Its other queries move to another connection.
-      const now = o.clock.now();
-      const expired = now - q.sentAt >= q.timeoutMs;
-      if (expired && !secure) {
+      // others. Its other queries move to another connection. A query that waited for room and
+      // spent less than half its time on the wire says nothing of the connection.
+      const onWire = o.clock.now() - q.sentAt >= q.timeoutMs / 2;
+      if (timedOut && onWire && !secure) {
         shut('handshake', dnsError('E_UPSTREAM_TLS', `${o.what}: no TLS handshake in ${q.timeoutMs} ms`));
-      } else if (expired && received === q.receivedBefore) {
+      } else if (timedOut && onWire && received === q.receivedBefore) {
         shut(
           'stalled',
           dnsError('E_UPSTREAM_TIMEOUT', `${o.what}: no answer on the connection in ${q.timeoutMs} ms`),
         );
       } else if (inFlight.size === 0) {
-        idleSince = now;
+        idleSince = o.clock.now();
         if (!cancelIdle) armIdle(o.idleTimeoutMs);
       }
     },

@@ -136,9 +136,9 @@ export function createDotClient(o: DotClientOptions): DotClient {
           timeoutMs,
           clock: o.clock,
           live: o.live,
-          release: () => {
+          release: (error) => {
             if (q.on === undefined) return void waiting.delete(q);
-            q.on.forget(q);
+            q.on.forget(q, error?.code === 'E_UPSTREAM_TIMEOUT');
             drain(timeoutMs);
           },
         }),

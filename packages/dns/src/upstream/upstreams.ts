@@ -1,7 +1,8 @@
 import type { Clock, Logger, Registry } from '@horizon/shared';
-import type { DnsSettings } from '../settings.ts';
 import type { Query } from '../wire/query.ts';
+import type { UpstreamAddress } from './address.ts';
 import { createExchanger, type Exchanger } from './exchange.ts';
+import type { Forwarding } from './forwarding.ts';
 import { dotLog, healthLog } from './logs.ts';
 import { upstreamMetrics } from './metrics.ts';
 import { createUpstreamPool, type UpstreamPool } from './pool.ts';
@@ -23,8 +24,21 @@ export interface Upstreams {
   close(): void;
 }
 
+/** The settings the pools are made from (DnsSettings' slice: settings.ts imports this folder, never the reverse). */
+export interface UpstreamsSettings {
+  forward: Pick<Forwarding, 'upstreams' | 'rules' | 'tls'> & {
+    policy: 'sequential' | 'random' | 'round_robin';
+    timeoutMs: number;
+    failuresBeforeDown: number;
+    maxInFlight: number;
+  };
+  zoneMiss: { mode: 'forward' | 'nxdomain' | 'gateway'; upstreams: readonly UpstreamAddress[] };
+  zones: readonly string[];
+  reverseZones: readonly string[];
+}
+
 export interface UpstreamsOptions {
-  settings: Pick<DnsSettings, 'forward' | 'zoneMiss' | 'zones' | 'reverseZones'>;
+  settings: UpstreamsSettings;
   registry: Registry;
   logger: Logger;
   clock: Clock;
@@ -55,7 +69,7 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
       dotEvents: dotLog(log, o.clock, metrics.dot),
     });
   const onHealth = healthLog(log);
-  const poolOf = (servers: DnsSettings['forward']['upstreams'], name: string): UpstreamPool | undefined => {
+  const poolOf = (servers: readonly UpstreamAddress[], name: string): UpstreamPool | undefined => {
     if (servers.length === 0) return undefined;
     const pool = createUpstreamPool({
       servers,
