@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger, metricValue, testConfig } from '../basics.ts';
 import { answersOf, dig, manifests, startDns, status } from '../helpers.ts';
+import { echoOf, startFakeDot } from '../upstream/tls-server.ts';
 
 // The design's forwarding, on loopback: public names to a DNS-over-TLS resolver (unbound from
 // Debian, with a certificate from a CA this file makes and removes), `internal` names and the
@@ -131,6 +132,56 @@ describe('conditional forwarding and DNS over TLS, end to end', () => {
       expect(status(await dig(dns.port, ['nas.internal']))).toBe('NOERROR');
     } finally {
       await dns.stop();
+    }
+  });
+
+  it('a hostile DoT upstream (silent, garbage, closing, a stray ID): SERVFAIL within the timeout, a log line each, other rules unharmed', async () => {
+    const cert = pki.certs['dot.test'];
+    const hostile = await startFakeDot({
+      key: cert?.key,
+      cert: cert?.cert,
+      onQuery(m, socket, answer) {
+        const kind = m.subarray(13, 13 + (m[12] ?? 0)).toString();
+        if (kind === 'garbage')
+          answer(m); // a query back: no response
+        else if (kind === 'close') socket.destroy();
+        else if (kind === 'stray') {
+          const other = echoOf(m);
+          other.writeUInt16BE(m.readUInt16BE(0) ^ 0xffff, 0); // an ID nothing waits for
+          answer(other);
+        } else if (kind !== 'silent') answer(echoOf(m));
+      },
+    });
+    const { lines, logger } = captureLogger();
+    const dns = await startDns(
+      configOf({
+        'forward.upstreams': [`tls://127.0.0.1:${hostile.port}#dot.test`],
+        'forward.timeoutMs': 300,
+        'forward.failuresBeforeDown': 100,
+      }),
+      undefined,
+      {},
+      { logger },
+    );
+    try {
+      for (const kind of ['silent', 'garbage', 'close', 'stray']) {
+        expect(status(await dig(dns.port, [`${kind}.example.org`])), kind).toBe('SERVFAIL');
+      }
+      expect(status(await dig(dns.port, ['nas.internal']))).toBe('NOERROR');
+      expect(status(await dig(dns.port, ['fine.example.org']))).toBe('NOERROR');
+      expect(lines.map((l) => l.msg)).toEqual(
+        expect.arrayContaining([
+          'the DNS-over-TLS upstream answered nothing on the connection within the timeout: closed it',
+          'the DNS-over-TLS upstream sent something that is not a DNS response: closed the connection',
+          'the DNS-over-TLS upstream closed the connection with queries unanswered',
+        ]),
+      );
+      expect(
+        await metricValue(dns.registry, 'horizon_dns_forward_unmatched_replies_total'),
+      ).toBeGreaterThanOrEqual(1);
+    } finally {
+      await dns.stop();
+      await hostile.close();
     }
   });
 
