@@ -93,13 +93,16 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
   // domain may name the router that forwards our zones to us), nor any other name through one inside.
   const outside: [string, UpstreamPool | undefined][] = [['', general]];
   const inside: [string, UpstreamPool | undefined][] = [];
-  for (const zone of [...o.settings.zones, ...o.settings.reverseZones]) inside.push([zone, misses]);
+  const ourZones = [...o.settings.zones, ...o.settings.reverseZones];
+  for (const zone of ourZones) inside.push([zone, misses]);
+  const inOurZones = suffixMatch(ourZones.map((z) => [z, true] as const));
   for (const rule of forward.rules) {
     if (rule.inOurZones && !forwardsMisses) continue; // refused at start (forwarding.ts)
+    // A rule with a domain inside our zones takes zone misses: the loop guard marks its queries.
     const pool = rule.inOurZones
       ? forMisses(poolOf(rule.upstreams, rule.key))
       : poolOf(rule.upstreams, rule.key);
-    for (const domain of rule.domains) (rule.inOurZones ? inside : outside).push([domain, pool]);
+    for (const domain of rule.domains) (inOurZones(domain) ? inside : outside).push([domain, pool]);
   }
   // suffixMatch keeps the first entry of a domain: the zones' own come first, so a rule can never
   // take a zone apex (also refused at start).

@@ -132,6 +132,22 @@ describe('upstreams', () => {
     expect([upstreams.recursive, upstreams.forwarding]).toEqual([true, true]);
   });
 
+  it('a rule with domains on both sides of our zones routes each where it belongs', async () => {
+    const { upstreams, sentTo } = upstreamsOf({
+      'forward.upstreams': ['127.0.0.1:5301'],
+      'forward.rules': [{ domains: ['internal', 'legacy.home.example.com'], upstreams: ['127.0.0.1:5305'] }],
+      'zoneMiss.mode': 'forward',
+      'zoneMiss.upstreams': ['127.0.0.1:5302'],
+    });
+    const asked = [
+      queryOf('nas.internal'),
+      { ...queryOf('app.legacy.home.example.com'), zoneMiss: true as const },
+      { ...queryOf('gone.home.example.com'), zoneMiss: true as const },
+    ];
+    for (const q of asked) await upstreams.poolFor(q)?.exchange(q.raw);
+    expect(sentTo).toEqual(['127.0.0.1:5305', '127.0.0.1:5305', '127.0.0.1:5302']);
+  });
+
   it('with rules alone: the names they cover are forwarded (RA), all others refused', () => {
     const { upstreams } = upstreamsOf({
       'forward.rules': [{ domains: ['internal'], upstreams: ['127.0.1.1'] }],
