@@ -26,7 +26,11 @@ beforeAll(async () => {
   unbound = await startUnboundDot({
     keyFile: cert.keyFile,
     certFile: cert.certFile,
-    localData: ['a.example.org. 300 IN A 127.0.0.50', 'example.net. 300 IN A 127.0.0.60'],
+    localData: [
+      'a.example.org. 300 IN A 127.0.0.50',
+      'example.net. 300 IN A 127.0.0.60',
+      'pdf.home.example.com. 300 IN A 127.0.0.201', // the public answer for an external-only app
+    ],
     // Every name under example.net answers (the concurrency test asks 300 different ones).
     extra: ['local-zone: "example.net." redirect', 'log-queries: yes'],
   });
@@ -81,6 +85,27 @@ describe('conditional forwarding and DNS over TLS, end to end', () => {
         await metricValue(dns.registry, 'horizon_dns_forward_tls_handshakes_total', { to, result: 'new' }),
       ).toBe(1);
       expect(await metricValue(dns.registry, 'horizon_dns_forward_tls_connections', { to })).toBe(1);
+    } finally {
+      await dns.stop();
+    }
+  });
+
+  it('sends zone misses over TLS too, marked by the loop guard (0x20 letter case), and relays the answer', async () => {
+    const dns = await startDns(
+      configOf({
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': [dotUpstream()],
+        zoneForwarders: ['127.0.1.1'],
+      }),
+    );
+    try {
+      const pdf = await dig(dns.port, ['pdf.home.example.com']);
+      expect(answersOf(pdf)[0]?.slice(3)).toEqual(['A', '127.0.0.201']);
+      // unbound logs the name as it came: in the loop guard's random letter case (18 letters: all
+      // lower case once in 262,144 runs).
+      const asked = /\b(pdf\.home\.example\.com)\. A IN/i.exec(unbound.output())?.[1];
+      expect(asked?.toLowerCase()).toBe('pdf.home.example.com');
+      expect(asked).not.toBe('pdf.home.example.com');
     } finally {
       await dns.stop();
     }
