@@ -186,7 +186,7 @@ export const DnsConfigSchema = Type.Object(
         maxBytes: Type.Integer({
           minimum: 65536,
           maximum: 1073741824,
-          default: 33554432,
+          default: 16777216,
           description:
             'Bytes of forwarded answers kept at most, all entries together (LRU): an upstream answering 64 KiB messages (over TCP or TLS) cannot make `size` entries take 10,000 x 64 KiB.',
         }),
