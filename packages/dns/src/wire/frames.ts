@@ -5,6 +5,8 @@ export const MAX_MESSAGE = 65_535;
  * Splits a TCP byte stream into DNS messages, each behind a 2-byte length (RFC 1035 §4.2.2,
  * RFC 7766 §8). It holds what the socket delivered and has not been taken yet: the connection
  * stops reading while messages wait, so that is at most one read chunk plus one partial message.
+ * Chunks are kept as they came and joined once a whole message is there, so a peer sending a
+ * message in many small pieces (1-byte TLS records) costs a copy per byte, not per piece.
  */
 export interface FrameReader {
   push(chunk: Buffer): void;
@@ -19,22 +21,38 @@ export interface FrameReader {
 }
 
 export function createFrameReader(): FrameReader {
-  let held: Buffer = Buffer.alloc(0);
-  const wholeAtHead = () => held.length >= 2 && held.length >= 2 + held.readUInt16BE(0);
+  let chunks: Buffer[] = [];
+  let size = 0;
+  /** The length prefix of the message at the head, or -1 while fewer than 2 bytes are held. */
+  const lengthAtHead = (): number => {
+    const first = chunks[0];
+    if (size < 2 || first === undefined) return -1;
+    if (first.length >= 2) return first.readUInt16BE(0);
+    return ((first[0] ?? 0) << 8) | (chunks[1]?.[0] ?? 0);
+  };
+  const wholeAtHead = () => {
+    const length = lengthAtHead();
+    return length >= 0 && size >= 2 + length;
+  };
   return {
     push(chunk) {
-      held = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+      if (chunk.length === 0) return;
+      chunks.push(chunk);
+      size += chunk.length;
     },
     next() {
       if (!wholeAtHead()) return undefined;
+      if (chunks.length > 1) chunks = [Buffer.concat(chunks, size)]; // once per whole message
+      const held = chunks[0] as Buffer;
       const end = 2 + held.readUInt16BE(0);
       const message = Buffer.from(held.subarray(2, end));
-      held = end === held.length ? Buffer.alloc(0) : held.subarray(end);
+      chunks = end === held.length ? [] : [held.subarray(end)];
+      size -= end;
       return message;
     },
     ready: wholeAtHead,
-    incomplete: () => held.length > 0 && !wholeAtHead(),
-    size: () => held.length,
+    incomplete: () => size > 0 && !wholeAtHead(),
+    size: () => size,
   };
 }
 

@@ -18,6 +18,23 @@ describe('frame reader (RFC 1035 §4.2.2: a 2-byte length before each message)',
     }
   });
 
+  it('gives back every message of a stream delivered a byte at a time (1-byte TLS records)', () => {
+    const reader = createFrameReader();
+    const got: Buffer[] = [];
+    for (let i = 0; i < stream.length; i += 1) {
+      reader.push(stream.subarray(i, i + 1));
+      expect(reader.size()).toBe(i + 1 - got.reduce((n, m) => n + 2 + m.length, 0));
+      for (let m = reader.next(); m; m = reader.next()) got.push(m);
+    }
+    expect(got).toEqual(messages);
+    // The largest message, in 65,537 pieces: joined once, not once per piece.
+    const big = Buffer.alloc(65_535, 9);
+    const whole = framed(big);
+    for (let i = 0; i < whole.length; i += 1) reader.push(whole.subarray(i, i + 1));
+    expect(reader.next()).toEqual(big);
+    expect(reader.size()).toBe(0);
+  });
+
   it('says whether a whole message waits, or only part of one', () => {
     const reader = createFrameReader();
     expect([reader.ready(), reader.incomplete()]).toEqual([false, false]);
