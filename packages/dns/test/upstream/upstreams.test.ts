@@ -1,7 +1,9 @@
 import { createMetricsRegistry, manualClock } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import type { Exchanger } from '../../src/upstream/exchange.ts';
+import type { UpstreamPool } from '../../src/upstream/pool.ts';
 import { createUpstreams } from '../../src/upstream/upstreams.ts';
+import { rcodeOf } from '../../src/wire/message.ts';
 import { captureLogger, logger, testConfig } from '../basics.ts';
 import { queryOf } from '../queries.ts';
 import { reply } from '../replies.ts';
@@ -219,6 +221,38 @@ describe('upstreams', () => {
         'upstream down after 3 failures in a row: tried after the others, one query probes it every 2 s',
       ],
       ['info', 'forward', '127.0.0.1:5301', 'upstream back up: a probe query was answered'],
+    ]);
+  });
+
+  it("a rule's pool fails over, goes down and says so as the others do, named by its key", async () => {
+    const { lines, logger: log } = captureLogger();
+    const exchanger: Exchanger = {
+      udp: async (_, port) => reply('a.example.org', port === 5305 ? 2 : 0, 60), // 5305: SERVFAIL
+      tcp: async () => reply('a.example.org', 0, 60),
+      tls: async () => reply('a.example.org', 0, 60),
+      close: () => undefined,
+    };
+    const upstreams = createUpstreams({
+      settings: testConfig({
+        'forward.upstreams': ['127.0.0.1:5301'],
+        'forward.rules': [
+          { domains: ['internal'], upstreams: ['127.0.0.1:5305', 'tls://127.0.0.1:8853#dot.test'] },
+        ],
+      }),
+      registry: createMetricsRegistry('dns'),
+      logger: log,
+      clock: manualClock(),
+      exchanger,
+    });
+    const nas = queryOf('nas.internal');
+    for (let i = 0; i < 3; i += 1)
+      expect(rcodeOf(await (upstreams.poolFor(nas) as UpstreamPool).exchange(nas.raw))).toBe(0);
+    expect(lines.map((l) => [l.pool, l.upstream, l.msg])).toEqual([
+      [
+        'forward.rules[0]',
+        '127.0.0.1:5305',
+        'upstream down after 3 failures in a row: tried after the others, one query probes it every 2 s',
+      ],
     ]);
   });
 });
