@@ -4,14 +4,22 @@ import type { DotEvents } from './tls.ts';
 
 /**
  * What happens to the upstreams, said as it happens: an upstream going down and coming back up
- * (at most one of each per probe interval, per pool), and the first REFUSED from each upstream
+ * (at most one of each per probe interval, per pool: a pool whose only upstream fails most
+ * queries flips with every answer it still gives), and the first REFUSED from each upstream
  * address, whichever pool it is in (one line per configured upstream at most). `pool` is the
  * config key the pool comes from: `forward`, `zoneMiss`, `forward.rules[0]`.
  */
-export function healthLog(log: Logger) {
+export function healthLog(log: Logger, clock: Clock) {
   const refusedSaid = new Set<string>();
+  const lastSaid = new Map<string, number>(); // pool|upstream|event -> when; bounded by the config
   return (u: Upstream, event: 'down' | 'up' | 'refused', pool: string) => {
     const fields = { upstream: u.label, pool };
+    if (event !== 'refused') {
+      const key = `${pool}|${u.label}|${event}`;
+      const last = lastSaid.get(key);
+      if (last !== undefined && clock.now() - last < PROBE_AFTER_MS) return;
+      lastSaid.set(key, clock.now());
+    }
     if (event === 'down') {
       log.warn(
         { ...fields, failures: u.consecutiveFailures },

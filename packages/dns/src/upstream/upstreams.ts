@@ -68,7 +68,7 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
       dotQueueLimit: forward.maxInFlight,
       dotEvents: dotLog(log, o.clock, metrics.dot),
     });
-  const onHealth = healthLog(log);
+  const onHealth = healthLog(log, o.clock);
   const poolOf = (servers: readonly UpstreamAddress[], name: string): UpstreamPool | undefined => {
     if (servers.length === 0) return undefined;
     const pool = createUpstreamPool({

@@ -1,7 +1,8 @@
 import { manualClock } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { dnsError } from '../../src/errors.ts';
-import { dotLog } from '../../src/upstream/logs.ts';
+import { dotLog, healthLog } from '../../src/upstream/logs.ts';
+import type { Upstream } from '../../src/upstream/pool.ts';
 import { captureLogger } from '../basics.ts';
 
 describe('DNS over TLS in the log (dotLog)', () => {
@@ -59,6 +60,28 @@ describe('DNS over TLS in the log (dotLog)', () => {
       `close ${A} peer 0`,
       `close ${A} shutdown 0`,
       'unmatched',
+    ]);
+  });
+});
+
+describe('upstream health in the log (healthLog)', () => {
+  it('says down and up at most once each per probe interval, per pool and upstream', () => {
+    const { lines, logger } = captureLogger();
+    const time = manualClock();
+    const say = healthLog(logger, time);
+    const u = { label: '127.0.0.1:53', consecutiveFailures: 3 } as Upstream;
+    for (let i = 0; i < 10; i += 1) {
+      say(u, 'down', 'forward.rules[0]'); // a lone upstream flipping with every answer
+      say(u, 'up', 'forward.rules[0]');
+    }
+    say(u, 'down', 'forward'); // another pool: its own line
+    time.advance(2_000);
+    say(u, 'down', 'forward.rules[0]');
+    expect(lines.map((l) => [l.pool, l.level])).toEqual([
+      ['forward.rules[0]', 'warn'],
+      ['forward.rules[0]', 'info'],
+      ['forward', 'warn'],
+      ['forward.rules[0]', 'warn'],
     ]);
   });
 });
