@@ -1,6 +1,6 @@
 // `./pnpmw soak:dns`: Horizon DNS as its image runs it (the compiled build, the Dockerfile's V8
 // flags, the Deployment's memory limit as a cgroup), under legitimate dnsperf load first alone and
-// then beside hostile TCP clients and a misbehaving upstream. Reports legitimate answers lost, p99
+// then beside hostile TCP clients and misbehaving upstreams (plain, and DNS over TLS through a forwarding rule). Reports legitimate answers lost, p99
 // latency, peak memory and whether the process lived, as Markdown for BENCHMARKS.md. Loopback only;
 // every loop ends with the run. Not a test: the numbers are measurements, the goal is issue 12's.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import {
   freePort,
   imageEntrypoint,
+  makeTestPki,
   removeScratch,
   scratchDir,
   startDnsmasq,
@@ -18,6 +19,7 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { schedSeconds, statusMiB } from './bench/proc.ts';
+import { startHostileDot } from './soak/dot-upstream.ts';
 import { writeFixtures } from './soak/fixtures.ts';
 import { dnsperf, tcpProbe } from './soak/legit.ts';
 import { deploymentMemoryLimit, limitMemory } from './soak/memory-limit.ts';
@@ -45,6 +47,9 @@ writeFixtures(dir);
 
 const upstream = await startFakeUpstream({ slowMs: 1500 });
 const fallback = await startDnsmasq(['address=/#/127.0.0.98', 'local-ttl=60'], { host: '127.0.0.5' });
+// dot.test names go by a forwarding rule to a DNS-over-TLS upstream that misbehaves too.
+const pki = makeTestPki([{ name: 'dot.test', ip: '127.0.0.1' }]);
+const dot = await startHostileDot(pki);
 const [port, ops] = [await freePort(), await freePort()];
 writeFileSync(
   join(dir, 'dns.yaml'),
@@ -55,7 +60,10 @@ shutdown: { lameDuckSeconds: 0 }
 zones: [home.example.com]
 zoneMiss: { mode: nxdomain }
 acl: { allow: [127.0.0.0/24, 127.0.1.0/24] }
-forward: { upstreams: ["127.0.0.1:${upstream.port}", "127.0.0.5:${fallback.port}"] }
+forward:
+  upstreams: ["127.0.0.1:${upstream.port}", "127.0.0.5:${fallback.port}"]
+  rules: [{ domains: [dot.test], upstreams: ["tls://127.0.0.1:${dot.port}#dot.test"] }]
+  tls: { caFile: ${pki.caFile} }
 source: { manifests: ${join(dir, 'manifests')} }
 `,
 );
@@ -191,5 +199,7 @@ async function cleanup(): Promise<void> {
   cgroup.remove();
   await upstream.stop();
   await fallback.stop();
+  await dot.stop();
+  pki.remove();
   removeScratch(dir);
 }

@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dnsQuery } from '@horizon/test/harness';
+import { BAD_DOT } from './dot-upstream.ts';
 import type { Target } from './hostile.ts';
 
 /** The upstream failures of issue 12: silent, TC then close / partial / reset / hang, garbage, slow, big, into our zone. */
@@ -34,8 +35,10 @@ const framed = (m: Buffer) => Buffer.concat([Buffer.from([m.length >> 8, m.lengt
  */
 export async function upstreamAbuse(t: Target, from: string, perSecond: number): Promise<AbuseStats> {
   const stats: AbuseStats = { udpSent: 0, udpAnswered: 0, tcpSent: 0, tcpAnswered: 0 };
+  // Every other name goes to the DNS-over-TLS upstream (dot-upstream.ts) by the forwarding rule.
   const name = (i: number) => {
-    const kind = BAD_UPSTREAM[i % BAD_UPSTREAM.length] ?? 'silent';
+    if (i % 2 === 1) return `${BAD_DOT[(i >> 1) % BAD_DOT.length] ?? 'silent'}.n${i}.dot.test`;
+    const kind = BAD_UPSTREAM[(i >> 1) % BAD_UPSTREAM.length] ?? 'silent';
     return kind === 'into' ? `into.id.n${i}.example.org` : `${kind}.n${i}.example.org`;
   };
   const udp = createSocket('udp4');
