@@ -4,16 +4,17 @@
 // forwarding over TLS to the same upstream (dnsmasq has no DoT). Servers are
 // pinned to core 0, dnsperf (and the shared upstream) to core 1. Loopback only. Prints a Markdown
 // report with ratios, because absolute numbers on a shared 2-core machine are noise.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile as execFileCb, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { makeTestPki } from '@horizon/test/harness';
 import { dnsmasqConfig, type Peer, startPinned, unboundConfig } from './bench/peers.ts';
 
+const execFile = promisify(execFileCb);
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -104,6 +105,17 @@ const start = async (...args: Parameters<typeof startPinned>) => {
   return p;
 };
 let viewer: ChildProcess | undefined; // the status page's viewer, stopped in finally too
+// Interrupted (Ctrl-C, a kill), `finally` never runs: stop what was started here, or the servers
+// keep their ports and the next run measures them instead of its own.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    viewer?.kill('SIGKILL');
+    void Promise.all(peers.map((p) => p.stop().catch(() => undefined))).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+}
 try {
   // The upstream behind the cache paths shares core 1 with dnsperf, so all resolvers see the same one.
   await start(
@@ -198,7 +210,8 @@ try {
   const baselineAnon = horizon.anonMiB();
 
   const rows: string[][] = [];
-  const run = (peer: Peer, file: string, label: string, warm = true) => {
+  // Async, not spawnSync: a blocked event loop would hold a Ctrl-C or kill off until the end.
+  const run = async (peer: Peer, file: string, label: string, warm = true) => {
     const args = [
       '-c',
       '1',
@@ -214,8 +227,8 @@ try {
       '-q',
       '200',
     ];
-    if (warm) spawnSync('taskset', [...args, '-l', '2'], { encoding: 'utf8' });
-    const out = spawnSync('taskset', [...args, '-l', String(seconds)], { encoding: 'utf8' }).stdout;
+    if (warm) await execFile('taskset', [...args, '-l', '2']);
+    const { stdout: out } = await execFile('taskset', [...args, '-l', String(seconds)]);
     const qps = Number(/Queries per second:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
     const lat = /Average Latency \(s\):\s+([\d.]+) \(min [\d.]+, max ([\d.]+)\)/.exec(out);
     const lost = /Queries lost:\s+(\d+)/.exec(out)?.[1] ?? '?';
@@ -232,18 +245,18 @@ try {
     return qps;
   };
   const q = {
-    echo: run(echo, 'auth.txt', 'ceiling'),
-    auth: run(horizon, 'auth.txt', 'authoritative'),
-    authDnsmasq: run(dnsmasq, 'auth.txt', 'authoritative'),
-    authUnbound: run(unbound, 'auth.txt', 'authoritative'),
-    hit: run(horizon, 'hit.txt', 'cache hit'),
-    hitDnsmasq: run(dnsmasq, 'hit.txt', 'cache hit'),
-    hitUnbound: run(unbound, 'hit.txt', 'cache hit'),
-    miss: run(horizon, 'miss.txt', 'cache miss (forward)', false),
-    missDnsmasq: run(dnsmasq, 'miss.txt', 'cache miss (forward)', false),
-    missUnbound: run(unbound, 'miss.txt', 'cache miss (forward)', false),
-    missTls: run(horizon, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
-    missTlsUnbound: run(unbound, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
+    echo: await run(echo, 'auth.txt', 'ceiling'),
+    auth: await run(horizon, 'auth.txt', 'authoritative'),
+    authDnsmasq: await run(dnsmasq, 'auth.txt', 'authoritative'),
+    authUnbound: await run(unbound, 'auth.txt', 'authoritative'),
+    hit: await run(horizon, 'hit.txt', 'cache hit'),
+    hitDnsmasq: await run(dnsmasq, 'hit.txt', 'cache hit'),
+    hitUnbound: await run(unbound, 'hit.txt', 'cache hit'),
+    miss: await run(horizon, 'miss.txt', 'cache miss (forward)', false),
+    missDnsmasq: await run(dnsmasq, 'miss.txt', 'cache miss (forward)', false),
+    missUnbound: await run(unbound, 'miss.txt', 'cache miss (forward)', false),
+    missTls: await run(horizon, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
+    missTlsUnbound: await run(unbound, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
   };
   if (viewer) {
     viewer.kill('SIGTERM');

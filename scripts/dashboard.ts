@@ -73,6 +73,36 @@ const DNS: Panel[] = [
     ],
   },
   {
+    title: 'DNS over TLS: connections and closes',
+    description:
+      'Open connections per DoT upstream, and why connections closed (idle is normal; stalled, garbage, handshake and error are the upstream misbehaving).',
+    queries: [
+      ['sum by (to) (horizon_dns_forward_tls_connections)', '{{to}} open'],
+      [
+        'sum by (to, reason) (rate(horizon_dns_forward_tls_closed_total{reason!="idle"}[$__rate_interval]))',
+        '{{to}} closed: {{reason}}',
+      ],
+    ],
+  },
+  {
+    title: 'DNS over TLS: handshakes',
+    unit: 'ops',
+    description:
+      'New and resumed TLS sessions per upstream, and failed handshakes (a wrong certificate says so in the log).',
+    queries: [
+      [
+        'sum by (to, result) (rate(horizon_dns_forward_tls_handshakes_total[$__rate_interval]))',
+        '{{to}} {{result}}',
+      ],
+    ],
+  },
+  {
+    title: 'Cache entries',
+    kind: 'stat',
+    description: 'Answers held in the cache (cache.size and cache.maxBytes bound it).',
+    queries: [['max(horizon_dns_cache_entries)', 'entries']],
+  },
+  {
     title: 'Names served',
     kind: 'stat',
     description: 'Names in the index (routes on the selected Gateways).',
