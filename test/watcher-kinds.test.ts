@@ -108,6 +108,34 @@ describe('the watcher over more kinds', () => {
     );
   });
 
+  it('reads Namespaces whole: the label selector picks what is served, not the labels routes are admitted by', async () => {
+    api = await startFakeApiServer();
+    api.apply('services', {
+      ...service('home', 'mqtt', '10.90.3.30'),
+      metadata: { name: 'mqtt', namespace: 'home', labels: { dns: 'on' } },
+    });
+    api.apply('services', service('home', 'other', '10.90.3.31'));
+    api.apply('namespaces', namespace('home', { team: 'a' }));
+    source = createKubeSource({
+      config: {
+        namespace: '',
+        labelSelector: 'dns=on',
+        kubeconfig: writeKubeconfig(api),
+        context: '',
+        watchTimeoutSeconds: 300,
+        debounceMs: 10,
+      },
+      logger,
+      kinds: ['services', 'namespaces'],
+    });
+    await source.start();
+    expect(source.snapshot().services.map((o) => o.metadata.name)).toEqual(['mqtt']);
+    expect(source.snapshot().namespaces.map((o) => o.metadata.name)).toEqual(['home']);
+    const lists = api.requests.filter((r) => !r.watch);
+    expect(lists.find((r) => r.path === '/api/v1/namespaces')?.query.labelSelector).toBeUndefined();
+    expect(lists.find((r) => r.path === '/api/v1/services')?.query.labelSelector).toBe('dns=on');
+  });
+
   it('serves without an optional CRD that is not installed, says so once, and picks it up once it is', async () => {
     api = await startFakeApiServer({ missing: ['dnsendpoints'] });
     api.apply('services', service('home', 'mqtt', '10.90.3.30'));
@@ -148,16 +176,21 @@ describe('the manifest folder over more kinds', () => {
       join(dir, 'apps', 'all.yaml'),
       `apiVersion: v1
 kind: Service
-metadata: { name: mqtt }
+metadata: { name: mqtt, labels: { dns: "yes" } }
+spec: { type: LoadBalancer }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: unlabelled }
 spec: { type: LoadBalancer }
 ---
 apiVersion: v1
 kind: Namespace
-metadata: { name: home, labels: { dns: "yes" } }
+metadata: { name: home, labels: { team: a } }
 ---
 apiVersion: externaldns.k8s.io/v1alpha1
 kind: DNSEndpoint
-metadata: { name: printer, namespace: home }
+metadata: { name: printer, namespace: home, labels: { dns: "yes" } }
 spec: { endpoints: [{ dnsName: printer.home.example.com, recordType: A, targets: [10.90.3.9] }] }
 ---
 apiVersion: apps/v1
@@ -169,7 +202,7 @@ metadata: { name: ignored }
       dir,
       vars: {},
       namespace: '',
-      labelSelector: '',
+      labelSelector: 'dns=yes', // picks served objects; Namespaces are read whole
       debounceMs: 10,
       pollMs: 0,
       logger,

@@ -59,7 +59,11 @@ export {
   type KindName,
   type ResourceKind,
 } from './source/kinds.ts';
-export { type LabelMatcher, parseLabelSelector } from './source/selector.ts';
+export {
+  type LabelMatcher,
+  labelSelectorMatcher,
+  parseLabelSelector,
+} from './source/selector.ts';
 export { substituteVariables } from './source/substitute.ts';
 export {
   type GatewayApiSnapshot,

@@ -4,6 +4,7 @@ import {
   createLogger,
   gatewayRefsOf,
   HorizonError,
+  labelSelectorMatcher,
   parseLabelSelector,
   substituteVariables,
 } from '../src/index.ts';
@@ -51,6 +52,37 @@ describe('parseLabelSelector', () => {
   });
   it('refuses a malformed selector', () => {
     expect(() => parseLabelSelector('app===x')).toThrow(/invalid label selector/);
+  });
+});
+
+describe("labelSelectorMatcher (a listener's allowedRoutes.namespaces.selector)", () => {
+  const labels = { 'kubernetes.io/metadata.name': 'home', dns: 'yes', tier: 'web' };
+  it.each([
+    [{}, true],
+    [{ matchLabels: { dns: 'yes' } }, true],
+    [{ matchLabels: { dns: 'no' } }, false],
+    [{ matchLabels: { missing: '' } }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'db'] }] }, true],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] }, false],
+    [{ matchExpressions: [{ key: 'missing', operator: 'NotIn', values: ['x'] }] }, true],
+    [{ matchExpressions: [{ key: 'dns', operator: 'Exists' }] }, true],
+    [{ matchExpressions: [{ key: 'dns', operator: 'DoesNotExist' }] }, false],
+    [
+      { matchLabels: { dns: 'yes' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['db'] }] },
+      false,
+    ],
+  ])('%j matches: %s', (selector, expected) => {
+    expect(labelSelectorMatcher(selector)(labels)).toBe(expected);
+  });
+  it('matches nothing when missing, or with what the API server refuses', () => {
+    expect(labelSelectorMatcher(undefined)(labels)).toBe(false);
+    expect(labelSelectorMatcher({ matchExpressions: [{ key: 'dns', operator: 'Equals' }] })(labels)).toBe(
+      false,
+    );
+    expect(
+      labelSelectorMatcher({ matchExpressions: [{ key: 'dns', operator: 'In', values: [] }] })(labels),
+    ).toBe(false);
+    expect(labelSelectorMatcher({ matchLabels: { dns: 'yes' } })(undefined)).toBe(false);
   });
 });
 

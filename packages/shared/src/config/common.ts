@@ -68,7 +68,8 @@ export const SourceSchema = Type.Object(
     }),
     labelSelector: Type.String({
       default: '',
-      description: 'Only objects matching this label selector (e.g. `horizon.io/dns=true`).',
+      description:
+        'Only objects matching this label selector (e.g. `horizon.io/dns=true`); Namespaces, read for their labels, are always read whole.',
     }),
     kubeconfig: Type.String({
       default: '',

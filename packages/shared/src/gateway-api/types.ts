@@ -35,9 +35,15 @@ export interface GatewayAddress {
   value: string;
 }
 
+/** A Kubernetes `metav1.LabelSelector`, the structured form (a listener's namespace selector). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
 export interface RouteNamespaces {
   from?: 'All' | 'Same' | 'Selector';
-  selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+  selector?: LabelSelector;
 }
 
 export interface Listener {
@@ -49,7 +55,13 @@ export interface Listener {
 }
 
 export interface Gateway extends KubeObject {
-  spec: { gatewayClassName: string; listeners: Listener[]; addresses?: GatewayAddress[] };
+  spec: {
+    gatewayClassName: string;
+    listeners: Listener[];
+    addresses?: GatewayAddress[];
+    /** What the controller copies onto the objects it creates for the Gateway (its Service). */
+    infrastructure?: { annotations?: Record<string, string>; labels?: Record<string, string> };
+  };
   status?: { addresses?: GatewayAddress[]; conditions?: Condition[] };
 }
 

@@ -61,7 +61,8 @@ export function createKubeSource(options: KubeSourceOptions): GatewayApiSource {
         kind: KINDS[name],
         store,
         namespace: config.namespace,
-        labelSelector: config.labelSelector,
+        // Namespaces are read whole: their labels decide which routes a Gateway admits.
+        labelSelector: KINDS[name].labelFiltered ? config.labelSelector : '',
         watchTimeoutSeconds: config.watchTimeoutSeconds,
         stallGraceMs: t.stallGraceMs ?? 30_000,
         pageSize: t.pageSize ?? 500,

@@ -127,14 +127,14 @@ export function createFileSource(options: FileSourceOptions): GatewayApiSource {
     let changes = 0;
     const counts: Record<string, number> = {};
     for (const [kind, store] of core.stores) {
-      const namespaced = KINDS[kind].namespaced;
+      const { namespaced, labelFiltered } = KINDS[kind];
       const selected = all
         .filter((o) => isOfKind(o, kind))
         .map((o) => (namespaced ? withNamespace(o, defaultNamespace) : o))
         .filter(
           (o) =>
             (!namespaced || options.namespace === '' || o.metadata.namespace === options.namespace) &&
-            matches(o.metadata.labels),
+            (!labelFiltered || matches(o.metadata.labels)),
         );
       const d = store.replace(selected);
       changes += d.added + d.updated + d.deleted;

@@ -18,6 +18,12 @@ export interface ResourceKind {
    * outage; the source logs it once, serves the rest, and looks again now and then.
    */
   optional: boolean;
+  /**
+   * False for kinds read as context rather than served (Namespaces, whose labels decide which
+   * routes a Gateway admits): `source.labelSelector` picks the objects a service serves, so it
+   * must not hide these, or a selector on routes would empty every `from: Selector` listener.
+   */
+  labelFiltered: boolean;
 }
 
 export const KINDS = {
@@ -28,6 +34,7 @@ export const KINDS = {
     kind: 'Gateway',
     namespaced: true,
     optional: false,
+    labelFiltered: true,
   },
   httproutes: {
     group: GATEWAY_API_GROUP,
@@ -36,6 +43,7 @@ export const KINDS = {
     kind: 'HTTPRoute',
     namespaced: true,
     optional: false,
+    labelFiltered: true,
   },
   grpcroutes: {
     group: GATEWAY_API_GROUP,
@@ -44,6 +52,7 @@ export const KINDS = {
     kind: 'GRPCRoute',
     namespaced: true,
     optional: true,
+    labelFiltered: true,
   },
   services: {
     group: '',
@@ -52,6 +61,7 @@ export const KINDS = {
     kind: 'Service',
     namespaced: true,
     optional: false,
+    labelFiltered: true,
   },
   namespaces: {
     group: '',
@@ -60,6 +70,7 @@ export const KINDS = {
     kind: 'Namespace',
     namespaced: false,
     optional: false,
+    labelFiltered: false,
   },
   dnsendpoints: {
     group: 'externaldns.k8s.io',
@@ -68,6 +79,7 @@ export const KINDS = {
     kind: 'DNSEndpoint',
     namespaced: true,
     optional: true,
+    labelFiltered: true,
   },
   securitypolicies: {
     group: 'gateway.envoyproxy.io',
@@ -76,6 +88,7 @@ export const KINDS = {
     kind: 'SecurityPolicy',
     namespaced: true,
     optional: true,
+    labelFiltered: true,
   },
 } as const satisfies Record<string, ResourceKind>;
 
