@@ -1,4 +1,4 @@
-/** DNS numbers used by Horizon (RFC 1035, 3596, 6891, 8482, 9460). */
+/** DNS numbers used by Horizon (RFC 1035, 2782, 3596, 6891, 8482, 9460). */
 export const TYPE = {
   A: 1,
   NS: 2,
@@ -8,6 +8,7 @@ export const TYPE = {
   MX: 15,
   TXT: 16,
   AAAA: 28,
+  SRV: 33,
   OPT: 41,
   SVCB: 64,
   HTTPS: 65,
