@@ -2,6 +2,7 @@ import { sharedSections } from '@horizon/shared';
 import Type, { type Static } from 'typebox';
 import { TcpConfigSchema } from './tcp/config.ts';
 import { DotConfigSchema, ForwardRulesSchema } from './upstream/config.ts';
+import { RECORD_TYPES } from './wire/rdata.ts';
 
 const Cidrs = (def: string[], description: string) =>
   Type.Array(Type.String(), { default: def, description });
@@ -96,6 +97,26 @@ export const DnsConfigSchema = Type.Object(
       description:
         'Reverse zones answered with PTR records for the Gateway addresses, e.g. `3.90.10.in-addr.arpa`.',
     }),
+    records: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ description: 'The name, in any zone (`stanton-01.internal`).' }),
+          type: Type.Union(
+            RECORD_TYPES.map((t) => Type.Literal(t)),
+            { default: 'A' },
+          ),
+          values: Type.Array(Type.String(), { description: 'Record data, one record each.' }),
+          ttl: Type.Integer({ minimum: 0, maximum: 2147483647, default: 0, description: '0: `ttl`.' }),
+          ptr: Type.Boolean({ default: true, description: 'Answer PTR for A and AAAA values.' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        default: [],
+        description:
+          'Static records for names no object carries, in any zone (`{name, type, values, ttl, ptr}`): A and AAAA values get PTR records. A name outside `zones` is answered as a hosts file would be, the rest of its domain forwarded.',
+      },
+    ),
     views: Type.Array(
       Type.Object(
         {
