@@ -2,7 +2,7 @@
 // compiled dist/main.js). The boot sequence is shared's runService; this file says what DNS is.
 import { createGatewayApiSource, runService } from '@horizon/shared';
 import { DnsConfigSchema } from './config.ts';
-import { createDnsService } from './service.ts';
+import { createDnsService, DNS_KINDS } from './service.ts';
 import { parseDnsConfig } from './settings.ts';
 
 await runService(
@@ -14,6 +14,7 @@ await runService(
       const source = await createGatewayApiSource(settings.source, {
         logger,
         vars: env,
+        kinds: DNS_KINDS,
         metrics: { registry, prefix: 'horizon_dns' },
       });
       const dns = createDnsService(settings, { logger, registry, source });

@@ -11,7 +11,7 @@ import {
   type Registry,
 } from '@horizon/shared';
 import { freePort, scratchDir } from '@horizon/test/harness';
-import { createDnsService } from '../src/service.ts';
+import { createDnsService, DNS_KINDS } from '../src/service.ts';
 import type { DnsSettings } from '../src/settings.ts';
 import { logger } from './basics.ts';
 
@@ -71,6 +71,7 @@ export async function startDns(
       debounceMs: 20,
       pollMs: 0,
       logger,
+      kinds: DNS_KINDS,
     });
   const dns = createDnsService(config, { logger, registry, source: src, ...extra });
   const bound = await dns.server.listen();

@@ -15,21 +15,21 @@ export function intersect(route: string, listener: string): string | null {
 }
 
 /**
- * The names a route serves on one listener: its hostnames intersected with the listener's
- * hostname; a route with no hostnames takes the listener's; with neither, none (nothing to name).
+ * The names a route serves on one listener: its names (`spec.hostnames`, lower-cased here, and the
+ * `hostname` annotation's) intersected with the listener's hostname. A route that names no
+ * hostnames of its own takes the listener's (`takeListener`); with neither, nothing is named.
  */
 export function hostnamesFor(
-  routeHostnames: readonly string[],
+  names: readonly string[],
   listenerHostname: string | undefined,
+  takeListener = names.length === 0,
 ): string[] {
-  const normal = routeHostnames.map(normalName);
   const listener = listenerHostname === undefined ? undefined : normalName(listenerHostname);
-  if (!listener) return normal;
-  if (normal.length === 0) return [listener];
-  const out: string[] = [];
-  for (const h of normal) {
-    const both = intersect(h, listener);
-    if (both !== null) out.push(both);
+  const out: string[] = takeListener && listener ? [listener] : [];
+  for (const name of names) {
+    const h = normalName(name);
+    const both = listener ? intersect(h, listener) : h;
+    if (both !== null && !out.includes(both)) out.push(both);
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { Gauge } from 'prom-client';
 import type { DnsSettings } from '../settings.ts';
 import { buildIndex } from './build.ts';
 import { inZone } from './hostnames.ts';
+import { createReporter } from './report.ts';
 import type { IndexConfig, IndexData } from './types.ts';
 
 /** The index the query path reads, kept current from the source. */
@@ -33,6 +34,7 @@ export function createLiveIndex(o: LiveIndexOptions): LiveIndex {
   const config = indexConfigOf(o.settings);
   warnUnaddressedNameserver(o.settings, log);
   let index: IndexData | undefined;
+  const report = createReporter(log);
 
   const rebuild = () => {
     if (!o.source.synced()) return;
@@ -53,6 +55,7 @@ export function createLiveIndex(o: LiveIndexOptions): LiveIndex {
       },
       'index rebuilt',
     );
+    report(index);
   };
   o.source.onChange(rebuild);
 
@@ -69,6 +72,8 @@ export function createLiveIndex(o: LiveIndexOptions): LiveIndex {
         staleness: o.source.stalenessSeconds(),
         outsideZones: index.outside,
         names,
+        conflicts: index.conflicts,
+        problems: index.problems,
       },
     };
   };
@@ -92,7 +97,8 @@ function indexConfigOf(s: DnsSettings): IndexConfig {
     ttl: s.ttl,
     negativeTtl: s.negativeTtl,
     ignoreStatus: s.routeStatus === 'ignore' || (s.routeStatus === 'auto' && fromManifests),
-    useSpecAddresses: fromManifests,
+    fromManifests,
+    statics: s.records,
     missGateway: s.zoneMiss.mode === 'gateway' ? s.zoneMiss.gateway : undefined,
   };
 }

@@ -29,7 +29,7 @@ export function lookup(
   view: number,
 ): Answer | ZoneMiss | undefined {
   const exact = index.exact.get(name);
-  if (exact) return (exact.answers[view] ?? exact.answers[0])?.get(type) ?? exact.zone.nodata;
+  if (exact) return (exact.answers[view] ?? exact.answers[0])?.get(type) ?? exact.otherwise;
   let zone: Zone | undefined;
   for (const z of index.zones) {
     if (name === z.name || name.endsWith(`.${z.name}`) || z.name === '') {
@@ -43,7 +43,7 @@ export function lookup(
   for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
     const suffix = name.slice(dot + 1);
     const wild = index.wildcards.get(suffix);
-    if (wild) return (wild.answers[view] ?? wild.answers[0])?.get(type) ?? wild.zone.nodata;
+    if (wild) return (wild.answers[view] ?? wild.answers[0])?.get(type) ?? wild.otherwise;
     if (suffix === zone.name) break;
   }
   if (index.ents.has(name)) return zone.nodata; // RFC 8020: something exists below, so not NXDOMAIN

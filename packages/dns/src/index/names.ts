@@ -1,40 +1,38 @@
 import { isWildcardHostname } from '@horizon/shared';
-import type { Answer } from '../wire/response.ts';
 import { inZone } from './hostnames.ts';
-import type { Entry, ServedName } from './types.ts';
+import type { Entry } from './types.ts';
 import type { Zone } from './zone.ts';
 
 /**
- * The names of an index being built: exact names, wildcards by the suffix they cover, and the
- * empty non-terminals between each name and its zone's apex (names with nothing of their own but
- * names below them: NODATA, never NXDOMAIN, RFC 8020).
+ * The empty non-terminals of a set of names: the names between each one and its zone's apex that
+ * hold nothing of their own but have names below them (NODATA, never NXDOMAIN: RFC 8020). A
+ * wildcard's suffix counts as one (`*.apps.example.com` makes `apps.example.com` exist).
  */
-export function createNameTable(zoneOf: (name: string) => Zone | undefined) {
+export function entsOf(names: Iterable<string>, zoneOf: (name: string) => Zone | undefined): Set<string> {
+  const all = [...names];
+  const between = new Set<string>();
+  for (const name of all) {
+    const zone = zoneOf(name);
+    if (!zone) continue;
+    for (let n = parentOf(name); n !== null && inZone(n, zone.name) && n !== zone.name; n = parentOf(n)) {
+      between.add(n);
+    }
+  }
+  for (const name of all) if (!isWildcardHostname(name)) between.delete(name);
+  return between;
+}
+
+/** The name tables of an index: exact names, and wildcards by the suffix they cover. */
+export function createNameTable() {
   const exact = new Map<string, Entry>();
   const wildcards = new Map<string, Entry>();
-  const between = new Set<string>();
   return {
     exact,
     wildcards,
-    /** Serves `served.name` with `answers` (one map per view); a name outside every zone is skipped. */
-    add(served: ServedName, answers: Map<number, Answer>[]) {
-      const zone = zoneOf(served.name);
-      if (!zone) return;
-      const entry = { answers, zone, served };
-      if (isWildcardHostname(served.name)) wildcards.set(served.name.slice(2), entry);
-      else exact.set(served.name, entry);
-      for (
-        let n = parentOf(served.name);
-        n !== null && inZone(n, zone.name) && n !== zone.name;
-        n = parentOf(n)
-      ) {
-        between.add(n);
-      }
-    },
-    /** The empty non-terminals, once every name is in: a name served itself is not one. */
-    ents(): Set<string> {
-      for (const name of exact.keys()) between.delete(name); // wildcard keys are suffixes: they stay ENTs
-      return between;
+    add(entry: Entry): void {
+      const name = entry.served.name;
+      if (isWildcardHostname(name)) wildcards.set(name.slice(2), entry);
+      else exact.set(name, entry);
     },
   };
 }

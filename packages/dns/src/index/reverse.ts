@@ -1,43 +1,51 @@
 import { isWildcardHostname } from '@horizon/shared';
 import { TYPE } from '../wire/constants.ts';
-import { nameRdata, record, reverseName } from '../wire/records.ts';
-import type { Answer } from '../wire/response.ts';
-import type { Entry, ServedName } from './types.ts';
-import type { Zone } from './zone.ts';
+import { nameRdata, reverseName } from '../wire/records.ts';
+import { LIMITS, type Problems } from './limits.ts';
+import { addRecord } from './record-sets.ts';
+import type { Claim, RecordSets } from './types.ts';
 
 /**
- * PTR records for the Gateways' addresses that fall inside a reverse zone of ours: each address
- * names every host served through it (wildcards have no name to give). Added to `exact`.
+ * PTR records for the addresses we answer with: each name served with A or AAAA records (in the
+ * default view) gives its addresses' reverse names a PTR to it, where the reverse name is in one
+ * of our reverse zones, or the name is a static record with `ptr` (answered wherever it is, as a
+ * hosts file's). An address many names share (a Gateway's) names the first
+ * {@link LIMITS.recordsPerSet} in order; wildcards have no name to give. These come last: a PTR
+ * some object or the config writes at that name is served instead.
  */
-export function addReverseNames(
-  exact: Map<string, Entry>,
-  zoneOf: (name: string) => Zone | undefined,
-  served: Iterable<ServedName>,
-  addresses: (ref: string, view: number) => string[],
-  ttl: number,
-): void {
-  const names = new Map<string, Set<string>>();
-  for (const s of served) {
-    if (isWildcardHostname(s.name)) continue; // a wildcard has no name to give
-    for (const address of addresses(s.gateway, 0)) {
-      const rev = reverseName(address);
-      names.set(rev, (names.get(rev) ?? new Set()).add(s.name));
+export function reverseClaims(
+  winners: ReadonlyMap<string, Claim>,
+  inZones: (name: string) => boolean,
+  staticPtr: ReadonlySet<string>,
+  problems: Problems,
+): Claim[] {
+  const names = new Map<string, { hosts: string[]; ttl: number }>();
+  for (const claim of winners.values()) {
+    if (isWildcardHostname(claim.name)) continue;
+    for (const type of [TYPE.A, TYPE.AAAA]) {
+      const set = claim.views[0]?.get(type);
+      for (const address of set?.text ?? []) {
+        const rev = reverseName(address);
+        if (!inZones(rev) && !staticPtr.has(claim.name)) continue;
+        const entry = names.get(rev) ?? { hosts: [], ttl: set?.ttl ?? 0 };
+        entry.hosts.push(claim.name);
+        entry.ttl = Math.min(entry.ttl, set?.ttl ?? entry.ttl);
+        names.set(rev, entry);
+      }
     }
   }
-  for (const [rev, hosts] of names) {
-    const zone = zoneOf(rev);
-    if (!zone) continue;
-    const list = [...hosts].sort();
-    const body = Buffer.concat(list.map((h) => record('question', TYPE.PTR, ttl, nameRdata(h))));
-    const ptr: Answer = { rcode: 0, aa: true, ancount: list.length, nscount: 0, arcount: 0, body };
-    const answers = new Map<number, Answer>([
-      [TYPE.PTR, ptr],
-      [TYPE.ANY, ptr],
-    ]);
-    exact.set(rev, {
-      answers: [answers],
-      zone,
-      served: { name: rev, gateway: '(reverse)', routes: [], addresses: { default: list } },
-    });
+  const claims: Claim[] = [];
+  for (const [rev, { hosts, ttl }] of names) {
+    const owner = `PTR ${rev}`;
+    const list = [...new Set(hosts)].sort();
+    if (list.length > LIMITS.recordsPerSet) {
+      problems.add(owner, `${list.length} names have this address, the first ${LIMITS.recordsPerSet} served`);
+    }
+    const sets: RecordSets = new Map();
+    for (const host of list.slice(0, LIMITS.recordsPerSet)) {
+      addRecord(sets, TYPE.PTR, ttl, { rdata: nameRdata(host), text: host }, owner, problems);
+    }
+    claims.push({ name: rev, source: 'reverse', owner: '(addresses served)', views: [sets] });
   }
+  return claims;
 }

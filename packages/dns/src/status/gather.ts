@@ -57,8 +57,8 @@ export async function gatherDnsStatus(
         name: n.name,
         addresses: n.addresses,
         source: 'HTTPRoute',
-        gateway: n.gateway,
-        objects: n.routes,
+        gateway: n.gateway ?? '',
+        objects: n.routes ?? [n.owner],
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     refused: (index?.outside ?? []).map((name) => ({ name, reason: 'outside every zone', object: '' })),

@@ -24,7 +24,8 @@ const index = buildIndex(snapshot, {
   ttl: 30,
   negativeTtl: 30,
   ignoreStatus: false,
-  useSpecAddresses: false,
+  fromManifests: false,
+  statics: [],
   missGateway: 'network/external',
 });
 const answersOf = (o: Partial<ZoneAnswerOptions> & { current?: IndexData }) =>

@@ -1,7 +1,20 @@
 import type { HTTPRoute } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
-import { attachments } from '../../src/index/attachments.ts';
+import { attachments as attachmentsOf } from '../../src/index/attachments.ts';
+import { createProblems } from '../../src/index/limits.ts';
 import { gw, https, route } from './fixtures.ts';
+
+/** Attachments of HTTPRoutes, every namespace existing with no labels. */
+const attachments = (
+  gateways: Parameters<typeof attachmentsOf>[0],
+  routes: HTTPRoute[],
+  o: { gateways: string[]; ignoreStatus: boolean },
+) =>
+  attachmentsOf(
+    gateways,
+    routes.map((route) => ({ kind: 'HTTPRoute' as const, route })),
+    { ...o, namespaceLabels: () => ({}), problems: createProblems() },
+  );
 
 describe('attachments', () => {
   const opts = { gateways: ['network/internal'], ignoreStatus: false };
@@ -86,7 +99,7 @@ describe('attachments', () => {
     delete r.metadata.namespace;
     const found = attachments([g], [r], { gateways: ['default/internal'], ignoreStatus: true });
     expect(found).toEqual([
-      { hostname: 'plain.example.com', gateway: 'default/internal', route: 'default/plain' },
+      { hostname: 'plain.example.com', gateway: 'default/internal', route: 'HTTPRoute default/plain' },
     ]);
   });
 });

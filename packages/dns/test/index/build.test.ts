@@ -20,7 +20,8 @@ const config: IndexConfig = {
   ttl: 30,
   negativeTtl: 30,
   ignoreStatus: false,
-  useSpecAddresses: false,
+  fromManifests: false,
+  statics: [],
 };
 const snapshot = (routes: HTTPRoute[], status = ['10.90.3.202', 'fd00::202']): GatewayApiSnapshot =>
   snapshotOf(7, { gateways: [gw('internal', [https('*.home.example.com')], status)], httpRoutes: routes });
@@ -78,7 +79,7 @@ describe('the index', () => {
     expect((ask(index, 'a.b.c.apps.home.example.com', TYPE.A) as Packet).answers).toHaveLength(1);
     const ent = ask(index, 'apps.home.example.com', TYPE.A) as Packet; // empty non-terminal
     expect([ent.header.rcode, ent.answers.length]).toEqual([0, 0]);
-    expect(index.exact.get('x.y.apps.home.example.com')?.served.routes).toEqual(['home/deep']);
+    expect(index.exact.get('x.y.apps.home.example.com')?.served.routes).toEqual(['HTTPRoute home/deep']);
   });
   it('answers the apex SOA and NS, the nameserver address, and misses for unknown names', () => {
     expect((ask(index, 'home.example.com', TYPE.SOA) as Packet).answers[0]).toMatchObject({
@@ -117,7 +118,7 @@ describe('the index', () => {
   it('uses spec.addresses and the config override when told to', () => {
     const fromSpec = buildIndex(
       { ...snapshot([route('pdf', ['pdf.home.example.com'])], []) },
-      { ...config, useSpecAddresses: true },
+      { ...config, fromManifests: true },
     );
     expect(fromSpec.exact.get('pdf.home.example.com')?.served.addresses.default).toEqual(['10.90.3.202']);
     const override = buildIndex(snapshot([route('pdf', ['pdf.home.example.com'])]), {

@@ -102,14 +102,16 @@ describe('the live index', () => {
     expect(json.names).toEqual([
       {
         name: 'ns.home.example.com',
-        gateway: '(nameserver)',
-        routes: [],
+        source: 'nameserver',
+        owner: 'nameserver.addresses',
         addresses: { default: ['10.90.3.200'] },
       },
       {
         name: 'pdf.home.example.com',
+        source: 'route',
+        owner: 'HTTPRoute home/pdf',
         gateway: 'network/internal',
-        routes: ['home/pdf'],
+        routes: ['HTTPRoute home/pdf'],
         addresses: { default: ['10.90.3.202'] },
       },
     ]);

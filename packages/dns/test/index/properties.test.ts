@@ -68,7 +68,8 @@ function indexFor(hosts: string[]) {
     ttl: 30,
     negativeTtl: 30,
     ignoreStatus: true,
-    useSpecAddresses: false,
+    fromManifests: false,
+    statics: [],
   });
 }
 

@@ -1,0 +1,47 @@
+import type { GatewayApiSnapshot } from '@horizon/shared';
+import { type Resolution, resolveClaims } from './claims.ts';
+import { dnsEndpointClaims } from './dnsendpoints.ts';
+import { gatewayNameClaims } from './gateway-names.ts';
+import { addressSets } from './record-sets.ts';
+import { reverseClaims } from './reverse.ts';
+import { type RouteClaimContext, routeClaims } from './routes.ts';
+import { serviceClaims } from './services.ts';
+import { staticClaims, staticPtrNames } from './static.ts';
+import type { Claim } from './types.ts';
+
+/**
+ * Every name the sources claim, one owner each: routes (HTTPRoute, GRPCRoute), the selected
+ * Gateways' own names, LoadBalancer Services, DNSEndpoints, the config's records and the
+ * nameserver's address, resolved by the one precedence; then the PTR records of the addresses
+ * the winners answer with, which lose to any PTR written at the same name.
+ */
+export function claimsOf(snapshot: GatewayApiSnapshot, x: RouteClaimContext): Resolution {
+  const claims: Claim[] = [
+    ...routeClaims(snapshot, x),
+    ...gatewayNameClaims(snapshot.gateways, x),
+    ...serviceClaims(snapshot.services, x),
+    ...dnsEndpointClaims(snapshot.dnsEndpoints, x),
+    ...staticClaims(x.c.statics, x.c.ttl, x.problems),
+    ...nameserverClaims(x),
+  ];
+  const resolved = resolveClaims(claims);
+  const reverseInZones = (name: string) => x.inZones(name);
+  const ptr = reverseClaims(resolved.winners, reverseInZones, staticPtrNames(x.c.statics), x.problems);
+  return resolveClaims(ptr, resolved);
+}
+
+/** The apex NS names' addresses (`nameserver.addresses`), where the name is in our zones. */
+function nameserverClaims(x: RouteClaimContext): Claim[] {
+  const out = new Map<string, Claim>();
+  for (const z of x.c.zones) {
+    if (z.nameserverAddresses.length === 0 || !x.inZones(z.nameserver) || out.has(z.nameserver)) continue;
+    const sets = addressSets(z.nameserverAddresses, x.c.ttl, 'nameserver.addresses', x.problems);
+    out.set(z.nameserver, {
+      name: z.nameserver,
+      source: 'nameserver',
+      owner: 'nameserver.addresses',
+      views: [sets],
+    });
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,49 @@
+import { LIMITS } from './limits.ts';
+import { sameRecords } from './record-sets.ts';
+import { type Claim, type Conflict, SOURCES } from './types.ts';
+
+const RANK = new Map(SOURCES.map((s, i) => [s, i]));
+const rankOf = (c: Claim) => RANK.get(c.source) ?? SOURCES.length;
+
+/**
+ * One owner per name, by the one precedence (types.ts `SOURCES`): route, the Gateway's own name,
+ * Service, DNSEndpoint, static record, the nameserver's address. Between claims of one source the
+ * first given wins: the builders give them in a fixed order (Gateway priority for routes, then
+ * `namespace/name`), so the same objects always give the same answers. A name belongs to one
+ * owner whole: a loser's other record types are not merged in (two objects would otherwise each
+ * own half a name). Every loser is a conflict, with who won and why. Claims resolved `into` an
+ * earlier resolution lose to its winners whatever their source (they were made from them).
+ */
+export function resolveClaims(
+  claims: readonly Claim[],
+  into: Resolution = { winners: new Map(), conflicts: [] },
+): Resolution {
+  const { winners, conflicts } = into;
+  const sorted = claims.map((c, i) => ({ c, i })).sort((a, b) => rankOf(a.c) - rankOf(b.c) || a.i - b.i);
+  for (const { c } of sorted) {
+    const winner = winners.get(c.name);
+    if (!winner) {
+      winners.set(c.name, c);
+      continue;
+    }
+    if (conflicts.length >= LIMITS.reportsKept) continue;
+    conflicts.push({
+      name: c.name,
+      source: c.source,
+      owner: c.owner,
+      winner: { source: winner.source, owner: winner.owner },
+      reason:
+        winner.source === c.source
+          ? `${winner.owner} claimed it first (${c.source === 'route' ? 'Gateway priority, then ' : ''}namespace/name order)`
+          : `a ${winner.source} serves it (${SOURCES.join(' > ')})`,
+      same: sameRecords(winner.views[0], c.views[0]),
+    });
+  }
+  return into;
+}
+
+/** Who serves each name, and who lost. A later round (the reverse names) is resolved into it. */
+export interface Resolution {
+  winners: Map<string, Claim>;
+  conflicts: Conflict[];
+}
