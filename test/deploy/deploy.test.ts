@@ -4,11 +4,12 @@ import { AuthConfigSchema } from '@horizon/authproxy/config';
 import { checkAuthConfig } from '@horizon/authproxy/config-check';
 import { HEADERS_TO_BACKEND_WITH_FEATURES, HEADERS_TO_EXT_AUTH } from '@horizon/authproxy/envoy';
 import { DnsConfigSchema } from '@horizon/dns/config';
+import { DNS_KINDS } from '@horizon/dns/kinds';
 import { parseDnsConfig } from '@horizon/dns/settings';
-import { loadConfig, substituteVariables } from '@horizon/shared';
+import { KINDS, loadConfig, substituteVariables } from '@horizon/shared';
 import { scratchDir } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadCrdValidator } from './crd-schema.ts';
 import { type KubeObject, kustomizeBuild, loadYaml } from './kustomize.ts';
 import { checkStructure, isCoreKind } from './structure.ts';
@@ -39,6 +40,7 @@ function validate(o: KubeObject): string[] {
   if (
     o.apiVersion.startsWith('gateway.networking.k8s.io/') ||
     o.apiVersion.startsWith('gateway.envoyproxy.io/') ||
+    o.apiVersion.startsWith('externaldns.k8s.io/') ||
     o.apiVersion.startsWith('monitoring.coreos.com/')
   )
     return crd(o);
@@ -166,14 +168,14 @@ describe('deploy/: the manifests a home-lab applies', () => {
       kind: 'SecurityPolicy',
       namespace: policy.metadata.namespace,
     });
+    // Exactly the kinds DNS watches, and the verbs its watcher uses (list, then watch): one rule per API group.
     const role = find('ClusterRole', 'horizon-dns') as KubeObject;
-    expect(role.rules).toEqual([
-      {
-        apiGroups: ['gateway.networking.k8s.io'],
-        resources: ['gateways', 'httproutes'],
-        verbs: ['get', 'list', 'watch'],
-      },
-    ]);
+    const groups = new Map<string, string[]>();
+    for (const kind of DNS_KINDS)
+      groups.set(KINDS[kind].group, [...(groups.get(KINDS[kind].group) ?? []), kind]);
+    expect(role.rules).toEqual(
+      [...groups].map(([group, resources]) => ({ apiGroups: [group], resources, verbs: ['list', 'watch'] })),
+    );
     const dnsService = find('Service', 'horizon-dns') as KubeObject;
     expect(dnsService.metadata).toMatchObject({ annotations: { 'lbipam.cilium.io/ips': '10.90.3.200' } });
     expect(
@@ -181,6 +183,21 @@ describe('deploy/: the manifests a home-lab applies', () => {
         (p) => `${p.port}/${p.protocol}`,
       ),
     ).toEqual(['53/UDP', '53/TCP']);
+  });
+
+  it.each([
+    ['deploy/examples', join(ROOT, 'deploy', 'examples')],
+    ['the DNS source fixtures', join(ROOT, 'packages', 'dns', 'test', 'fixtures', 'sources')],
+  ])('%s are valid objects (DNSEndpoint v0.22.0, GRPCRoute v1.6.1 and the rest by their CRDs)', (_, dir) => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    const objects = files
+      .flatMap((f) => parseAllDocuments(substituteVariables(readFileSync(join(dir, f), 'utf8'), VARS, f)))
+      .map((d) => d.toJS() as KubeObject | null)
+      .filter((o): o is KubeObject => typeof o?.kind === 'string'); // dns-settings.yaml is config, not an object
+    for (const o of objects) expect(validate(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of ['Gateway', 'HTTPRoute', 'Service', 'DNSEndpoint'])
+      expect(kinds.has(kind), kind).toBe(true);
   });
 
   it('validates against the official CRDs (the vendored copy equals ../shared/crds when present)', () => {
@@ -262,5 +279,17 @@ describe('deploy/: the manifests a home-lab applies', () => {
     const errors = validate(p);
     expect(errors).toContain('/spec/extAuth/headersToExtauth: unknown field');
     expect(errors.some((e) => e.startsWith('/spec/extAuth/failOpen'))).toBe(true);
+    const endpoint = {
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: 'x' },
+      spec: { endpoints: [{ dnsName: 'a.example.com', recordTtl: 60, targets: 'b' }] },
+    } as unknown as KubeObject;
+    expect(validate(endpoint)).toEqual(
+      expect.arrayContaining([
+        '/spec/endpoints/0/targets must be array',
+        '/spec/endpoints/0/recordTtl: unknown field',
+      ]),
+    );
   });
 });

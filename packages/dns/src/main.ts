@@ -2,7 +2,8 @@
 // compiled dist/main.js). The boot sequence is shared's runService; this file says what DNS is.
 import { createGatewayApiSource, runService } from '@horizon/shared';
 import { DnsConfigSchema } from './config.ts';
-import { createDnsService, DNS_KINDS } from './service.ts';
+import { DNS_KINDS } from './kinds.ts';
+import { createDnsService } from './service.ts';
 import { parseDnsConfig } from './settings.ts';
 
 await runService(

@@ -1,11 +1,4 @@
-import {
-  type Clock,
-  type GatewayApiSource,
-  type KindName,
-  type Logger,
-  type Registry,
-  systemClock,
-} from '@horizon/shared';
+import { type Clock, type GatewayApiSource, type Logger, type Registry, systemClock } from '@horizon/shared';
 import { createChain } from './chain.ts';
 import { rememberVerdicts } from './handlers/acl.ts';
 import { createLoopGuard } from './handlers/loop.ts';
@@ -20,21 +13,6 @@ import { renderDnsStatus } from './status/page.ts';
 import { createTcpMetrics } from './tcp/metrics.ts';
 import type { Exchanger } from './upstream/exchange.ts';
 import { createUpstreams } from './upstream/upstreams.ts';
-
-/**
- * The kinds DNS reads: routes and their Gateways, LoadBalancer Services, DNSEndpoints (a CRD a
- * cluster may lack: the source logs it once and serves the rest), and Namespaces, whose labels
- * decide which routes a `from: Selector` listener admits. The ClusterRole in deploy/ grants
- * exactly these, get/list/watch (test/deploy).
- */
-export const DNS_KINDS: readonly KindName[] = [
-  'gateways',
-  'httproutes',
-  'grpcroutes',
-  'services',
-  'namespaces',
-  'dnsendpoints',
-];
 
 /** What the DNS service needs besides its settings. */
 export interface DnsDeps {

@@ -11,7 +11,8 @@ import {
   type Registry,
 } from '@horizon/shared';
 import { freePort, scratchDir } from '@horizon/test/harness';
-import { createDnsService, DNS_KINDS } from '../src/service.ts';
+import { DNS_KINDS } from '../src/kinds.ts';
+import { createDnsService } from '../src/service.ts';
 import type { DnsSettings } from '../src/settings.ts';
 import { logger } from './basics.ts';
 
