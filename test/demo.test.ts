@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { allPortsClosed, type DemoRun, demoPorts, demoUp, runDemo } from './demo/run.ts';
 import { Browser } from './harness/browser.ts';
 import { dnsQuery, tcpOpen, udpExchange } from './harness/probes.ts';
+import { findProgram } from './harness/programs.ts';
 import { rawRequest } from './harness/raw-http.ts';
 import { waitFor } from './harness/wait.ts';
 
@@ -21,6 +22,8 @@ const exec = (args: string[]) =>
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
+
+const exec2 = promisify(execFile);
 
 const runs: DemoRun[] = [];
 afterEach(async () => {
@@ -129,6 +132,33 @@ describe('./pnpmw demo', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(await allPortsClosed(run.ports)).toBe(true);
+  });
+
+  it("answers the examples' other names: the Gateway's own, a LoadBalancer Service, a DNSEndpoint, the design's node records", async () => {
+    const run = await start();
+    await demoUp(run);
+    const dig = findProgram('dig', 'bind9-dnsutils');
+    const ask = async (...args: string[]) =>
+      (
+        await exec2(dig, [
+          '+short',
+          '+time=2',
+          '+tries=1',
+          '-p',
+          String(run.ports['dns-port']),
+          '@127.0.0.1',
+          ...args,
+        ])
+      ).stdout.trim();
+    expect(await ask('internal.home.example.com')).toBe('10.90.3.202');
+    expect(await ask('mqtt.home.example.com')).toBe('10.90.3.210');
+    expect(await ask('_mqtt._tcp.home.example.com', 'SRV')).toBe('0 0 1883 mqtt.home.example.com.');
+    expect(await ask('broker.home.example.com')).toBe('mqtt.home.example.com.\n10.90.3.210');
+    for (const n of [1, 2, 3]) expect(await ask(`stanton-0${n}.internal`)).toBe(`10.90.3.10${n}`);
+    expect(await ask('-x', '10.90.3.101')).toBe('stanton-01.internal.');
+    expect(await ask('-x', '10.90.3.210')).toBe('mqtt.home.example.com.');
+    expect(run.output()).toContain('dig -p');
+    expect(run.output()).toContain('stanton-01.internal');
   });
 
   it('SIGKILL of the demo takes its services down with it', async () => {

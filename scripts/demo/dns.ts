@@ -1,11 +1,21 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { parse } from 'yaml';
 import type { PortFlag } from './cli.ts';
 
-/** Horizon DNS's config in the demo: the manifest folder, loopback only, forwarding only when asked. */
+/** The settings a manifest folder brings for names no object carries (deploy/examples/dns-settings.yaml). */
+export const SETTINGS_FILE = 'dns-settings.yaml';
+
+/**
+ * Horizon DNS's config in the demo: the manifest folder, loopback only, forwarding only when
+ * asked, and the folder's own settings (its static records and reverse zones) when it has them.
+ */
 export function dnsConfig(ports: Record<PortFlag, number>, dir: string, domain: string, upstream?: string) {
   const upstreams = upstream ? [upstream] : [];
+  const file = join(dir, SETTINGS_FILE);
+  const own = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   return {
+    ...own,
     // The services' output is a pipe to the demo: readable lines when the demo's own is a terminal.
     log: { level: 'info', format: process.stdout.isTTY ? 'pretty' : 'json' },
     ops: { host: '127.0.0.1', port: ports['ops-port'] },
@@ -47,6 +57,8 @@ export function dnsBanner(
     `  dig ${at} unifi.${domain} AAAA  # NODATA: never passed upstream\n` +
     `  dig ${at} pdf.${domain}         # external only: ${forwarding ? 'resolved by the upstream' : 'NXDOMAIN (no --upstream)'}\n` +
     `  dig ${at} +tcp ${domain} SOA\n` +
+    `  dig ${at} mqtt.${domain}        # a LoadBalancer Service: 10.90.3.210\n` +
+    `  dig ${at} stanton-01.internal   # a static record: 10.90.3.101 (dig ${at} -x 10.90.3.101)\n` +
     `  curl http://127.0.0.1:${ports['ops-port']}/records\n` +
     `The status page, in a browser: http://127.0.0.1:${ports['ops-port']}/ (names, upstreams, failed answers).\n` +
     `Edit a file in ${dir} and the answers follow within a second.\n`
