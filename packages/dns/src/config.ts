@@ -95,7 +95,7 @@ export const DnsConfigSchema = Type.Object(
     reverseZones: Type.Array(Type.String(), {
       default: [],
       description:
-        'Reverse zones answered with PTR records for the Gateway addresses, e.g. `3.90.10.in-addr.arpa`.',
+        'Reverse zones answered with PTR records for every address served (Gateways, Services, endpoints, static records), e.g. `3.90.10.in-addr.arpa`.',
     }),
     records: Type.Array(
       Type.Object(
