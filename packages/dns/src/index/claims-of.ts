@@ -2,6 +2,7 @@ import type { GatewayApiSnapshot } from '@horizon/shared';
 import { type Resolution, resolveClaims } from './claims.ts';
 import { dnsEndpointClaims } from './dnsendpoints.ts';
 import { gatewayNameClaims } from './gateway-names.ts';
+import { LIMITS } from './limits.ts';
 import { addressSets } from './record-sets.ts';
 import { reverseClaims } from './reverse.ts';
 import { type RouteClaimContext, routeClaims } from './routes.ts';
@@ -27,7 +28,15 @@ export function claimsOf(snapshot: GatewayApiSnapshot, x: RouteClaimContext): Re
   const resolved = resolveClaims(claims);
   const reverseInZones = (name: string) => x.inZones(name);
   const ptr = reverseClaims(resolved.winners, reverseInZones, staticPtrNames(x.c.statics), x.problems);
-  return resolveClaims(ptr, resolved);
+  const all = resolveClaims(ptr, resolved);
+  if (all.unserved > 0) {
+    // First on the list, whatever else filled it: this one says names are missing.
+    x.problems.list.unshift({
+      owner: '(index)',
+      problem: `${all.unserved} names past the index's bound of ${LIMITS.names} not served`,
+    });
+  }
+  return all;
 }
 
 /** The apex NS names' addresses (`nameserver.addresses`), where the name is in our zones. */

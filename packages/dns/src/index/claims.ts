@@ -12,18 +12,20 @@ const rankOf = (c: Claim) => RANK.get(c.source) ?? SOURCES.length;
  * `namespace/name`), so the same objects always give the same answers. A name belongs to one
  * owner whole: a loser's other record types are not merged in (two objects would otherwise each
  * own half a name). Every loser is a conflict, with who won and why. Claims resolved `into` an
- * earlier resolution lose to its winners whatever their source (they were made from them).
+ * earlier resolution lose to its winners whatever their source (they were made from them). Past
+ * {@link LIMITS.names} names, new names are counted, not served: the sort puts routes first.
  */
 export function resolveClaims(
   claims: readonly Claim[],
-  into: Resolution = { winners: new Map(), conflicts: [] },
+  into: Resolution = { winners: new Map(), conflicts: [], unserved: 0 },
 ): Resolution {
   const { winners, conflicts } = into;
   const sorted = claims.map((c, i) => ({ c, i })).sort((a, b) => rankOf(a.c) - rankOf(b.c) || a.i - b.i);
   for (const { c } of sorted) {
     const winner = winners.get(c.name);
     if (!winner) {
-      winners.set(c.name, c);
+      if (winners.size < LIMITS.names) winners.set(c.name, c);
+      else into.unserved += 1; // LIMITS.names: the index is full, in precedence order
       continue;
     }
     if (conflicts.length >= LIMITS.reportsKept) continue;
@@ -46,4 +48,6 @@ export function resolveClaims(
 export interface Resolution {
   winners: Map<string, Claim>;
   conflicts: Conflict[];
+  /** Names not served because the index holds {@link LIMITS.names} already. */
+  unserved: number;
 }

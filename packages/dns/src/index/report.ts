@@ -12,19 +12,33 @@ export function createReporter(log: Logger): (index: IndexData) => void {
   let said = new Set<string>();
   return (index) => {
     const now = new Set<string>();
-    for (const c of index.conflicts) {
-      const key = `conflict ${c.name} ${c.owner} ${c.winner.owner}`;
+    let lines = 0;
+    let more = 0;
+    /** One line per new report, {@link LINES_PER_BUILD} at most: a flood of objects is one summary more. */
+    const say = (key: string, write: () => void) => {
       now.add(key);
-      if (said.has(key)) continue;
+      if (said.has(key)) return;
+      if (lines < LINES_PER_BUILD) write();
+      else more += 1;
+      lines += 1;
+    };
+    for (const c of index.conflicts) {
       const fields = { name: c.name, loser: c.owner, winner: c.winner.owner, reason: c.reason };
-      if (c.same) log.debug(fields, 'name claimed twice with the same records');
-      else log.warn(fields, `${c.name}: ${c.owner} is not served, ${c.reason}`);
+      say(`conflict ${c.name} ${c.owner} ${c.winner.owner}`, () =>
+        c.same
+          ? log.debug(fields, 'name claimed twice with the same records')
+          : log.warn(fields, `${c.name}: ${c.owner} is not served, ${c.reason}`),
+      );
     }
     for (const p of index.problems) {
-      const key = `problem ${p.owner} ${p.problem}`;
-      now.add(key);
-      if (!said.has(key)) log.warn({ owner: p.owner, problem: p.problem }, `${p.owner}: ${p.problem}`);
+      say(`problem ${p.owner} ${p.problem}`, () =>
+        log.warn({ owner: p.owner, problem: p.problem }, `${p.owner}: ${p.problem}`),
+      );
     }
+    if (more > 0) log.warn({ more }, `${more} more conflicts and problems, listed on /records`);
     said = now;
   };
 }
+
+/** New conflicts and problems logged one by one per rebuild; the rest are counted in one line. */
+const LINES_PER_BUILD = 20;

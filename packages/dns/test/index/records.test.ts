@@ -280,3 +280,26 @@ describe('one owner per name: route > Gateway > Service > DNSEndpoint > static',
     expect(index.exact.get(name)?.served.routes).toEqual(['HTTPRoute home/b', 'HTTPRoute other/a']);
   });
 });
+
+describe('the index bound', () => {
+  it(`serves ${LIMITS.names} names at most, routes first, and says how many are not served`, () => {
+    const objects = Array.from({ length: Math.ceil(LIMITS.names / LIMITS.endpointsPerObject) + 1 }, (_, o) =>
+      dnsEndpoint(
+        `flood${o}`,
+        Array.from({ length: LIMITS.endpointsPerObject }, (_, i) =>
+          ep(`f${o}-${i}.home.example.com`, 'A', ['10.90.4.1']),
+        ),
+      ),
+    );
+    const index = build({ httpRoutes: [route('pdf', ['pdf.home.example.com'])], dnsEndpoints: objects });
+    expect(index.exact.size + index.wildcards.size).toBe(LIMITS.names);
+    expect(ask(index, 'pdf.home.example.com', TYPE.A)).toMatchObject({
+      answers: ['pdf.home.example.com 30 A 10.90.3.202'],
+    });
+    const offered = objects.length * LIMITS.endpointsPerObject + 3; // + the route, the nameserver, the Gateway's PTR
+    expect(index.problems[0]).toEqual({
+      owner: '(index)',
+      problem: `${offered - LIMITS.names} names past the index's bound of ${LIMITS.names} not served`,
+    });
+  });
+});
