@@ -27,17 +27,18 @@ export interface IndexConfig {
 
 /**
  * Where a name's records come from, in precedence order: when several sources claim one name,
- * the first in this list serves it and the others are reported (README, "Names"). `nameserver` is
- * the apex NS name's address (`nameserver.addresses`), `reverse` the PTR records made for the
- * addresses served.
+ * the first in this list serves it and the others are reported (README, "Which names").
+ * `nameserver` is the apex NS name's address (`nameserver.addresses`): a route may take it, as
+ * before, but no Service or DNSEndpoint can move the name resolvers reach us by. `reverse` is the
+ * PTR records made for the addresses served.
  */
 export const SOURCES = [
   'route',
   'gateway',
+  'nameserver',
   'service',
   'dnsendpoint',
   'static',
-  'nameserver',
   'reverse',
 ] as const;
 export type SourceKind = (typeof SOURCES)[number];

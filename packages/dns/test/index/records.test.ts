@@ -260,7 +260,16 @@ describe('one owner per name: route > Gateway > Service > DNSEndpoint > static',
     expect(ask(index, name, TYPE.A)).toMatchObject({ answers: [`${name} 30 A ${address}`] });
     expect(index.conflicts.map((c) => c.owner)).toEqual(losers);
     for (const c of index.conflicts)
-      expect(c.reason).toMatch(/serves it \(route > gateway > service > dnsendpoint > static/);
+      expect(c.reason).toMatch(/serves it \(route > gateway > nameserver > service > dnsendpoint > static/);
+  });
+  it('no Service or DNSEndpoint takes the name resolvers reach us by (nameserver.addresses)', () => {
+    const index = build({ dnsEndpoints: [dnsEndpoint('ns', [ep('ns.home.example.com', 'A', ['6.6.6.6'])])] });
+    expect(ask(index, 'ns.home.example.com', TYPE.A)).toMatchObject({
+      answers: ['ns.home.example.com 30 A 10.90.3.200'],
+    });
+    expect(index.conflicts.map((c) => [c.owner, c.winner.owner])).toEqual([
+      ['DNSEndpoint home/ns', 'nameserver.addresses'],
+    ]);
   });
   it('a name is one owner whole: the loser adds no types of its own', () => {
     const index = build({ services: [svc], dnsEndpoints: [endpoint] });
@@ -282,7 +291,7 @@ describe('one owner per name: route > Gateway > Service > DNSEndpoint > static',
 });
 
 describe('the index bound', () => {
-  it(`serves ${LIMITS.names} names at most, routes first, and says how many are not served`, () => {
+  it(`serves ${LIMITS.names} names of the cluster's at most, routes first, the config's always, and says how many are not`, () => {
     const objects = Array.from({ length: Math.ceil(LIMITS.names / LIMITS.endpointsPerObject) + 1 }, (_, o) =>
       dnsEndpoint(
         `flood${o}`,
@@ -291,12 +300,26 @@ describe('the index bound', () => {
         ),
       ),
     );
-    const index = build({ httpRoutes: [route('pdf', ['pdf.home.example.com'])], dnsEndpoints: objects });
-    expect(index.exact.size + index.wildcards.size).toBe(LIMITS.names);
+    const statics = testConfig({
+      records: [{ name: 'stanton-01.internal', values: ['10.90.3.101'] }],
+    }).records;
+    const index = build(
+      { httpRoutes: [route('pdf', ['pdf.home.example.com'])], dnsEndpoints: objects },
+      { statics },
+    );
+    // The cluster's names up to the bound, and the config's own (the nameserver, a static record) beside them.
+    expect(index.exact.size + index.wildcards.size).toBe(LIMITS.names + 2);
     expect(ask(index, 'pdf.home.example.com', TYPE.A)).toMatchObject({
       answers: ['pdf.home.example.com 30 A 10.90.3.202'],
     });
-    const offered = objects.length * LIMITS.endpointsPerObject + 3; // + the route, the nameserver, the Gateway's PTR
+    expect(ask(index, 'stanton-01.internal', TYPE.A)).toMatchObject({
+      answers: ['stanton-01.internal 30 A 10.90.3.101'],
+    });
+    expect(ask(index, 'ns.home.example.com', TYPE.A)).toMatchObject({
+      answers: ['ns.home.example.com 30 A 10.90.3.200'],
+    });
+    // + the route, and the PTRs of the Gateway, the nameserver and the static record (made last: the index is full)
+    const offered = objects.length * LIMITS.endpointsPerObject + 4;
     expect(index.problems[0]).toEqual({
       owner: '(index)',
       problem: `${offered - LIMITS.names} names past the index's bound of ${LIMITS.names} not served`,
