@@ -27,7 +27,7 @@ export function resolveClaims(
   for (const { c } of sorted) {
     const winner = winners.get(c.name);
     if (!winner) {
-      const config = FROM_CONFIG.has(c.source); // bounded by the config itself
+      const config = FROM_CONFIG.has(c.source) || c.fromConfig === true; // bounded by the config itself
       if (!config && into.fromCluster >= LIMITS.names) {
         into.unserved += 1; // LIMITS.names: full, in precedence order
         continue;

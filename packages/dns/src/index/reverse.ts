@@ -19,7 +19,8 @@ export function reverseClaims(
   staticPtr: ReadonlySet<string>,
   problems: Problems,
 ): Claim[] {
-  const names = new Map<string, { hosts: string[]; ttl: number }>();
+  const names = new Map<string, { hosts: string[]; ttl: number; fromConfig: boolean }>();
+  let skipped = 0;
   for (const claim of winners.values()) {
     if (isWildcardHostname(claim.name)) continue;
     for (const type of [TYPE.A, TYPE.AAAA]) {
@@ -27,15 +28,22 @@ export function reverseClaims(
       for (const address of set?.text ?? []) {
         const rev = reverseName(address);
         if (!inZones(rev) && !staticPtr.has(claim.name)) continue;
-        const entry = names.get(rev) ?? { hosts: [], ttl: set?.ttl ?? 0 };
+        const config = claim.source === 'static' || claim.source === 'nameserver';
+        if (!names.has(rev) && !config && names.size >= LIMITS.names) {
+          skipped += 1; // as many as the names themselves: resolveClaims would not serve more
+          continue;
+        }
+        const entry = names.get(rev) ?? { hosts: [], ttl: set?.ttl ?? 0, fromConfig: true };
         entry.hosts.push(claim.name);
+        entry.fromConfig &&= config;
         entry.ttl = Math.min(entry.ttl, set?.ttl ?? entry.ttl);
         names.set(rev, entry);
       }
     }
   }
+  if (skipped > 0) problems.add('(index)', `${skipped} addresses past ${LIMITS.names} reverse names: no PTR`);
   const claims: Claim[] = [];
-  for (const [rev, { hosts, ttl }] of names) {
+  for (const [rev, { hosts, ttl, fromConfig }] of names) {
     const owner = `PTR ${rev}`;
     const list = [...new Set(hosts)].sort();
     if (list.length > LIMITS.recordsPerSet) {
@@ -45,7 +53,7 @@ export function reverseClaims(
     for (const host of list.slice(0, LIMITS.recordsPerSet)) {
       addRecord(sets, TYPE.PTR, ttl, { rdata: nameRdata(host), text: host }, owner, problems);
     }
-    claims.push({ name: rev, source: 'reverse', owner: '(addresses served)', views: [sets] });
+    claims.push({ name: rev, source: 'reverse', owner: '(addresses served)', views: [sets], fromConfig });
   }
   return claims;
 }

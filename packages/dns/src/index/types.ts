@@ -66,6 +66,8 @@ export interface Claim {
   gateway?: string;
   /** Routes: every route naming it through that Gateway. */
   routes?: string[];
+  /** Made from the config alone (a PTR of static records): never crowded out by the cluster's names. */
+  fromConfig?: boolean;
 }
 
 /** One name served, for /records. */

@@ -308,7 +308,10 @@ describe('the index bound', () => {
       { statics },
     );
     // The cluster's names up to the bound, and the config's own (the nameserver, a static record) beside them.
-    expect(index.exact.size + index.wildcards.size).toBe(LIMITS.names + 2);
+    expect(index.exact.size + index.wildcards.size).toBe(LIMITS.names + 4); // and their PTRs
+    expect(ask(index, '101.3.90.10.in-addr.arpa', TYPE.PTR)).toMatchObject({
+      answers: [expect.stringContaining('PTR stanton-01.internal')],
+    });
     expect(ask(index, 'pdf.home.example.com', TYPE.A)).toMatchObject({
       answers: ['pdf.home.example.com 30 A 10.90.3.202'],
     });
@@ -318,8 +321,8 @@ describe('the index bound', () => {
     expect(ask(index, 'ns.home.example.com', TYPE.A)).toMatchObject({
       answers: ['ns.home.example.com 30 A 10.90.3.200'],
     });
-    // + the route, and the PTRs of the Gateway, the nameserver and the static record (made last: the index is full)
-    const offered = objects.length * LIMITS.endpointsPerObject + 4;
+    // + the route and the Gateway's PTR (made last: the index is full)
+    const offered = objects.length * LIMITS.endpointsPerObject + 2;
     expect(index.problems[0]).toEqual({
       owner: '(index)',
       problem: `${offered - LIMITS.names} names past the index's bound of ${LIMITS.names} not served`,
