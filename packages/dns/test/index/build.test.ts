@@ -1,42 +1,16 @@
 import { type GatewayApiSnapshot, type HTTPRoute, snapshotOf } from '@horizon/shared';
-import { Packet } from 'dns2';
+import type { Packet } from 'dns2';
 import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.ts';
-import { isMiss, lookup } from '../../src/index/lookup.ts';
-import type { IndexConfig } from '../../src/index/types.ts';
 import { TYPE } from '../../src/wire/constants.ts';
-import { parseQuery } from '../../src/wire/query.ts';
-import { answerMessage } from '../../src/wire/response.ts';
-import { gw, https, route } from './fixtures.ts';
+import { decoded, gw, https, indexConfig, route } from './fixtures.ts';
 
 // The index built from Gateway API objects (build.ts, zone.ts, addresses.ts), as lookup.ts reads it.
-const config: IndexConfig = {
-  zones: [
-    { name: 'home.example.com', nameserver: 'ns.home.example.com', nameserverAddresses: ['10.90.3.200'] },
-  ],
-  reverseZones: ['3.90.10.in-addr.arpa'],
-  gateways: [{ ref: 'network/internal', addresses: [] }],
-  views: [{ name: 'tailnet', addresses: { 'network/internal': ['100.100.3.202'] } }],
-  ttl: 30,
-  negativeTtl: 30,
-  ignoreStatus: false,
-  fromManifests: false,
-  statics: [],
-};
+const config = indexConfig();
 const snapshot = (routes: HTTPRoute[], status = ['10.90.3.202', 'fd00::202']): GatewayApiSnapshot =>
   snapshotOf(7, { gateways: [gw('internal', [https('*.home.example.com')], status)], httpRoutes: routes });
 
-/** Decodes what a client would receive for `name`/`type` (dns2 as an independent decoder). */
-function ask(index: ReturnType<typeof buildIndex>, name: string, type: number, view = 0) {
-  const packet = new Packet();
-  packet.questions.push({ name, type, class: 1 } as never);
-  const q = parseQuery(packet.toBuffer(), { address: '127.0.0.1', port: 1 }, 'udp');
-  if ('kind' in q) throw new Error('bad query');
-  const r = lookup(index, q.name, type, view);
-  if (r === undefined) return 'outside';
-  if (isMiss(r)) return 'miss';
-  return Packet.parse(answerMessage(q, r));
-}
+const ask = decoded;
 
 describe('the index', () => {
   const index = buildIndex(

@@ -94,8 +94,8 @@ export const indexConfig = (over: Partial<IndexConfig> = {}): IndexConfig => ({
   ...over,
 });
 
-/** What a client decodes (dns2, an independent decoder) for `name`/`type` in `view`: rcode, records as text, authority count. */
-export function ask(index: IndexData, name: string, type: number, view = 0) {
+/** The message a client receives for `name`/`type` in `view`, decoded by dns2 (an independent decoder). */
+export function decoded(index: IndexData, name: string, type: number, view = 0): Packet | 'outside' | 'miss' {
   const packet = new Packet();
   packet.questions.push({ name, type, class: 1 } as never);
   const q = parseQuery(packet.toBuffer(), { address: '127.0.0.1', port: 1 }, 'udp');
@@ -103,7 +103,13 @@ export function ask(index: IndexData, name: string, type: number, view = 0) {
   const r = lookup(index, q.name, type, view);
   if (r === undefined) return 'outside';
   if (isMiss(r)) return 'miss';
-  const p = Packet.parse(answerMessage(q, r));
+  return Packet.parse(answerMessage(q, r));
+}
+
+/** What a client decodes for `name`/`type` in `view`: rcode, records as text, authority count. */
+export function ask(index: IndexData, name: string, type: number, view = 0) {
+  const p = decoded(index, name, type, view);
+  if (typeof p === 'string') return p;
   return {
     rcode: p.header.rcode,
     aa: p.header.aa,
