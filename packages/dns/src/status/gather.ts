@@ -7,6 +7,7 @@ import {
   type Registry,
 } from '@horizon/shared';
 import type { LiveIndex } from '../index/live.ts';
+import type { IndexData, SourceKind } from '../index/types.ts';
 import type { FailedAnswer } from './answers.ts';
 import type { DnsStatus } from './page.ts';
 
@@ -56,12 +57,12 @@ export async function gatherDnsStatus(
       .map((n) => ({
         name: n.name,
         addresses: n.addresses,
-        source: 'HTTPRoute',
+        source: SOURCE_LABEL[n.source],
         gateway: n.gateway ?? '',
         objects: n.routes ?? [n.owner],
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    refused: (index?.outside ?? []).map((name) => ({ name, reason: 'outside every zone', object: '' })),
+    refused: index ? refusedOf(index) : [],
     upstreams: await upstreamsOf(o.registry),
     cache: {
       enabled: entries.length > 0,
@@ -77,6 +78,36 @@ export async function gatherDnsStatus(
       nxdomain: history.points('nxdomain'),
     },
   };
+}
+
+/** How the page names each source of a name. */
+const SOURCE_LABEL: Record<SourceKind, string> = {
+  route: 'route',
+  gateway: "Gateway's own name",
+  nameserver: 'nameserver.addresses',
+  service: 'Service',
+  dnsendpoint: 'DNSEndpoint',
+  static: 'static record',
+  reverse: 'PTR of an address served',
+};
+
+/** Rows of "names not served" at most; the rest are counted in one row (all of them on /records). */
+const REFUSED_ROWS = 500;
+
+/** Names not served and why: outside every zone, a claim lost to another source, a problem. */
+function refusedOf(index: IndexData): DnsStatus['refused'] {
+  const rows = [
+    ...index.outside.map((name) => ({ name, reason: 'outside every zone', object: '' })),
+    ...index.conflicts.map((c) => ({
+      name: c.name,
+      reason: `${c.winner.owner} serves it: ${c.reason}`,
+      object: c.owner,
+    })),
+    ...index.problems.map((p) => ({ name: '', reason: p.problem, object: p.owner })),
+  ];
+  if (rows.length <= REFUSED_ROWS) return rows;
+  const more = { name: '', reason: `${rows.length - REFUSED_ROWS} more, listed on /records`, object: '' };
+  return [...rows.slice(0, REFUSED_ROWS), more];
 }
 
 /** Each upstream's health, queries, failures and mean answer time, from the forward metrics. */

@@ -86,6 +86,16 @@ describe('names from more sources, on the wire', () => {
     );
   });
 
+  it('shows each name with its source on the status page, and who lost a name and why', async () => {
+    const html = (await run.dns.routes['/'](new URL('http://ops.invalid/'))).html ?? '';
+    expect(html).toContain('<td>mqtt.home.example.com</td><td>10.90.3.210, fd00::210</td>');
+    expect(html).toMatch(
+      /<td>mqtt\.home\.example\.com<\/td>.*?<td>Service<\/td><td><\/td><td>Service home\/mosquitto<\/td>/s,
+    );
+    expect(html).toMatch(/<td>stanton-01\.internal<\/td>.*?<td>static record<\/td>/s);
+    expect(html).toContain('<td>pdf.home.example.com</td><td>HTTPRoute home/pdf serves it');
+  });
+
   it('admits a route by its Namespace labels (from: Selector), and follows a label change', async () => {
     expect(status(await dig(run.port, ['wiki.lan.home.example.com']))).toBe('NXDOMAIN');
     const generationOf = async () =>
