@@ -1,4 +1,4 @@
-import type { StaticRecord } from '../settings.ts';
+import type { StaticRecord } from '../static-records.ts';
 import type { Problems } from './limits.ts';
 import { addRecord } from './record-sets.ts';
 import type { Claim, RecordSets } from './types.ts';

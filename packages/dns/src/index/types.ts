@@ -1,4 +1,4 @@
-import type { StaticRecord } from '../settings.ts';
+import type { StaticRecord } from '../static-records.ts';
 import type { Answer } from '../wire/response.ts';
 import type { Zone } from './zone.ts';
 
