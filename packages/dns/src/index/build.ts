@@ -4,7 +4,7 @@ import { addressesOf } from './addresses.ts';
 import { claimsOf } from './claims-of.ts';
 import { entriesOf } from './entries.ts';
 import { inZone } from './hostnames.ts';
-import { createProblems } from './limits.ts';
+import { createProblems, LIMITS } from './limits.ts';
 import { entsOf } from './names.ts';
 import type { GatewayAddresses } from './routes.ts';
 import type { IndexConfig, IndexData } from './types.ts';
@@ -38,6 +38,12 @@ export function buildIndex(snapshot: GatewayApiSnapshot, c: IndexConfig, builtAt
     viewNames: c.views.map((v) => v.name),
     problems,
   });
+  if (outside.size > LIMITS.reportsKept) {
+    problems.list.push({
+      owner: '(index)',
+      problem: `${outside.size} names outside the zones, the first ${LIMITS.reportsKept} listed`,
+    });
+  }
   if (problems.dropped() > 0) {
     problems.list.push({ owner: '(index)', problem: `${problems.dropped()} more problems not kept` });
   }
@@ -48,7 +54,7 @@ export function buildIndex(snapshot: GatewayApiSnapshot, c: IndexConfig, builtAt
     exact,
     wildcards,
     ents: entsOf(winners.keys(), zoneOf),
-    outside: [...outside].sort(),
+    outside: [...outside].sort().slice(0, LIMITS.reportsKept),
     conflicts,
     problems: problems.list,
     missAnswers: missAnswersOf(c, zones, gateways),

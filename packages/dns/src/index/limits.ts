@@ -22,7 +22,7 @@ export const LIMITS = {
   bytesPerSet: 16_384,
   /** CNAMEs followed within our data for one answer; past it, the answer ends at the last one. */
   cnameChain: 8,
-  /** Problems and conflicts kept for /records and the log per build; past it, only counted. */
+  /** Problems, conflicts and names outside the zones kept for /records and the log per build; past it, only counted. */
   reportsKept: 1_000,
 } as const;
 

@@ -291,6 +291,21 @@ describe('one owner per name: route > Gateway > Service > DNSEndpoint > static',
 });
 
 describe('the index bound', () => {
+  it('lists the names outside the zones up to the report bound, and says how many there were', () => {
+    const far = Array.from({ length: LIMITS.reportsKept + 5 }, (_, i) =>
+      ep(`n${i}.example.org`, 'A', ['10.90.3.1']),
+    );
+    const index = build({
+      dnsEndpoints: [
+        dnsEndpoint('a', far.slice(0, 256)),
+        ...Array.from({ length: 4 }, (_, o) => dnsEndpoint(`b${o}`, far.slice(256 + o * 256, 512 + o * 256))),
+      ],
+    });
+    expect(index.outside).toHaveLength(LIMITS.reportsKept);
+    expect(index.problems.map((p) => p.problem)).toContain(
+      `${LIMITS.reportsKept + 5} names outside the zones, the first ${LIMITS.reportsKept} listed`,
+    );
+  });
   it(`serves ${LIMITS.names} names of the cluster's at most, routes first, the config's always, and says how many are not`, () => {
     const objects = Array.from({ length: Math.ceil(LIMITS.names / LIMITS.endpointsPerObject) + 1 }, (_, o) =>
       dnsEndpoint(
