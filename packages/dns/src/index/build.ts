@@ -32,6 +32,7 @@ export function buildIndex(snapshot: GatewayApiSnapshot, c: IndexConfig, builtAt
     inZones: (name) => zoneOf(name) !== undefined,
     problems,
     outside,
+    claims: { made: 0, objectsSkipped: 0 },
   });
   const { exact, wildcards } = entriesOf(winners, {
     zoneOf,

@@ -5,7 +5,7 @@ import { gatewayNameClaims } from './gateway-names.ts';
 import { LIMITS } from './limits.ts';
 import { addressSets } from './record-sets.ts';
 import { reverseClaims } from './reverse.ts';
-import { type RouteClaimContext, routeClaims } from './routes.ts';
+import { CLAIM_BUDGET, type RouteClaimContext, routeClaims } from './routes.ts';
 import { serviceClaims } from './services.ts';
 import { staticClaims, staticPtrNames } from './static.ts';
 import type { Claim } from './types.ts';
@@ -17,14 +17,25 @@ import type { Claim } from './types.ts';
  * the winners answer with, which lose to any PTR written at the same name.
  */
 export function claimsOf(snapshot: GatewayApiSnapshot, x: RouteClaimContext): Resolution {
-  const claims: Claim[] = [
-    ...routeClaims(snapshot, x),
-    ...gatewayNameClaims(snapshot.gateways, x),
-    ...serviceClaims(snapshot.services, x),
-    ...dnsEndpointClaims(snapshot.dnsEndpoints, x),
-    ...staticClaims(x.c.statics, x.c.ttl, x.problems),
-    ...nameserverClaims(x),
-  ];
+  const claims: Claim[] = [];
+  // The cluster's sources in precedence order, each told how many claims came before it.
+  for (const source of [
+    () => routeClaims(snapshot, x),
+    () => gatewayNameClaims(snapshot.gateways, x),
+    () => serviceClaims(snapshot.services, x),
+    () => dnsEndpointClaims(snapshot.dnsEndpoints, x),
+  ]) {
+    const made = source();
+    x.claims.made += made.length;
+    for (const c of made) claims.push(c);
+  }
+  if (x.claims.objectsSkipped > 0) {
+    x.problems.list.unshift({
+      owner: '(index)',
+      problem: `${x.claims.objectsSkipped} Services and DNSEndpoints not read: ${CLAIM_BUDGET} names claimed before them`,
+    });
+  }
+  claims.push(...staticClaims(x.c.statics, x.c.ttl, x.problems), ...nameserverClaims(x));
   const resolved = resolveClaims(claims);
   const reverseInZones = (name: string) => x.inZones(name);
   const ptr = reverseClaims(resolved.winners, reverseInZones, staticPtrNames(x.c.statics), x.problems);

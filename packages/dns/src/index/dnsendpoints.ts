@@ -5,7 +5,7 @@ import { isRecordType, parseValue } from '../wire/rdata.ts';
 import { isOwnerName, optedOut, ownerOf } from './annotations.ts';
 import { LIMITS, type Problems } from './limits.ts';
 import { addRecord } from './record-sets.ts';
-import type { RouteClaimContext } from './routes.ts';
+import { type RouteClaimContext, roomFor } from './routes.ts';
 import type { Claim, RecordSets } from './types.ts';
 
 type Endpoint = NonNullable<DNSEndpoint['spec']['endpoints']>[number];
@@ -20,6 +20,7 @@ type Endpoint = NonNullable<DNSEndpoint['spec']['endpoints']>[number];
 export function dnsEndpointClaims(endpoints: readonly DNSEndpoint[], x: RouteClaimContext): Claim[] {
   const claims: Claim[] = [];
   for (const object of [...endpoints].sort((a, b) => keyOf(a).localeCompare(keyOf(b)))) {
+    if (!roomFor(x, claims.length)) continue;
     if (optedOut(object.metadata.annotations) !== undefined) continue;
     const owner = ownerOf('DNSEndpoint', object);
     const list = Array.isArray(object.spec?.endpoints) ? object.spec.endpoints : [];

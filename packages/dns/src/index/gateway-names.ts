@@ -1,7 +1,7 @@
 import { type Gateway, keyOf } from '@horizon/shared';
 import { hostnamesOf, optedOut, ownerOf, ttlOf } from './annotations.ts';
 import { addressSets } from './record-sets.ts';
-import type { RouteClaimContext } from './routes.ts';
+import { type RouteClaimContext, roomFor } from './routes.ts';
 import type { Claim } from './types.ts';
 
 /**
@@ -16,6 +16,7 @@ export function gatewayNameClaims(gateways: readonly Gateway[], x: RouteClaimCon
   const claims: Claim[] = [];
   const selected = new Set(x.c.gateways.map((g) => g.ref));
   for (const gateway of [...gateways].sort((a, b) => keyOf(a).localeCompare(keyOf(b)))) {
+    if (!roomFor(x, claims.length)) continue;
     if (!selected.has(keyOf(gateway))) continue;
     const annotations = { ...gateway.spec?.infrastructure?.annotations, ...gateway.metadata.annotations };
     if (optedOut(annotations) !== undefined) continue;

@@ -7,11 +7,12 @@ import type { Problem } from './types.ts';
  */
 export const LIMITS = {
   /**
-   * Names in the index, of every source: a cluster can make Services and DNSEndpoints by the
-   * thousand, and 10,000 names take about 40 MiB with the cache (BENCHMARKS.md). Past it, names are
-   * taken in precedence order (routes first) and the rest are not served: one problem says how many.
+   * Names in the index from the cluster's objects: a cluster can make Services and DNSEndpoints by
+   * the thousand, and 10,000 names is the scale benchmarked under the image's heap (BENCHMARKS.md).
+   * Past it, names are taken in precedence order (routes first) and the rest are not served: one
+   * problem says how many. The config's own names are not counted.
    */
-  names: 25_000,
+  names: 10_000,
   /** Names in one `hostname` annotation (a comma list); past it, the first ones are served. */
   namesPerAnnotation: 64,
   /** Endpoints of one DNSEndpoint; past it, the first ones are served. */

@@ -1,7 +1,7 @@
 import type { GatewayApiSnapshot, HTTPRoute } from '@horizon/shared';
 import { optedOut, ownerOf, ttlOf } from './annotations.ts';
 import { attachments, type Route } from './attachments.ts';
-import type { Problems } from './limits.ts';
+import { LIMITS, type Problems } from './limits.ts';
 import { namespaceLabelsOf } from './namespaces.ts';
 import { addressSets } from './record-sets.ts';
 import type { Claim, IndexConfig } from './types.ts';
@@ -18,6 +18,23 @@ export interface RouteClaimContext {
   problems: Problems;
   /** Names outside every zone, reported on /records. */
   outside: Set<string>;
+  /** Claims made so far, and objects left unread once there are {@link CLAIM_BUDGET} of them. */
+  claims: { made: number; objectsSkipped: number };
+}
+
+/**
+ * Claims made per build at most before Services and DNSEndpoints are no longer read: twice the
+ * names the index holds ({@link LIMITS.names}), room for names claimed twice. A flood of objects
+ * then costs the build its reading, not a claim per name it could never serve (with the objects
+ * themselves, a rebuild at 96 MB of heap ran out of memory).
+ */
+export const CLAIM_BUDGET = 2 * LIMITS.names;
+
+/** True while there is room for another object's claims (`made` by this builder so far); counts the object otherwise. */
+export function roomFor(x: RouteClaimContext, made: number): boolean {
+  if (x.claims.made + made < CLAIM_BUDGET) return true;
+  x.claims.objectsSkipped += 1;
+  return false;
 }
 
 /**

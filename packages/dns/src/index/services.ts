@@ -4,7 +4,7 @@ import { TYPE } from '../wire/constants.ts';
 import { parseValue } from '../wire/rdata.ts';
 import { hostnamesOf, optedOut, ownerOf, ttlOf } from './annotations.ts';
 import { addRecord, addressSets } from './record-sets.ts';
-import type { RouteClaimContext } from './routes.ts';
+import { type RouteClaimContext, roomFor } from './routes.ts';
 import type { Claim, RecordSets } from './types.ts';
 
 /** Cilium LB-IPAM's request for addresses, the current key first (the design's Gateways use both). */
@@ -18,6 +18,7 @@ const LB_IPAM = ['lbipam.cilium.io/ips', 'io.cilium/lb-ipam-ips'];
 export function serviceClaims(services: readonly Service[], x: RouteClaimContext): Claim[] {
   const claims: Claim[] = [];
   for (const service of [...services].sort((a, b) => keyOf(a).localeCompare(keyOf(b)))) {
+    if (!roomFor(x, claims.length)) continue;
     const annotations = service.metadata.annotations;
     if (service.spec?.type !== 'LoadBalancer' || optedOut(annotations) !== undefined) continue;
     const owner = ownerOf('Service', service);

@@ -2,6 +2,7 @@ import { type GatewayApiSnapshot, snapshotOf } from '@horizon/shared';
 import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.ts';
 import { LIMITS } from '../../src/index/limits.ts';
+import { CLAIM_BUDGET } from '../../src/index/routes.ts';
 import type { IndexConfig } from '../../src/index/types.ts';
 import { TYPE } from '../../src/wire/constants.ts';
 import { testConfig } from '../basics.ts';
@@ -291,6 +292,24 @@ describe('one owner per name: route > Gateway > Service > DNSEndpoint > static',
 });
 
 describe('the index bound', () => {
+  it('stops reading Services and DNSEndpoints once twice the bound of names is claimed, and says how many it left', () => {
+    const objects = Array.from({ length: Math.ceil(CLAIM_BUDGET / LIMITS.endpointsPerObject) + 5 }, (_, o) =>
+      dnsEndpoint(
+        `flood${o}`,
+        Array.from({ length: LIMITS.endpointsPerObject }, (_, i) =>
+          ep(`f${o}-${i}.home.example.com`, 'A', ['10.90.4.1']),
+        ),
+      ),
+    );
+    const index = build({ httpRoutes: [route('pdf', ['pdf.home.example.com'])], dnsEndpoints: objects });
+    const read = Math.ceil((CLAIM_BUDGET - 1) / LIMITS.endpointsPerObject); // after the route's one claim
+    expect(index.problems.map((p) => p.problem)).toContain(
+      `${objects.length - read} Services and DNSEndpoints not read: ${CLAIM_BUDGET} names claimed before them`,
+    );
+    expect(ask(index, 'pdf.home.example.com', TYPE.A)).toMatchObject({
+      answers: ['pdf.home.example.com 30 A 10.90.3.202'],
+    });
+  });
   it('lists the names outside the zones up to the report bound, and says how many there were', () => {
     const far = Array.from({ length: LIMITS.reportsKept + 5 }, (_, i) =>
       ep(`n${i}.example.org`, 'A', ['10.90.3.1']),
