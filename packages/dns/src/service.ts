@@ -10,6 +10,7 @@ import type { DnsSettings } from './settings.ts';
 import { createAnswerLog } from './status/answers.ts';
 import { dnsHistory, gatherDnsStatus } from './status/gather.ts';
 import { renderDnsStatus } from './status/page.ts';
+import { upstreamUses } from './status/upstream-uses.ts';
 import { createTcpMetrics } from './tcp/metrics.ts';
 import type { Exchanger } from './upstream/exchange.ts';
 import { createUpstreams } from './upstream/upstreams.ts';
@@ -75,7 +76,14 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
   const history = dnsHistory(registry, clock);
   const stopHistory = new AbortController();
   void history.run(stopHistory.signal);
-  const status = { index, source: deps.source, registry, failures: answers.list, clock };
+  const status = {
+    index,
+    source: deps.source,
+    registry,
+    failures: answers.list,
+    clock,
+    uses: upstreamUses(settings),
+  };
 
   return {
     server,

@@ -17,6 +17,8 @@ export interface DnsStatusSources {
   registry: Registry;
   failures: () => FailedAnswer[];
   clock: Clock;
+  /** What each upstream is for, by label (upstream-uses.ts). */
+  uses: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function gatherDnsStatus(
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     refused: index ? refusedOf(index) : [],
-    upstreams: await upstreamsOf(o.registry),
+    upstreams: await upstreamsOf(o.registry, o.uses),
     cache: {
       enabled: entries.length > 0,
       entries: entries[0]?.value ?? 0,
@@ -111,7 +113,10 @@ function refusedOf(index: IndexData): DnsStatus['refused'] {
 }
 
 /** Each upstream's health, queries, failures and mean answer time, from the forward metrics. */
-async function upstreamsOf(registry: Registry): Promise<DnsStatus['upstreams']> {
+async function upstreamsOf(
+  registry: Registry,
+  uses: DnsStatusSources['uses'],
+): Promise<DnsStatus['upstreams']> {
   const [healthy, requests, failures, duration] = await Promise.all(
     [
       'horizon_dns_forward_upstream_healthy',
@@ -130,6 +135,7 @@ async function upstreamsOf(registry: Registry): Promise<DnsStatus['upstreams']> 
     const seconds = sumFor(duration, to, 'horizon_dns_forward_request_duration_seconds_sum');
     return {
       address: to,
+      uses: uses.get(to) ?? [],
       healthy: h.value === 1,
       requests: sumFor(requests, to),
       failures: sumFor(failures, to),

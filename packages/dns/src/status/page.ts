@@ -15,6 +15,8 @@ export interface DnsStatus {
   refused: { name: string; reason: string; object: string }[];
   upstreams: {
     address: string;
+    /** What it is for: the config's pools it is in. */
+    uses: readonly string[];
     healthy: boolean;
     requests: number;
     failures: number;
@@ -111,9 +113,10 @@ ${table(
 )}
 <h2>Upstreams</h2>
 ${table(
-  ['upstream', 'state', 'queries', 'failures', 'mean answer'],
+  ['upstream', 'for', 'state', 'queries', 'failures', 'mean answer'],
   s.upstreams.map((u) => [
     u.address,
+    u.uses.join('; '),
     state(u.healthy, 'up', 'down'),
     u.requests,
     u.failures,

@@ -23,6 +23,7 @@ const status = (over: Partial<DnsStatus> = {}): DnsStatus => ({
   upstreams: [
     {
       address: '1.1.1.1:53',
+      uses: ['names outside the zones'],
       healthy: false,
       requests: 10,
       failures: 4,

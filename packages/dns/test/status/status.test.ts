@@ -24,6 +24,10 @@ beforeAll(async () => {
       'source.manifests': manifests({ unifi: ['unifi.home.example.com'], pdf: ['pdf.home.example.com'] }),
       'forward.upstreams': [`127.0.0.53:${upstream.port}`, `127.0.0.1:${dead}`],
       'forward.policy': 'sequential',
+      // The UDM's names: a rule to the same dnsmasq, which the page lists as what it is for too.
+      'forward.rules': [
+        { domains: ['internal', '10.90.0.0/16'], upstreams: [`127.0.0.53:${upstream.port}`] },
+      ],
       views: [
         { name: 'tailnet', cidrs: ['127.0.100.0/24'], addresses: { 'network/internal': ['100.100.3.202'] } },
       ],
@@ -52,7 +56,7 @@ describe("the DNS status page, from the running service's own state", () => {
     await dig(dns.port, ['+short', 'public.example.org']); // a hit
     const out = await page();
     expect(out).toContain(
-      `<td>127.0.0.53:${upstream.port}</td><td><span class="ok">up</span></td><td>1</td><td>0</td>`,
+      `<td>127.0.0.53:${upstream.port}</td><td>names outside the zones; forward.rules[0]: internal, 90.10.in-addr.arpa</td><td><span class="ok">up</span></td><td>1</td><td>0</td>`,
     );
     expect(out).toMatch(/cache<b>1 entries, 50% hits<\/b>/);
   });
