@@ -94,6 +94,43 @@ describe('the watcher over more kinds', () => {
     await waitFor('the deletion', () => s.snapshot().services.length === 0);
   });
 
+  it("holds objects without the API server's bookkeeping: managedFields and kubectl's last-applied copy", async () => {
+    api = await startFakeApiServer();
+    const bulky = (ip: string) => {
+      const s = service('home', 'mqtt', ip);
+      return {
+        ...s,
+        metadata: {
+          ...s.metadata,
+          managedFields: [{ manager: 'flux', operation: 'Apply', fieldsV1: { 'f:spec': { 'f:type': {} } } }],
+          annotations: {
+            ...s.metadata.annotations,
+            'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(s),
+          },
+        },
+      };
+    };
+    api.apply('services', bulky('10.90.3.30'));
+    const s = kubeSource(api, ['services']);
+    await s.start();
+    const listed = s.snapshot().services[0];
+    expect(listed?.metadata).not.toHaveProperty('managedFields');
+    expect(listed?.metadata.annotations).toEqual({
+      'external-dns.alpha.kubernetes.io/hostname': 'mqtt.home.example.com',
+    });
+    // The same through a watch event.
+    await waitFor('the watch', () => api?.openWatches() === 1);
+    api.apply('services', bulky('10.90.3.31'));
+    await waitFor(
+      'the update',
+      () => s.snapshot().services[0]?.status?.loadBalancer?.ingress?.[0]?.ip === '10.90.3.31',
+    );
+    expect(s.snapshot().services[0]?.metadata).not.toHaveProperty('managedFields');
+    expect(Object.keys(s.snapshot().services[0]?.metadata.annotations ?? {})).toEqual([
+      'external-dns.alpha.kubernetes.io/hostname',
+    ]);
+  });
+
   it('watches one namespace for namespaced kinds, and Namespaces cluster-wide', async () => {
     api = await startFakeApiServer();
     api.apply('services', service('home', 'a', '10.90.3.31'));

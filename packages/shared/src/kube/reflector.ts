@@ -7,6 +7,7 @@ import type { ResourceKind } from '../source/kinds.ts';
 import type { SourceMetrics } from '../source/metrics.ts';
 import { hasChanges, type ObjectStore } from '../source/store.ts';
 import type { KubeClient, WatchEventType } from './client.ts';
+import { slim } from './slim.ts';
 
 /** Options of {@link createReflector}. */
 export interface ReflectorOptions {
@@ -81,7 +82,7 @@ export function createReflector(o: ReflectorOptions): Reflector {
         continueToken: token,
         signal: AbortSignal.any([signal, AbortSignal.timeout(o.listTimeoutMs)]),
       });
-      items.push(...page.items.filter(isKubeObject));
+      for (const item of page.items) if (isKubeObject(item)) items.push(slim(item));
       listVersion ||= page.resourceVersion;
       token = page.continueToken;
     } while (token !== '');
@@ -141,7 +142,7 @@ export function createReflector(o: ReflectorOptions): Reflector {
           }
           if (!isKubeObject(object)) return log.warn({ type }, 'watch event without an object');
           events += 1;
-          const delta = type === 'DELETED' ? o.store.remove(object) : o.store.upsert(object);
+          const delta = type === 'DELETED' ? o.store.remove(object) : o.store.upsert(slim(object));
           o.metrics?.objects.set(label, o.store.size);
           if (hasChanges(delta)) o.onChange();
           if (object.metadata.resourceVersion) resourceVersion = object.metadata.resourceVersion;
