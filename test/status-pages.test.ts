@@ -41,7 +41,7 @@ describe('the DNS status page in a real browser', () => {
     const page = await browser.context.newPage();
     await page.goto(`${dnsOps}/`);
     await page.getByRole('heading', { name: 'Horizon DNS' }).waitFor();
-    await page.getByRole('cell', { name: 'unifi.home.example.com' }).waitFor();
+    await page.getByRole('cell', { name: 'unifi.home.example.com', exact: true }).waitFor();
     expect(await page.getByRole('cell', { name: 'network/unifi' }).count()).toBe(1);
     expect(await page.locator('script').count()).toBe(0);
 
@@ -59,7 +59,7 @@ spec:
     const written = performance.now();
     await waitFor('the index to take the new route', async () => (await generation()) > before);
     await page.reload();
-    await page.getByRole('cell', { name: 'grafana.home.example.com' }).waitFor();
+    await page.getByRole('cell', { name: 'grafana.home.example.com', exact: true }).waitFor();
     // Said, not asserted: a timing on a shared machine is a benchmark's job.
     console.info(
       `a route written to the folder showed on the page after ${Math.round(performance.now() - written)} ms`,
@@ -74,7 +74,7 @@ spec:
     ]);
     expect(dig.stdout).toContain('NXDOMAIN');
     await page.reload();
-    await page.getByRole('cell', { name: 'wiki.home.example.com' }).waitFor();
+    await page.getByRole('cell', { name: 'wiki.home.example.com', exact: true }).waitFor();
     await page.getByRole('cell', { name: /nothing in the cluster or the config names it/ }).waitFor();
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'status-dns.png'), fullPage: true });
     await page.close();
@@ -86,8 +86,8 @@ spec:
     await page.getByRole('searchbox', { name: 'filter' }).fill('truenas');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/q=truenas/);
-    await page.getByRole('cell', { name: 'truenas.home.example.com' }).waitFor();
-    expect(await page.getByRole('cell', { name: 'unifi.home.example.com' }).count()).toBe(0);
+    await page.getByRole('cell', { name: 'truenas.home.example.com', exact: true }).waitFor();
+    expect(await page.getByRole('cell', { name: 'unifi.home.example.com', exact: true }).count()).toBe(0);
     expect(await page.getByRole('searchbox', { name: 'filter' }).inputValue()).toBe('truenas');
     await page.close();
   });
@@ -99,7 +99,7 @@ describe('the auth status page in a real browser', () => {
     const page = await browser.context.newPage();
     await page.goto(`${authOps}/`);
     await page.getByRole('heading', { name: 'Horizon auth' }).waitFor();
-    await page.getByRole('cell', { name: 'pdf.localhost' }).waitFor();
+    await page.getByRole('cell', { name: 'pdf.localhost', exact: true }).waitFor();
     expect(await page.getByText('none since start').count()).toBe(1);
 
     // eve signs in at the app, and the policy refuses her.
@@ -111,7 +111,7 @@ describe('the auth status page in a real browser', () => {
 
     await page.reload();
     const refusals = page.locator('table').last();
-    await refusals.getByRole('cell', { name: 'forbidden' }).waitFor();
+    await refusals.getByRole('cell', { name: 'forbidden', exact: true }).waitFor();
     expect(await refusals.getByRole('cell', { name: /^pdf\.localhost/ }).count()).toBeGreaterThan(0);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'status-auth.png'), fullPage: true });
     await page.close();

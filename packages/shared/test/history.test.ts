@@ -72,6 +72,11 @@ describe('status page pieces', () => {
     expect(svg.match(/<path /g)).toHaveLength(2);
     expect(svg).toMatch(/<path d="M639\.0,[\d.]+" /); // the one-point series sits at the right edge
   });
+
+  it('says when there is nothing to draw yet, and calls an all-quiet graph 0', () => {
+    expect(lineGraph([{ name: 'q', points: [], color: '#000' }]).html).toContain('no points yet');
+    expect(lineGraph([{ name: 'q', points: [0, 0], color: '#000' }]).html).toContain('max 0<');
+  });
 });
 
 describe('recent', () => {

@@ -59,6 +59,9 @@ export async function gatherDnsStatus(
       .map((n) => ({
         name: n.name,
         addresses: n.addresses,
+        records: Object.entries(n.records ?? {}).flatMap(([type, values]) =>
+          values.map((v) => `${type} ${v}`),
+        ),
         source: SOURCE_LABEL[n.source],
         gateway: n.gateway ?? '',
         objects: n.routes ?? [n.owner],

@@ -7,6 +7,8 @@ export interface DnsStatus {
   names: {
     name: string;
     addresses: Record<string, string[]>;
+    /** Its other records (CNAME, TXT, MX, SRV, PTR), `TYPE value` each. */
+    records: readonly string[];
     source: string;
     gateway: string;
     objects: string[];
@@ -70,7 +72,9 @@ function names(s: DnsStatus, filter: string): Html {
   const needle = filter.trim().toLowerCase();
   const matching = needle
     ? s.names.filter((n) =>
-        `${n.name} ${n.source} ${n.gateway} ${n.objects.join(' ')}`.toLowerCase().includes(needle),
+        `${n.name} ${n.source} ${n.gateway} ${n.objects.join(' ')} ${n.records.join(' ')}`
+          .toLowerCase()
+          .includes(needle),
       )
     : s.names;
   const views = [...new Set(s.names.flatMap((n) => Object.keys(n.addresses)))];
@@ -79,6 +83,7 @@ function names(s: DnsStatus, filter: string): Html {
     .map((n) => [
       n.name,
       ...views.map((v) => (n.addresses[v] ?? []).join(', ')),
+      n.records.join(', '),
       n.source,
       n.gateway,
       n.objects.join(', '),
@@ -87,7 +92,7 @@ function names(s: DnsStatus, filter: string): Html {
   return html`<h2 id="names">Names served</h2>
 <form method="get" action="/#names"><input type="search" name="q" value="${filter}" placeholder="filter: a name, a route, a source" aria-label="filter"> <button type="submit">Filter</button></form>
 <p class="muted">${matching.length} of ${s.names.length} names${shown}</p>
-${table(['name', ...views.map((v) => `address (${v})`), 'source', 'gateway', 'from'], rows, needle ? 'no name matches' : 'no names yet')}`;
+${table(['name', ...views.map((v) => `address (${v})`), 'other records', 'source', 'gateway', 'from'], rows, needle ? 'no name matches' : 'no names yet')}`;
 }
 
 /** The page at `/` of Horizon DNS's ops port. `filter` is the `q` the names table is narrowed by. */

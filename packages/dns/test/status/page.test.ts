@@ -7,6 +7,7 @@ const status = (over: Partial<DnsStatus> = {}): DnsStatus => ({
     {
       name: 'id.home.example.com',
       addresses: { default: ['10.90.3.202'], tailnet: ['100.100.3.202'] },
+      records: ['TXT "v=spf1 -all"'],
       source: 'HTTPRoute',
       gateway: 'network/internal',
       objects: ['security/pocket-id'],
@@ -14,6 +15,7 @@ const status = (over: Partial<DnsStatus> = {}): DnsStatus => ({
     {
       name: 'unifi.home.example.com',
       addresses: { default: ['10.90.3.202'] },
+      records: [],
       source: 'HTTPRoute',
       gateway: 'network/internal',
       objects: ['network/unifi'],
@@ -54,6 +56,8 @@ describe('the DNS status page', () => {
     expect(out).toContain('2 of 2 names');
     expect(out).toContain('<th>address (tailnet)</th>');
     expect(out).toContain('100.100.3.202');
+    expect(out).toContain('<th>other records</th>');
+    expect(out).toContain('<td>TXT &#34;v=spf1 -all&#34;</td>');
     expect(out).toContain('outside every zone');
     expect(out).toContain('<span class="bad">down</span>');
     expect(out).toContain('12.3 ms');
@@ -70,6 +74,7 @@ describe('the DNS status page', () => {
     const many = Array.from({ length: MAX_ROWS + 5 }, (_, i) => ({
       name: `n${i}.home.example.com`,
       addresses: { default: ['10.0.0.1'] },
+      records: [],
       source: 'static',
       gateway: '',
       objects: [],

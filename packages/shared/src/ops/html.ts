@@ -26,7 +26,7 @@ export function html(strings: TemplateStringsArray, ...values: (string | number 
 
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.4rem;margin:0 0 .2rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}p.sub{color:#57606a;margin:0 0 1rem}
-table{border-collapse:collapse;width:100%;table-layout:auto}th,td{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;table-layout:auto}th,td{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f6f8fa;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#1a7f37}.bad{color:#cf222e}.warn{color:#9a6700}.muted{color:#57606a}
 .cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .8rem;min-width:10rem}
@@ -57,6 +57,9 @@ export function lineGraph(
   series: { name: string; points: readonly number[]; color: string }[],
   o: { width?: number; height?: number; unit?: string } = {},
 ): Html {
+  // Nothing to draw yet (a counter's first point needs two readings): a line, not an empty frame.
+  if (series.every((s) => s.points.length === 0))
+    return raw('<p class="muted">no points yet: the first comes within a minute of start</p>');
   const width = o.width ?? 640;
   const height = o.height ?? 120;
   const steps = Math.max(2, ...series.map((s) => s.points.length));
@@ -74,11 +77,8 @@ export function lineGraph(
   const legend = series
     .map((s) => `<tspan fill="${escapeHtml(s.color)}">${escapeHtml(s.name)}</tspan>`)
     .join(' ');
-  const any = series.some((s) => s.points.length > 0);
-  // Nothing yet (a counter's first point needs two readings) or all quiet: say so, not "max 1e-9".
-  const max = !any
-    ? 'no points yet'
-    : `max ${top === 1e-9 ? 0 : Number(top.toPrecision(3))}${o.unit ? ` ${o.unit}` : ''}`;
+  // All quiet: say 0, not "max 1e-9".
+  const max = `max ${top === 1e-9 ? 0 : Number(top.toPrecision(3))}${o.unit ? ` ${o.unit}` : ''}`;
   return raw(
     `<svg width="100%" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(series.map((s) => s.name).join(', '))}">` +
       `<line x1="0" y1="${height - 14}" x2="${width}" y2="${height - 14}" stroke="#d0d7de"/>` +
