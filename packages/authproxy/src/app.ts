@@ -81,7 +81,14 @@ export async function buildApp(config: AuthConfig, deps: AppDeps): Promise<AuthA
     ? createBearerVerifier({ config, provider, fetch: deps.fetch })
     : undefined;
   const cookies = createCookieWriter(config.cookie, config.flow.ttlSeconds);
-  const status = createStatusPage({ config, policies, provider, registry, clock });
+  const status = createStatusPage({
+    config,
+    policies,
+    provider,
+    registry,
+    clock,
+    sessions: store.redis?.sessions,
+  });
   const credentials = createAppCredentials(
     config.policies.map((p) => p.appCredentials),
     logger.child({ component: 'app-credentials' }),

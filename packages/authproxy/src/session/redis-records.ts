@@ -45,7 +45,12 @@ export interface SessionRecords {
   remove(sub: string, sid: string, what: string): Promise<unknown>;
   /** Deletes every session of a user; returns their ids. */
   removeAll(sub: string): Promise<string[]>;
+  /** How many sessions exist, counted up to `limit` (the status page): `more` when it stopped there. */
+  count(limit: number): Promise<{ count: number; more: boolean }>;
 }
+
+/** A key prefix as a literal in a SCAN pattern (Redis globs: `*`, `?`, `[`, `]`; `\` escapes). */
+const globLiteral = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
 /** The parts of a record: read here and by the store's read script (users.ts joins the user to it). */
 export function parseSession(text: string | null, renewedAt: string | null): StoredSession | undefined {
@@ -87,6 +92,22 @@ export function sessionRecords(client: RedisClient, prefix: string): SessionReco
       const sids = await call('list the sessions', (r) => r.zrange(index(sub), '0', '-1'));
       await call('end the sessions', (r) => r.del([index(sub), ...sids.map((sid) => key(sid))]));
       return sids;
+    },
+    async count(limit) {
+      // SCAN in steps, each one bounded call: never KEYS, which blocks Redis for every client.
+      const match = `${globLiteral(prefix)}session:*`;
+      let cursor = '0';
+      let count = 0;
+      let steps = 0; // at most 50 steps of ~1,000 keys: a Redis shared with much else is not walked whole
+      do {
+        steps += 1;
+        const [next, keys] = await call('count the sessions', (r) =>
+          r.scan(cursor, 'MATCH', match, 'COUNT', 1000),
+        );
+        cursor = next;
+        count += keys.length;
+      } while (cursor !== '0' && count < limit && steps < 50);
+      return { count: Math.min(count, limit), more: cursor !== '0' || count > limit };
     },
   };
 }

@@ -20,6 +20,8 @@ export interface AuthStatusSources {
   registry: Registry;
   denials: () => Denial[];
   clock: Clock;
+  /** Active sessions, where the store can count them (Redis); undefined when it cannot now. */
+  sessions?: () => Promise<string | undefined>;
 }
 
 /**
@@ -77,7 +79,11 @@ export async function gatherAuthStatus(
       // The probe runs on the system's time, whatever clock the checks run on (oidc/provider.ts).
       checkedSecondsAgo: last ? (systemClock.now() - last.at) / 1000 : undefined,
     },
-    store: { mode: o.config.session.store, up: storeUp.length ? storeUp[0]?.value === 1 : undefined },
+    store: {
+      mode: o.config.session.store,
+      up: storeUp.length ? storeUp[0]?.value === 1 : undefined,
+      sessions: await o.sessions?.(),
+    },
     denials: o.denials(),
     history: {
       stepSeconds: history.stepMs / 1000,

@@ -11,7 +11,8 @@ export interface AuthStatus {
     publicPaths: readonly string[];
   }[];
   provider: { issuer: string; discovered: boolean; up?: boolean; checkedSecondsAgo?: number };
-  store: { mode: string; up?: boolean; sessions?: number };
+  /** `sessions`: how many, as the store counts them (`10000+` past its limit); none from cookies. */
+  store: { mode: string; up?: boolean; sessions?: string };
   /** The last refusals (deny decisions), newest first: never a token or a cookie. */
   denials: { at: number; host: string; path: string; policy: string; reason: string; client: string }[];
   /** Per-second rates over the last hour, oldest first. */
@@ -40,7 +41,7 @@ function cards(s: AuthStatus): Html {
       `sessions (${s.store.mode})`,
       s.store.mode === 'redis' ? state(s.store.up, 'store up', 'store down') : 'in the cookie',
     ),
-    ...(s.store.sessions === undefined ? [] : [card('active sessions', String(s.store.sessions))]),
+    ...(s.store.sessions === undefined ? [] : [card('active sessions', s.store.sessions)]),
   ]}</div>`;
 }
 

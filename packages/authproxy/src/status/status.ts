@@ -2,6 +2,7 @@ import type { Clock, OpsRoute, Registry } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
 import type { Provider } from '../oidc/provider.ts';
 import type { PolicyTable } from '../policy/table.ts';
+import type { SessionRecords } from '../session/redis-records.ts';
 import { createDenialLog } from './denials.ts';
 import { authHistory, gatherAuthStatus } from './gather.ts';
 import { renderAuthStatus } from './page.ts';
@@ -16,14 +17,37 @@ export function createStatusPage(o: {
   provider: Pick<Provider, 'discovered' | 'health'>;
   registry: Registry;
   clock: Clock;
+  /** The Redis store's session records, which can count its sessions. */
+  sessions?: Pick<SessionRecords, 'count'> | undefined;
 }) {
   const denials = createDenialLog(o.clock);
   const history = authHistory(o.registry, o.clock);
   const stop = new AbortController();
   void history.run(stop.signal);
-  const sources = { ...o, denials: denials.list };
+  const sources = {
+    ...o,
+    denials: denials.list,
+    sessions: o.sessions && sessionCounter(o.sessions, o.clock),
+  };
   const route: OpsRoute = async () => ({
     html: renderAuthStatus(await gatherAuthStatus(sources, history), o.clock.now()),
   });
   return { onDecision: denials.observe, route, close: () => stop.abort() };
+}
+
+/** Sessions counted at most up to this many, and at most every 30 s however often the page is viewed. */
+const COUNT_LIMIT = 10_000;
+const COUNT_EVERY_MS = 30_000;
+
+function sessionCounter(records: Pick<SessionRecords, 'count'>, clock: Clock) {
+  let last: { at: number; text: string | undefined } | undefined;
+  return async (): Promise<string | undefined> => {
+    if (last && clock.now() - last.at < COUNT_EVERY_MS) return last.text;
+    const text = await records.count(COUNT_LIMIT).then(
+      ({ count, more }) => `${count}${more ? '+' : ''}`,
+      () => undefined, // the store is down: its card says so
+    );
+    last = { at: clock.now(), text };
+    return text;
+  };
 }

@@ -27,19 +27,23 @@ describe('users re-validated once across sessions and replicas, and their races 
   afterAll(() => stopAllPrograms());
 
   /** A store (a replica) on Redis database `db` whose re-validations `revalidate` answers. */
+  const replicaOptions = (
+    db: number,
+    revalidate: (token: string) => Promise<Revalidated> = held().revalidate,
+  ) => ({
+    url: `redis://127.0.0.1:${redis.port}/${db}`,
+    sealer: createSealer(decodeKeys([KEY])),
+    logger: createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false }),
+    idleSeconds: 3600,
+    absoluteSeconds: 86400,
+    revalidateSeconds: 60,
+    timeoutMs: 900,
+    providerTimeoutMs: 5000,
+    logs: createLogLimiter(),
+    revalidate,
+  });
   const replica = (db: number, revalidate: (token: string) => Promise<Revalidated>) =>
-    createRedisStore({
-      url: `redis://127.0.0.1:${redis.port}/${db}`,
-      sealer: createSealer(decodeKeys([KEY])),
-      logger: createLogger({ level: 'silent', format: 'json' }, { service: 'authproxy', isTty: false }),
-      idleSeconds: 3600,
-      absoluteSeconds: 86400,
-      revalidateSeconds: 60,
-      timeoutMs: 900,
-      providerTimeoutMs: 5000,
-      logs: createLogLimiter(),
-      revalidate,
-    });
+    createRedisStore(replicaOptions(db, revalidate));
   /** A provider whose answers the test releases one by one. */
   const held = () => {
     const tokens: string[] = [];
@@ -140,5 +144,18 @@ describe('users re-validated once across sessions and replicas, and their races 
     expect([(await fresh)?.accessToken, (await again)?.accessToken]).toEqual(['at2', 'at2']);
     expect(provider.tokens).toEqual(['rt1']);
     await store.close();
+  });
+
+  it("counts the sessions for the status page, by SCAN, up to a limit, and no other prefix's keys", async () => {
+    const store = replica(6, held().revalidate);
+    const other = createRedisStore({ ...replicaOptions(6), prefix: 'other[*]:' });
+    for (const sid of ['c1', 'c2', 'c3']) await store.create(bob(sid), { refreshToken: `rt-${sid}` });
+    await other.create(bob('x1'), { refreshToken: 'rt-x' });
+    const counter = store.redis?.sessions;
+    expect(await counter?.count(10_000)).toEqual({ count: 3, more: false });
+    expect(await counter?.count(2)).toEqual({ count: 2, more: true });
+    expect(await other.redis?.sessions.count(10_000)).toEqual({ count: 1, more: false });
+    await store.close();
+    await other.close();
   });
 });

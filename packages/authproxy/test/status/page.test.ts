@@ -14,7 +14,7 @@ const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({
     { name: 'wiki', source: 'route', hosts: [], pathPrefix: '/', who: 'any signed-in user', publicPaths: [] },
   ],
   provider: { issuer: 'https://id.home.example.com', discovered: true, up: false, checkedSecondsAgo: 12 },
-  store: { mode: 'redis', up: true, sessions: 3 },
+  store: { mode: 'redis', up: true, sessions: '3' },
   denials: [
     {
       at: 1_000_000,
