@@ -23,6 +23,7 @@ import {
   waitFor,
 } from '@horizon/test/harness';
 import { cpuSeconds, statusMiB } from './bench/proc.ts';
+import { startPageViewer } from './bench/viewer.ts';
 import { type WrkResult, wrk } from './bench/wrk.ts';
 
 const { values: flags } = parseArgs({
@@ -211,25 +212,8 @@ try {
       throw new Error(`bench: ${targets[side]}: ${r.errors} errors, ${r.non2xx} non-2xx`);
     return { ...r, cpuUs: ((cpuSeconds(pids[side]) - before) / r.requests) * 1e6 };
   };
-  const viewEvery = Number(flags['status-page']);
-  let viewed = '';
-  const viewer =
-    viewEvery > 0
-      ? spawn(
-          'taskset',
-          [
-            '-c',
-            '1',
-            process.execPath,
-            join(import.meta.dirname, 'bench', 'page-viewer.ts'),
-            `http://127.0.0.1:${opsPort}/`,
-            String(viewEvery * 1000),
-          ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
-        )
-      : undefined;
-  if (viewer) children.push(viewer);
-  viewer?.stdout?.on('data', (d) => (viewed += d));
+  const viewer = startPageViewer(`http://127.0.0.1:${opsPort}/`, Number(flags['status-page']));
+  if (viewer) children.push(viewer.child);
   for (const side of SIDES) await run(side, { seconds: 2 });
 
   const results: Record<Side, Run[]> = { bare: [], auth: [], 'app-password': [], lan: [] };
@@ -257,22 +241,14 @@ try {
     bare: await run('bare', { seconds, delayMs }),
   };
 
-  if (viewer) {
-    viewer.kill('SIGTERM');
-    if (viewer.exitCode === null) await new Promise((r) => viewer.once('exit', r));
-  }
+  const viewed = await viewer?.stop();
   const f = (n: number, d = 0) => n.toFixed(d);
   const row = (label: string, side: Side, r: Run) =>
     `| ${label} | ${LABEL[side]} | ${f(r.rps)} | ${f(r.p50ms, 3)} | ${f(r.p99ms, 3)} | ${f(r.cpuUs, 1)} |`;
   const lines = [
     `Horizon auth: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}; GET ${path}: a session, the cookie store, a ${session.length}-byte session cookie; an app password (Basic) and a LAN client (X-Forwarded-For 127.0.1.20), the Redis store.`,
     '',
-    ...(viewer
-      ? [
-          `The status page (\`/\` of the ops port) fetched every ${viewEvery} s throughout: ${viewed.trim()}.`,
-          '',
-        ]
-      : []),
+    ...(viewed ? [viewed, ''] : []),
     `wrk -t1 -c${connections}, ${seconds} s per run after 2 s warm-ups, ${rounds} alternating rounds; servers on core 0, wrk on core 1.`,
     '',
     '| Run | Server | Requests/s | p50 (ms) | p99 (ms) | server CPU per request (µs) |',

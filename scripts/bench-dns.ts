@@ -4,8 +4,7 @@
 // forwarding over TLS to the same upstream (dnsmasq has no DoT). Servers are
 // pinned to core 0, dnsperf (and the shared upstream) to core 1. Loopback only. Prints a Markdown
 // report with ratios, because absolute numbers on a shared 2-core machine are noise.
-import { type ChildProcess, execFile as execFileCb, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile as execFileCb, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
 import { makeTestPki } from '@horizon/test/harness';
 import { dnsmasqConfig, type Peer, startPinned, unboundConfig } from './bench/peers.ts';
+import { type PageViewer, startPageViewer } from './bench/viewer.ts';
 
 const execFile = promisify(execFileCb);
 const { values: flags } = parseArgs({
@@ -104,12 +104,12 @@ const start = async (...args: Parameters<typeof startPinned>) => {
   peers.push(p);
   return p;
 };
-let viewer: ChildProcess | undefined; // the status page's viewer, stopped in finally too
+let viewer: PageViewer | undefined; // the status page's viewer, stopped in finally too
 // Interrupted (Ctrl-C, a kill), `finally` never runs: stop what was started here, or the servers
 // keep their ports and the next run measures them instead of its own.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    viewer?.kill('SIGKILL');
+    viewer?.child.kill('SIGKILL');
     void Promise.all(peers.map((p) => p.stop().catch(() => undefined))).finally(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(130);
@@ -189,23 +189,7 @@ try {
     dir,
   );
   await sleep(1500); // Horizon's index: 10,000 names built once the manifests are read
-  const viewing = Number(flags['status-page']) > 0;
-  viewer = viewing
-    ? spawn(
-        'taskset',
-        [
-          '-c',
-          '1',
-          process.execPath,
-          join(import.meta.dirname, 'bench', 'page-viewer.ts'),
-          `http://127.0.0.1:${ports.ops}/`,
-          String(Number(flags['status-page']) * 1000),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      )
-    : undefined;
-  let viewed = '';
-  viewer?.stdout?.on('data', (d) => (viewed += d));
+  viewer = startPageViewer(`http://127.0.0.1:${ports.ops}/`, Number(flags['status-page']));
   const baseline = horizon.rssMiB();
   const baselineAnon = horizon.anonMiB();
 
@@ -258,10 +242,7 @@ try {
     missTls: await run(horizon, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
     missTlsUnbound: await run(unbound, 'miss-tls.txt', 'cache miss (forward over TLS)', false),
   };
-  if (viewer) {
-    viewer.kill('SIGTERM');
-    await once(viewer, 'exit');
-  }
+  const viewed = await viewer?.stop();
   await sleep(10_000); // idle: V8's memory reducer returns what the load left behind
   const rss = horizon.rssMiB();
   const anon = horizon.anonMiB();
@@ -272,12 +253,7 @@ try {
   const lines = [
     `Horizon: ${flags.built ? 'compiled JavaScript (dist/, --conditions=production)' : 'TypeScript sources (type stripping)'}${flags['node-flags'] ? `, node ${flags['node-flags']}` : ''}.`,
     '',
-    ...(viewing
-      ? [
-          `The status page (\`/\` of the ops port) fetched every ${flags['status-page']} s throughout: ${viewed.trim()}.`,
-          '',
-        ]
-      : []),
+    ...(viewed ? [viewed, ''] : []),
     `dnsperf -c 4 -q 200, ${seconds} s per run after a 2 s warm-up (none for misses); servers on core 0, dnsperf and the upstream on core 1; ${N} names.`,
     '',
     '| Path | Server | Queries/s | Avg latency (ms) | Max latency (ms) | Lost | Responses |',
@@ -300,7 +276,7 @@ try {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
-  viewer?.kill('SIGKILL');
+  viewer?.child.kill('SIGKILL');
   for (const p of peers.reverse()) await p.stop().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
   pki.remove();
