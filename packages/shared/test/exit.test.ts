@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// A service's exit must not depend on anyone reading its log. The demo's services write to the
+// demo's own output; a test (or a terminal, or `| head`) that reads it goes away with the demo,
+// and the services then shut down (orphan guard) writing "shutting down" and "stopped" into a
+// pipe nobody reads. pino flushes what is left synchronously on process.exit, and sonic-boom 4
+// retried the failed write forever: the process hung in its exit, holding nothing, for good.
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'last-lines.ts');
+
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const gone = once(child, 'exit');
+    child.kill('SIGKILL');
+    await gone;
+  }
+});
+
+async function start() {
+  const child = spawn(process.execPath, [FIXTURE], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  children.push(child);
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  await once(child, 'message');
+  return { child, exited, output: () => output };
+}
+
+describe('the last lines of a service', () => {
+  it('reach a reader that is there: SIGTERM, "shutting down", "stopped", exit 0', async () => {
+    const { child, exited, output } = await start();
+    child.kill('SIGTERM');
+    expect(await exited).toEqual([0, null]);
+    const messages = output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).msg);
+    expect(messages).toEqual(['shutting down', 'stopped']);
+  });
+
+  it('do not keep the process alive when nobody reads them any more', async () => {
+    const { child, exited } = await start();
+    // The reader goes first, as the test that ran a demo does when it ends.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    child.kill('SIGTERM');
+    // "shutting down" is being written (and fails) while "stopped" waits its turn: the exit
+    // flushes it into the closed pipe. Before the fix, this never resolved.
+    const [code, signal] = await exited;
+    expect(signal).toBeNull();
+    expect(code).not.toBeNull();
+  });
+});
