@@ -4,7 +4,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allPortsClosed, type DemoRun, demoPorts, demoUp, runDemo } from './demo/run.ts';
+import {
+  allPortsClosed,
+  type DemoRun,
+  demoPids,
+  demoPorts,
+  demoUp,
+  killDemoLeftovers,
+  runDemo,
+} from './demo/run.ts';
 import { Browser } from './harness/browser.ts';
 import { dnsQuery, tcpOpen, udpExchange } from './harness/probes.ts';
 import { findProgram } from './harness/programs.ts';
@@ -30,6 +38,7 @@ afterEach(async () => {
   for (const run of runs.splice(0)) {
     run.child.kill('SIGKILL');
     await run.exited;
+    killDemoLeftovers(run); // a test that failed may have left one; the tests' assertions say so
   }
 });
 const start = async (options: Parameters<typeof runDemo>[0] = {}) => {
@@ -171,6 +180,29 @@ describe('./pnpmw demo', () => {
       timeoutMs: 10_000,
       intervalMs: 50,
     });
+    // Closed ports are not enough: a service hung in its exit has closed them all.
+    await waitFor('the services to exit', () => demoPids(run).length === 0, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+  });
+
+  it('a demo whose reader goes with it (a test ending, a closed terminal) leaves no service behind', async () => {
+    const run = await start();
+    await demoUp(run);
+    expect(demoPids(run)).toHaveLength(3); // DNS, auth, Redis's holder
+    // The services write to the demo's output: nobody reads it from now on.
+    run.child.stdout?.destroy();
+    run.child.stderr?.destroy();
+    run.child.kill('SIGKILL');
+    await run.exited;
+    // They shut down logging into a pipe nobody reads; pino's flush at exit used to retry that
+    // write forever, and the authproxy or DNS lived on with PPID 1 (most runs, not all).
+    await waitFor('the services to exit', () => demoPids(run).length === 0, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+    expect(await allPortsClosed(run.ports)).toBe(true);
   });
 
   it('a setting a service refuses stops the whole demo with the reason, exit 1, nothing left', async () => {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../harness/ports.ts';
 import { tcpOpen } from '../harness/probes.ts';
@@ -70,4 +71,35 @@ export async function demoUp(run: DemoRun): Promise<void> {
 export async function allPortsClosed(ports: DemoPorts): Promise<boolean> {
   for (const flag of PORT_FLAGS) if (await tcpOpen('127.0.0.1', ports[flag], 200)) return false;
   return true;
+}
+
+/**
+ * The demo's processes still running, by pid: each one's command line names the run's own
+ * TMPDIR (the services their config in it, Redis's holder its --dir). Ports say too little: a
+ * service hung in its exit has closed them all.
+ */
+export function demoPids(run: DemoRun): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue; // it exited while we looked
+    }
+    if (cmdline.includes(run.tmp)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** SIGKILLs whatever {@link demoPids} finds: a test's cleanup, whatever it asserted. */
+export function killDemoLeftovers(run: DemoRun): void {
+  for (const pid of demoPids(run)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
