@@ -35,16 +35,23 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /**
  * Graceful shutdown: the first SIGTERM or SIGINT marks the service not ready, keeps serving for
  * the lame-duck period, closes every step in order, then exits 0 (1 if a step failed). A second
- * signal exits at once with 1: the operator asked twice.
+ * signal exits at once with 1: the operator asked twice. Once exiting, signals are left to the
+ * system again.
  */
 export function createShutdown(options: ShutdownOptions): Shutdown {
   const { logger, readiness } = options;
   const stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
   let running: Promise<void> | undefined;
   let exited = false;
+  const dispose = () => {
+    for (const s of SIGNALS) options.signals.off(s, onSignal);
+  };
   const exit = (code: number) => {
     if (exited) return;
     exited = true;
+    // From here on a signal takes its default action, which needs no JavaScript: should the exit
+    // itself hang (an 'exit' listener flushing into a pipe nobody reads), `kill` still ends it.
+    dispose();
     options.exit(code);
   };
 
@@ -91,8 +98,6 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
       running ??= sequence(reason);
       return running;
     },
-    dispose() {
-      for (const s of SIGNALS) options.signals.off(s, onSignal);
-    },
+    dispose,
   };
 }

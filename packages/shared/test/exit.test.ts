@@ -20,8 +20,8 @@ afterEach(async () => {
   }
 });
 
-async function start() {
-  const child = spawn(process.execPath, [FIXTURE], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+async function start(...args: string[]) {
+  const child = spawn(process.execPath, [FIXTURE, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.push(child);
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let output = '';
@@ -53,5 +53,16 @@ describe('the last lines of a service', () => {
     const [code, signal] = await exited;
     expect(signal).toBeNull();
     expect(code).not.toBeNull();
+  });
+
+  it('a process whose exit hangs anyway still dies of the next SIGTERM (the signal handlers are gone)', async () => {
+    const { child, exited, output } = await start('stuck-exit');
+    const said = new Promise<void>((resolve) =>
+      child.stdout?.on('data', () => output().includes('exiting\n') && resolve()),
+    );
+    child.kill('SIGTERM');
+    await said;
+    child.kill('SIGTERM');
+    expect(await exited).toEqual([null, 'SIGTERM']);
   });
 });

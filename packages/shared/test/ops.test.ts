@@ -130,6 +130,14 @@ describe('graceful shutdown', () => {
     expect(t.exits).toEqual([1]);
     t.shutdown.dispose();
   });
+
+  it('leaves signals to the system once it exits, so a process whose exit hangs can still be killed', async () => {
+    const t = setup([], 0);
+    expect(t.signals.listenerCount('SIGTERM')).toBe(1);
+    await t.shutdown.begin('test');
+    expect(t.exits).toEqual([0]);
+    expect([t.signals.listenerCount('SIGTERM'), t.signals.listenerCount('SIGINT')]).toEqual([0, 0]);
+  });
 });
 
 describe('logger', () => {
