@@ -5,12 +5,12 @@ import { createKubeSource } from '@horizon/shared/kube';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type FakeApiServer,
+  kubeSourceConfig,
   manualClock,
   removeScratch,
   scratchDir,
   startFakeApiServer,
   waitFor,
-  writeKubeconfig,
 } from './harness/index.ts';
 
 // The kinds beyond Gateways and HTTPRoutes (issue 15): core-group kinds at /api/v1, a cluster-
@@ -47,14 +47,7 @@ const endpoint = (ns: string, name: string) => ({
 
 function kubeSource(server: FakeApiServer, kinds: KindName[], namespaceScope = '', clock = manualClock()) {
   source = createKubeSource({
-    config: {
-      namespace: namespaceScope,
-      labelSelector: '',
-      kubeconfig: writeKubeconfig(server),
-      context: '',
-      watchTimeoutSeconds: 300,
-      debounceMs: 10,
-    },
+    config: kubeSourceConfig(server, { namespace: namespaceScope, debounceMs: 10 }),
     logger,
     kinds,
     tuning: { backoffInitialMs: 50, backoffMaxMs: 200, absentRecheckMs: 60_000, clock },
@@ -154,14 +147,7 @@ describe('the watcher over more kinds', () => {
     api.apply('services', service('home', 'other', '10.90.3.31'));
     api.apply('namespaces', namespace('home', { team: 'a' }));
     source = createKubeSource({
-      config: {
-        namespace: '',
-        labelSelector: 'dns=on',
-        kubeconfig: writeKubeconfig(api),
-        context: '',
-        watchTimeoutSeconds: 300,
-        debounceMs: 10,
-      },
+      config: kubeSourceConfig(api, { labelSelector: 'dns=on', debounceMs: 10 }),
       logger,
       kinds: ['services', 'namespaces'],
     });

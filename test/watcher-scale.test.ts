@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { createLogger } from '@horizon/shared';
 import { createKubeSource } from '@horizon/shared/kube';
 import { afterAll, expect, it } from 'vitest';
-import { httpRoute, startFakeApiServer, waitFor, writeKubeconfig } from './harness/index.ts';
+import { httpRoute, kubeSourceConfig, startFakeApiServer, waitFor } from './harness/index.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -20,14 +20,7 @@ it('holds 1,000 objects through 10,000 events without growing beyond the objects
   for (let i = 0; i < 1000; i += 1)
     api.apply('httproutes', httpRoute('home', `app${i}`, [`app${i}.home.example.com`]));
   const source = createKubeSource({
-    config: {
-      namespace: '',
-      labelSelector: '',
-      kubeconfig: writeKubeconfig(api),
-      context: '',
-      watchTimeoutSeconds: 300,
-      debounceMs: 50,
-    },
+    config: kubeSourceConfig(api, { debounceMs: 50 }),
     logger: createLogger({ level: 'silent', format: 'json' }, { service: 'test' }),
     tuning: { pageSize: 300 },
   });

@@ -26,7 +26,7 @@ export {
 } from './fake-apiserver/server.ts';
 export { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from './fake-upstream.ts';
 export { imageDeployArgs, imageEntrypoint } from './image.ts';
-export { writeKubeconfig } from './kubeconfig.ts';
+export { kubeSourceConfig, writeKubeconfig } from './kubeconfig.ts';
 export { GUARDED, installLoopbackGuard, isLoopbackDestination, takeViolations } from './loopback-guard.ts';
 export { accepted, gateway, httpRoute } from './objects.ts';
 export {

@@ -30,3 +30,22 @@ current-context: fake
   );
   return path;
 }
+
+/**
+ * A Kubernetes source's config (shared's `source` section) for a fake API server: the whole
+ * cluster, no label selector, long watches, and whatever a test sets in `over`.
+ */
+export function kubeSourceConfig(
+  server: { url: string; token: string },
+  over: { namespace?: string; labelSelector?: string; debounceMs?: number } = {},
+) {
+  return {
+    namespace: '',
+    labelSelector: '',
+    kubeconfig: writeKubeconfig(server),
+    context: '',
+    watchTimeoutSeconds: 300,
+    debounceMs: 20,
+    ...over,
+  };
+}

@@ -4,10 +4,10 @@ import {
   accepted,
   gateway,
   httpRoute,
+  kubeSourceConfig,
   manualClock,
   startFakeApiServer,
   waitFor,
-  writeKubeconfig,
 } from '@horizon/test/harness';
 import { describe, expect, it } from 'vitest';
 import { DNS_KINDS } from '../../src/kinds.ts';
@@ -44,14 +44,7 @@ describe('names from the API: Services, DNSEndpoints, Namespace labels', () => {
     const { lines, logger } = captureLogger();
     const clock = manualClock();
     const source = createKubeSource({
-      config: {
-        namespace: '',
-        labelSelector: '',
-        kubeconfig: writeKubeconfig(api),
-        context: '',
-        watchTimeoutSeconds: 300,
-        debounceMs: 20,
-      },
+      config: kubeSourceConfig(api),
       logger,
       kinds: DNS_KINDS,
       tuning: { backoffInitialMs: 50, backoffMaxMs: 200, absentRecheckMs: 1000, clock },

@@ -9,6 +9,7 @@ import {
   freePort,
   gateway,
   httpRoute,
+  kubeSourceConfig,
   manualClock,
   scratchDir,
   startFakeApiServer,
@@ -121,14 +122,7 @@ describe('Horizon DNS through 30 s of API outage (in-process, manual clock)', ()
     outage.apply('httproutes', acceptedRoute('network', 'unifi', ['unifi.home.example.com']));
     const clock = manualClock();
     const source = createKubeSource({
-      config: {
-        namespace: '',
-        labelSelector: '',
-        kubeconfig: writeKubeconfig(outage),
-        context: '',
-        watchTimeoutSeconds: 300,
-        debounceMs: 20,
-      },
+      config: kubeSourceConfig(outage),
       logger,
       tuning: { backoffInitialMs: 50, backoffMaxMs: 2000, clock },
     });
