@@ -66,17 +66,42 @@ export function attachments(
     for (const ref of gatewayRefsOf(r.route)) {
       const gateway = byKey.get(ref.gateway);
       if (!gateway || !selected.has(ref.gateway)) continue;
-      if (!o.ignoreStatus && !accepted(r.route, ref.gateway, ref.sectionName, ref.port)) continue;
+      if (!o.ignoreStatus && !accepted(r.route, ref.gateway, ref.sectionName, ref.port)) {
+        // Said on /records and the status page: the commonest reason a name is missing.
+        o.problems.add(
+          owner,
+          `not Accepted by ${ref.gateway}${refusal(r.route, ref.gateway)}: its names are not served`,
+        );
+        continue;
+      }
       own ??= routeNames(r.route, owner, o.problems);
+      let admitted = false;
       for (const listener of listenersFor(gateway, ref.sectionName, ref.port)) {
         if (!admits(listener, gateway, r)) continue;
+        admitted = true;
         for (const hostname of hostnamesFor(own.names, listener.hostname, own.takeListener)) {
           out.push({ hostname, gateway: ref.gateway, route: owner });
         }
       }
+      if (!admitted)
+        o.problems.add(
+          owner,
+          `no listener of ${ref.gateway} admits it (sectionName, port, allowedRoutes): its names are not served`,
+        );
     }
   }
   return out;
+}
+
+/** What the route's status says about its refusal by `gateway`, when it says anything. */
+function refusal(route: HTTPRoute, gateway: string): string {
+  const routeNs = namespaceOf(route);
+  for (const p of route.status?.parents ?? []) {
+    if (`${p.parentRef.namespace ?? routeNs}/${p.parentRef.name}` !== gateway) continue;
+    const c = (p.conditions ?? []).find((x) => x.type === 'Accepted');
+    if (c) return ` (${c.reason ?? c.status}${c.message ? `: ${c.message.slice(0, 120)}` : ''})`;
+  }
+  return ' (no status from the Gateway controller yet)';
 }
 
 /** A route's own names: `spec.hostnames` and the `hostname` annotation, as `gateway-hostname-source` says. */

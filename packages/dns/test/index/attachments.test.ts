@@ -40,6 +40,23 @@ describe('attachments', () => {
       }),
     ).toHaveLength(1);
   });
+  it('says why a route on a selected Gateway serves nothing: not Accepted (with the reason), or no listener admits it', () => {
+    const problems = createProblems();
+    const rejected = route('rejected', ['no.example.com'], undefined, false);
+    const g = [gw('internal', [{ ...https(), allowedRoutes: { namespaces: { from: 'Same' } } }])];
+    attachmentsOf(
+      g,
+      [rejected, route('elsewhere', ['else.example.com'])].map((r) => ({
+        kind: 'HTTPRoute' as const,
+        route: r,
+      })),
+      { ...opts, namespaceLabels: () => ({}), problems },
+    );
+    expect(problems.list.map((p) => `${p.owner}: ${p.problem}`)).toEqual([
+      'HTTPRoute home/rejected: not Accepted by network/internal (False): its names are not served',
+      'HTTPRoute home/elsewhere: no listener of network/internal admits it (sectionName, port, allowedRoutes): its names are not served',
+    ]);
+  });
   it('picks listeners by sectionName and port, intersects hostnames, and honours allowedRoutes', () => {
     const g = [
       gw('internal', [
