@@ -40,6 +40,8 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     index,
     views: settings.views,
     zoneMiss: settings.zoneMiss.mode,
+    // Read at query time: the upstreams are made below, from the same settings.
+    forwardsMiss: (name) => upstreams.forwardsMiss(name),
   });
   const loops = createLoopGuard();
   const upstreams = createUpstreams({

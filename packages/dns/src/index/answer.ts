@@ -14,6 +14,8 @@ export interface ZoneAnswerOptions {
   views: readonly Pick<View, 'matches'>[];
   /** A zone name with no route: forward it (to the zone-miss upstreams), NXDOMAIN, or the miss gateway's address. */
   zoneMiss: 'forward' | 'nxdomain' | 'gateway';
+  /** In mode `forward`: whether a miss of this name has somewhere to go (upstreams.ts); else NXDOMAIN. */
+  forwardsMiss?: (name: string) => boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createZoneAnswers(o: ZoneAnswerOptions): ZoneAnswers {
       const answers = index.missAnswers.get(result.miss);
       return (answers?.[view] ?? answers?.[0])?.get(type) ?? result.miss.nodata;
     }
+    if (o.forwardsMiss && !o.forwardsMiss(name)) return result.miss.nxdomain;
     return 'forward';
   };
   return { answer, ours };

@@ -20,6 +20,8 @@ export interface Upstreams {
   readonly recursive: boolean;
   /** Anything is forwarded at all. */
   readonly forwarding: boolean;
+  /** A miss of this name in our zones leaves through a pool (else our zones answer it NXDOMAIN). */
+  forwardsMiss(name: string): boolean;
   /** Ends every exchange in flight and releases its socket. */
   close(): void;
 }
@@ -94,7 +96,10 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
   const outside: [string, UpstreamPool | undefined][] = [['', general]];
   const inside: [string, UpstreamPool | undefined][] = [];
   const ourZones = [...o.settings.zones, ...o.settings.reverseZones];
-  for (const zone of ourZones) inside.push([zone, misses]);
+  // Our reverse zones' misses stay here (RFC 6303: a private address's PTR never goes to public
+  // resolvers, which zoneMiss.upstreams are): NXDOMAIN, unless a rule inside the zone takes them.
+  const reverse = new Set(o.settings.reverseZones);
+  for (const zone of ourZones) inside.push([zone, reverse.has(zone) ? undefined : misses]);
   const inOurZones = suffixMatch(ourZones.map((z) => [z, true] as const));
   for (const rule of forward.rules) {
     if (rule.inOurZones && !forwardsMisses) continue; // refused at start (forwarding.ts)
@@ -111,6 +116,7 @@ export function createUpstreams(o: UpstreamsOptions): Upstreams {
   const recursive = outside.some(([, pool]) => pool !== undefined);
   return {
     poolFor: (q) => (q.zoneMiss ? missFor(q.name) : ruleFor(q.name)),
+    forwardsMiss: (name) => missFor(name) !== undefined,
     recursive,
     forwarding: recursive || inside.some(([, pool]) => pool !== undefined),
     close: () => exchanger.close(),

@@ -217,6 +217,34 @@ describe('the design on loopback: dnsmasq as the UDM', () => {
     }
   });
 
+  it("answers misses in our reverse zones itself (RFC 6303): a private address's PTR never reaches public DNS", async () => {
+    const dns = await startDns(
+      testConfig({
+        'source.manifests': manifests({ id: ['id.home.example.com'] }),
+        reverseZones: ['3.90.10.in-addr.arpa'],
+        'zoneMiss.mode': 'forward',
+        'zoneMiss.upstreams': [`127.0.0.53:${publicDns.port}`],
+      }),
+    );
+    try {
+      const seen = () =>
+        publicDns
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('in-addr.arpa')).length;
+      const before = seen();
+      expect((await dig(dns.port, ['+short', '-x', '10.90.3.202'])).trim()).toBe('id.home.example.com.');
+      const miss = await dig(dns.port, ['-x', '10.90.3.77']);
+      expect(status(miss)).toBe('NXDOMAIN');
+      expect(miss).toMatch(/flags: qr aa/); // ours, with the zone's SOA
+      expect(seen()).toBe(before);
+      // A forward zone's miss still goes to public DNS (pattern 1: an external-only app).
+      expect((await dig(dns.port, ['+short', 'pdf.home.example.com'])).trim()).toBe('127.0.0.201');
+    } finally {
+      await dns.stop();
+    }
+  });
+
   it('detects a forwarding loop at run time, answers SERVFAIL, counts it and keeps running', async () => {
     const horizonPort = await freePort('127.0.0.1');
     const udm = await startDnsmasq([`server=/home.example.com/127.0.0.1#${horizonPort}`], {
