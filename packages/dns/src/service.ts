@@ -65,9 +65,10 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     handle: createChain({ settings, zones, upstreams, loops, registry, logger, clock }),
     tcp: settings.tcp,
     logger,
-    observe: (...request) => {
-      countRequest(...request);
-      answers.observe(...request);
+    // Named parameters, not a rest array: this runs once per request.
+    observe: (q, transport, family, response, started) => {
+      countRequest(q, transport, family, response, started);
+      answers.observe(q, transport, family, response, started);
     },
     // RA only to clients that may recurse: allowed, and with upstreams to recurse through.
     recursion: upstreams.recursive ? rememberVerdicts(settings.acl.allow) : () => false,
