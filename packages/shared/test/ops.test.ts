@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { Counter } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,45 @@ describe('ops server', () => {
       expect(await status.text()).toBe('<p>status</p>');
       expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
       expect(await (await fetch(`${base}/healthz`, { method: 'HEAD' })).text()).toBe('');
+    } finally {
+      await ops.close();
+    }
+  });
+});
+
+describe('ops server, odd requests', () => {
+  it('a path the URL parser refuses (`//`) is a 400, not a 500 with an error logged per request', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', format: 'json' }, { service: 'test', destination });
+    const ops = createOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      readiness: createReadiness(),
+      registry: createMetricsRegistry('test'),
+      logger,
+      routes: { '/': () => ({ html: '<p>status</p>' }) },
+    });
+    const { port } = await ops.listen();
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await get('//')).toBe(400);
+      expect(await get('//?q=%ff')).toBe(400);
+      expect(await get('/?q=%ff%fe')).toBe(200);
+      expect(lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
     } finally {
       await ops.close();
     }

@@ -52,10 +52,13 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://ops.invalid');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, 'text/plain', 'method not allowed\n', { allow: 'GET, HEAD' });
     }
+    // A target such as `//` reads as a URL without a host: the client's mistake, not an error to
+    // log (anyone who reaches the port could otherwise write a stack trace per request).
+    const url = URL.parse(req.url ?? '/', 'http://ops.invalid');
+    if (url === null) return send(res, 400, 'text/plain', 'bad request\n');
     if (url.pathname === '/metrics') {
       return send(res, 200, registry.contentType, await registry.metrics());
     }
