@@ -39,15 +39,25 @@ export function createStatusPage(o: {
 const COUNT_LIMIT = 10_000;
 const COUNT_EVERY_MS = 30_000;
 
-function sessionCounter(records: Pick<SessionRecords, 'count'>, clock: Clock) {
+/**
+ * The count, shared: views that ask while one count runs wait for it rather than start their own
+ * (a SCAN walk of up to 50 calls each, or a wait of the store's timeout each when it is stopped).
+ */
+export function sessionCounter(records: Pick<SessionRecords, 'count'>, clock: Clock) {
   let last: { at: number; text: string | undefined } | undefined;
-  return async (): Promise<string | undefined> => {
-    if (last && clock.now() - last.at < COUNT_EVERY_MS) return last.text;
+  let running: Promise<string | undefined> | undefined;
+  const count = async (): Promise<string | undefined> => {
     const text = await records.count(COUNT_LIMIT).then(
       ({ count, more }) => `${count}${more ? '+' : ''}`,
       () => undefined, // the store is down: its card says so
     );
     last = { at: clock.now(), text };
+    running = undefined;
     return text;
+  };
+  return (): Promise<string | undefined> => {
+    if (last && clock.now() - last.at < COUNT_EVERY_MS) return Promise.resolve(last.text);
+    running ??= count();
+    return running;
   };
 }
