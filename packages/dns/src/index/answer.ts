@@ -52,7 +52,8 @@ export function createZoneAnswers(o: ZoneAnswerOptions): ZoneAnswers {
     if (o.zoneMiss === 'nxdomain') return result.miss.nxdomain;
     if (o.zoneMiss === 'gateway') {
       const answers = index.missAnswers.get(result.miss);
-      return (answers?.[view] ?? answers?.[0])?.get(type) ?? result.miss.nodata;
+      if (answers === undefined) return result.miss.nxdomain; // a reverse zone (build.ts)
+      return (answers[view] ?? answers[0])?.get(type) ?? result.miss.nodata;
     }
     if (o.forwardsMiss && !o.forwardsMiss(name)) return result.miss.nxdomain;
     return 'forward';

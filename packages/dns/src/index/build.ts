@@ -86,7 +86,11 @@ function missAnswersOf(
     const override = v === 0 ? undefined : c.views[v - 1]?.addresses[ref];
     return addressesOf(gateways.get(ref), override ?? [], c.fromManifests);
   });
+  const reverse = new Set(c.reverseZones);
   for (const zone of zones) {
+    // A reverse zone's names are PTRs of addresses: its misses are NXDOMAIN (answer.ts), never the
+    // gateway's address for `9.3.90.10.in-addr.arpa` nor NODATA that says every such name exists.
+    if (reverse.has(zone.name)) continue;
     missAnswers.set(
       zone,
       perView.map((list) => addressAnswers(list, c.ttl, zone)),

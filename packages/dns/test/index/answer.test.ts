@@ -65,6 +65,13 @@ describe('zone answers', () => {
     ).toBe('forward');
   });
 
+  it('in mode gateway, a miss in a reverse zone is NXDOMAIN: never the gateway address for a reverse name, nor NODATA for every PTR', () => {
+    const gateway = answersOf({ current: index, zoneMiss: 'gateway' });
+    expect((gateway.answer('9.3.90.10.in-addr.arpa', TYPE.PTR, '127.0.1.7') as Answer).rcode).toBe(3);
+    expect((gateway.answer('9.3.90.10.in-addr.arpa', TYPE.A, '127.0.1.7') as Answer).rcode).toBe(3);
+    expect((gateway.answer('202.3.90.10.in-addr.arpa', TYPE.PTR, '127.0.1.7') as Answer).ancount).toBe(1);
+  });
+
   it('knows which names are ours, zones and reverse zones, without the index', () => {
     const zones = answersOf({});
     expect(
