@@ -1,4 +1,11 @@
-import { type Clock, type GatewayApiSource, type Logger, type Registry, systemClock } from '@horizon/shared';
+import {
+  type Clock,
+  type GatewayApiSource,
+  type Logger,
+  limitViews,
+  type Registry,
+  systemClock,
+} from '@horizon/shared';
 import { createChain } from './chain.ts';
 import { rememberVerdicts } from './handlers/acl.ts';
 import { createLoopGuard } from './handlers/loop.ts';
@@ -94,13 +101,13 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     ready: () => index.current() !== undefined,
     routes: {
       '/records': index.records,
-      '/': async (url: URL) => ({
+      '/': limitViews(async (url: URL) => ({
         html: renderDnsStatus(
           await gatherDnsStatus(status, history),
           url.searchParams.get('q') ?? '',
           clock.now(),
         ),
-      }),
+      })),
     },
     async close() {
       stopHistory.abort();

@@ -40,6 +40,7 @@ export {
   type OpsServer,
   type OpsServerOptions,
 } from './ops/server.ts';
+export { limitViews, VIEWS_BURST, VIEWS_PER_SECOND } from './ops/view-limit.ts';
 export {
   runService,
   type ServiceContext,

@@ -9,6 +9,7 @@ import {
   createOpsServer,
   createReadiness,
   createShutdown,
+  limitViews,
 } from '../src/index.ts';
 
 const silent = createLogger({ level: 'silent', format: 'json' }, { service: 'test' });
@@ -107,6 +108,32 @@ describe('ops server, odd requests', () => {
     } finally {
       await ops.close();
     }
+  });
+});
+
+describe('limitViews', () => {
+  it('makes a page at most perSecond times a second after a burst; past it a 503 at once, without making it', async () => {
+    let t = 0;
+    let made = 0;
+    const route = limitViews(
+      () => {
+        made += 1;
+        return { html: '<p>status</p>' };
+      },
+      { perSecond: 5, burst: 10, now: () => t },
+    );
+    const url = new URL('http://ops.invalid/');
+    const burst = await Promise.all(Array.from({ length: 200 }, () => route(url)));
+    expect(burst.filter((v) => v.html !== undefined)).toHaveLength(10);
+    expect(burst.filter((v) => v.status === 503 && /busy/.test(v.text ?? ''))).toHaveLength(190);
+    expect(made).toBe(10);
+    t += 1000; // a second later: five more
+    const next = await Promise.all(Array.from({ length: 20 }, () => route(url)));
+    expect(next.filter((v) => v.html !== undefined)).toHaveLength(5);
+    t += 60_000; // a quiet minute refills the burst, no more
+    const later = await Promise.all(Array.from({ length: 20 }, () => route(url)));
+    expect(later.filter((v) => v.html !== undefined)).toHaveLength(10);
+    expect(made).toBe(25);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Clock, OpsRoute, Registry } from '@horizon/shared';
+import { type Clock, limitViews, type OpsRoute, type Registry } from '@horizon/shared';
 import type { AuthConfig } from '../config.ts';
 import type { Provider } from '../oidc/provider.ts';
 import type { PolicyTable } from '../policy/table.ts';
@@ -29,9 +29,9 @@ export function createStatusPage(o: {
     denials: denials.list,
     sessions: o.sessions && sessionCounter(o.sessions, o.clock),
   };
-  const route: OpsRoute = async () => ({
+  const route: OpsRoute = limitViews(async () => ({
     html: renderAuthStatus(await gatherAuthStatus(sources, history), o.clock.now()),
-  });
+  }));
   return { onDecision: denials.observe, route, close: () => stop.abort() };
 }
 

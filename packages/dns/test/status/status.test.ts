@@ -1,4 +1,4 @@
-import { createMetricsRegistry, manualClock } from '@horizon/shared';
+import { createMetricsRegistry, manualClock, VIEWS_BURST } from '@horizon/shared';
 import { freePort, startDnsmasq } from '@horizon/test/harness';
 import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,14 @@ describe("the DNS status page, from the running service's own state", () => {
     const out = await page();
     expect(out).not.toContain('<b>x</b>');
     expect(out).toContain('&#60;b&#62;x&#60;/b&#62;.home.example.com');
+  });
+
+  it('is made at most VIEWS_BURST times in a burst: a flood of views is refused (503), so it cannot starve the answers', async () => {
+    const url = new URL('http://ops.invalid/');
+    const views = await Promise.all(Array.from({ length: 100 }, () => dns.dns.routes['/'](url)));
+    const made = views.filter((v) => v.html !== undefined).length;
+    expect(made).toBeLessThanOrEqual(VIEWS_BURST);
+    expect(views.filter((v) => v.status === 503)).toHaveLength(100 - made);
   });
 });
 
