@@ -28,7 +28,7 @@ export {
   hotHistogram,
   type Labels,
 } from './ops/hot-metrics.ts';
-export { escapeHtml, type Html, html, lineGraph, page, raw, table } from './ops/html.ts';
+export { ago, card, escapeHtml, type Html, html, lineGraph, page, raw, state, table } from './ops/html.ts';
 export { createMetricsRegistry, type Registry } from './ops/metrics.ts';
 export { type MetricSample, metricSamples, metricTotal } from './ops/metrics-read.ts';
 export { createReadiness, type Readiness, type ReadinessCheck } from './ops/readiness.ts';

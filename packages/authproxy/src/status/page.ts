@@ -1,4 +1,4 @@
-import { type Html, html, lineGraph, page, table } from '@horizon/shared';
+import { ago, card, type Html, html, lineGraph, page, state, table } from '@horizon/shared';
 
 /** What the auth status page shows; gathered on each page view, never on a check's path. */
 export interface AuthStatus {
@@ -24,15 +24,7 @@ export interface AuthStatus {
   };
 }
 
-const ago = (seconds: number) =>
-  seconds < 90 ? `${Math.round(seconds)} s ago` : `${Math.round(seconds / 60)} min ago`;
-const state = (ok: boolean | undefined, yes: string, no: string, unknown = 'not known yet') =>
-  ok === undefined
-    ? html`<span class="muted">${unknown}</span>`
-    : html`<span class="${ok ? 'ok' : 'bad'}">${ok ? yes : no}</span>`;
-
 function cards(s: AuthStatus): Html {
-  const card = (label: string, value: string | Html) => html`<div class="card">${label}<b>${value}</b></div>`;
   const checked = s.provider.checkedSecondsAgo === undefined ? '' : ` (${ago(s.provider.checkedSecondsAgo)})`;
   return html`<div class="cards">${[
     card('policies', String(s.policies.length)),

@@ -1,4 +1,4 @@
-import { type Html, html, lineGraph, page, table } from '@horizon/shared';
+import { ago, card, type Html, html, lineGraph, page, state, table } from '@horizon/shared';
 
 /** What the DNS status page shows; the service gathers it on each page view (never per query). */
 export interface DnsStatus {
@@ -40,19 +40,10 @@ export interface DnsStatus {
 /** Rows of the names table at most: a filter narrows a large zone down. */
 export const MAX_ROWS = 500;
 
-const ago = (seconds: number) =>
-  !Number.isFinite(seconds)
-    ? 'never'
-    : seconds < 90
-      ? `${Math.round(seconds)} s ago`
-      : `${Math.round(seconds / 60)} min ago`;
 const ms = (s?: number) => (s === undefined ? '' : `${(s * 1000).toFixed(1)} ms`);
-const state = (ok: boolean, yes: string, no: string) =>
-  html`<span class="${ok ? 'ok' : 'bad'}">${ok ? yes : no}</span>`;
 
 function cards(s: DnsStatus): Html {
   const healthy = s.upstreams.filter((u) => u.healthy).length;
-  const card = (label: string, value: string | Html) => html`<div class="card">${label}<b>${value}</b></div>`;
   return html`<div class="cards">${[
     card('names served', String(s.names.length)),
     card('index', s.index.synced ? `generation ${s.index.generation}` : 'not synced'),

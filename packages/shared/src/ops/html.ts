@@ -33,6 +33,24 @@ th{background:#f6f8fa;font-weight:600}.num{text-align:right;font-variant-numeric
 .card b{display:block;font-size:1.3rem}form{margin:.5rem 0}input[type=search]{padding:.3rem;width:20rem;max-width:100%}
 svg{display:block}`;
 
+/** "12 s ago", "3 min ago", or "never" for a time that has not come (an infinite age). */
+export const ago = (seconds: number): string =>
+  !Number.isFinite(seconds)
+    ? 'never'
+    : seconds < 90
+      ? `${Math.round(seconds)} s ago`
+      : `${Math.round(seconds / 60)} min ago`;
+
+/** A state in green or red, or muted `unknown` while it is not known. */
+export const state = (ok: boolean | undefined, yes: string, no: string, unknown = 'not known yet'): Html =>
+  ok === undefined
+    ? html`<span class="muted">${unknown}</span>`
+    : html`<span class="${ok ? 'ok' : 'bad'}">${ok ? yes : no}</span>`;
+
+/** One of the figures across the top of a status page. */
+export const card = (label: string, value: string | Html): Html =>
+  html`<div class="card">${label}<b>${value}</b></div>`;
+
 /** A whole page: title, an optional refresh interval, and the body. */
 export function page(title: string, body: Html, refreshSeconds?: number): string {
   const refresh = refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : '';
