@@ -1,11 +1,4 @@
-import {
-  type Clock,
-  type GatewayApiSource,
-  type Logger,
-  limitViews,
-  type Registry,
-  systemClock,
-} from '@horizon/shared';
+import { type Clock, type GatewayApiSource, type Logger, type Registry, systemClock } from '@horizon/shared';
 import { createChain } from './chain.ts';
 import { rememberVerdicts } from './handlers/acl.ts';
 import { createLoopGuard } from './handlers/loop.ts';
@@ -14,10 +7,7 @@ import { createLiveIndex } from './index/live.ts';
 import { createRequestObserver } from './request-metrics.ts';
 import { createDnsServer } from './server.ts';
 import type { DnsSettings } from './settings.ts';
-import { createAnswerLog } from './status/answers.ts';
-import { dnsHistory, gatherDnsStatus } from './status/gather.ts';
-import { renderDnsStatus } from './status/page.ts';
-import { upstreamUses } from './status/upstream-uses.ts';
+import { createStatusPage } from './status/status.ts';
 import { createTcpMetrics } from './tcp/metrics.ts';
 import type { Exchanger } from './upstream/exchange.ts';
 import { createUpstreams } from './upstream/upstreams.ts';
@@ -42,8 +32,9 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
   const { logger, registry } = deps;
   const clock = deps.clock ?? systemClock;
   const index = createLiveIndex({ settings, source: deps.source, registry, logger });
+  const ourZones = [...settings.zones, ...settings.reverseZones];
   const zones = createZoneAnswers({
-    zones: [...settings.zones, ...settings.reverseZones],
+    zones: ourZones,
     index,
     views: settings.views,
     zoneMiss: settings.zoneMiss.mode,
@@ -60,11 +51,7 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     wrapZoneMiss: loops.wrap,
   });
   const tcpMetrics = createTcpMetrics(registry);
-  const answers = createAnswerLog({
-    zones: [...settings.zones, ...settings.reverseZones],
-    synced: () => index.current() !== undefined,
-    clock,
-  });
+  const status = createStatusPage({ settings, zones: ourZones, index, source: deps.source, registry, clock });
   const countRequest = createRequestObserver(registry);
   const server = createDnsServer({
     addresses: settings.listen.addresses,
@@ -75,7 +62,7 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     // Named parameters, not a rest array: this runs once per request.
     observe: (q, transport, family, response, started) => {
       countRequest(q, transport, family, response, started);
-      answers.observe(q, transport, family, response, started);
+      status.observe(q, transport, family, response, started);
     },
     // RA only to clients that may recurse: allowed, and with upstreams to recurse through.
     recursion: upstreams.recursive ? rememberVerdicts(settings.acl.allow) : () => false,
@@ -83,17 +70,6 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     clock,
   });
   tcpMetrics.watch(server.tcp);
-  const history = dnsHistory(registry, clock);
-  const stopHistory = new AbortController();
-  void history.run(stopHistory.signal);
-  const status = {
-    index,
-    source: deps.source,
-    registry,
-    failures: answers.list,
-    clock,
-    uses: upstreamUses(settings),
-  };
 
   return {
     server,
@@ -101,16 +77,10 @@ export function createDnsService(settings: DnsSettings, deps: DnsDeps) {
     ready: () => index.current() !== undefined,
     routes: {
       '/records': index.records,
-      '/': limitViews(async (url: URL) => ({
-        html: renderDnsStatus(
-          await gatherDnsStatus(status, history),
-          url.searchParams.get('q') ?? '',
-          clock.now(),
-        ),
-      })),
+      '/': status.route,
     },
     async close() {
-      stopHistory.abort();
+      status.close();
       await server.close();
       upstreams.close();
     },
